@@ -30,7 +30,7 @@ struct _TendStore
 
 G_DEFINE_FINAL_TYPE (TendStore, tend_store, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (tend-store-error-quark, tend_store_error)
+G_DEFINE_QUARK (tend_store_error_quark, tend_store_error)
 
 /* Each entry moves the schema from version i to i + 1 and runs in one transaction with the
  * PRAGMA user_version that records it. Never edit an entry once released: add one. */

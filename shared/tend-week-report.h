@@ -25,6 +25,7 @@ typedef struct
   guint after_hours_messages;   /* messages I sent outside working hours */
   guint messages_sent;
   guint messages_received;
+  gboolean day_off;             /* no working hours on this weekday */
 } TendDayFigures;
 
 typedef struct
@@ -34,11 +35,17 @@ typedef struct
   guint interactions;           /* this week's (top, new) or the earlier weeks' (fading) */
 } TendCollaborator;
 
+void tend_collaborator_free (TendCollaborator *collaborator);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendCollaborator, tend_collaborator_free)
+
 #define TEND_TYPE_WEEK_REPORT (tend_week_report_get_type ())
 
 G_DECLARE_FINAL_TYPE (TendWeekReport, tend_week_report, TEND, WEEK_REPORT, GObject)
 
 const TendWeek       *tend_week_report_get_week         (TendWeekReport *self);
+/* The zone the week and its days were reckoned in. */
+GTimeZone            *tend_week_report_get_time_zone    (TendWeekReport *self);
 /* NAN where a figure is undefined (a reply median in a week with no replies). */
 double                tend_week_report_get_value        (TendWeekReport *self, TendMetric metric);
 /* Median of the previous TEND_BASELINE_WEEKS weeks that hold data; NAN without a trend or

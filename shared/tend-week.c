@@ -11,7 +11,7 @@
 
 #include "tend-week.h"
 
-G_DEFINE_QUARK (tend-week-error-quark, tend_week_error)
+G_DEFINE_QUARK (tend_week_error_quark, tend_week_error)
 
 /* The Monday of week 1 of an ISO year as a GDate: the week holding January 4th. */
 static void

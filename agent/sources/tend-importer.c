@@ -69,6 +69,12 @@ looks_like_calendar (const char *path)
   return g_ascii_strncasecmp (p, "BEGIN:VCALENDAR", strlen ("BEGIN:VCALENDAR")) == 0;
 }
 
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
 /* Collects regular files below @path in a stable (sorted) order. Maildir's tmp/ holds
  * deliveries still being written, so it is left alone. */
 static void
@@ -100,7 +106,7 @@ collect_files (const char *path, GPtrArray *files, TendImportReport *report,
   names = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort_values (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
