@@ -66,7 +66,7 @@ struct _TendLexicon
 
 G_DEFINE_FINAL_TYPE (TendLexicon, tend_lexicon, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (tend-lexicon-error-quark, tend_lexicon_error)
+G_DEFINE_QUARK (tend_lexicon_error_quark, tend_lexicon_error)
 
 typedef void (*TokenFunc) (const char *folded, gpointer user_data);
 
@@ -85,7 +85,7 @@ open_iterator (const char *language, GError **error)
   if (U_FAILURE (status))
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_FAILED,
-                   _("Cannot start the word segmenter: %s"), u_errorName (status));
+                   _ ("Cannot start the word segmenter: %s"), u_errorName (status));
       return NULL;
     }
   return iterator;
@@ -157,8 +157,7 @@ is_break (gunichar c)
  * sentence or paragraph ends between two words, since no phrase spans such a break. Returns the
  * number of words. */
 static guint
-tokenize (UBreakIterator *iterator, const char *text, gsize len, TokenFunc func,
-          gpointer user_data)
+tokenize (UBreakIterator *iterator, const char *text, gsize len, TokenFunc func, gpointer user_data)
 {
   UText utext = UTEXT_INITIALIZER;
   UErrorCode status = U_ZERO_ERROR;
@@ -298,7 +297,7 @@ add_entry (TendLexicon *self, const char *entry, gsize len, Category category, g
   if (tokens->len == 0 || builder.split)
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("Line %u: “%.*s” must be one or more words without sentence punctuation"),
+                   _ ("Line %u: “%.*s” must be one or more words without sentence punctuation"),
                    line_number, (int) len, entry);
       return FALSE;
     }
@@ -309,7 +308,7 @@ add_entry (TendLexicon *self, const char *entry, gsize len, Category category, g
   if (node->category != CATEGORY_NONE)
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("Line %u: “%.*s” is already listed in [%s]"), line_number, (int) len, entry,
+                   _ ("Line %u: “%.*s” is already listed in [%s]"), line_number, (int) len, entry,
                    category_names[node->category]);
       return FALSE;
     }
@@ -393,21 +392,21 @@ parse_header (const Line *line, const char *language, GError **error)
   if (words->len != 3 || !g_str_equal (g_ptr_array_index (words, 0), LEXICON_MAGIC))
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("The first line must read “%s %s LANGUAGE”"), LEXICON_MAGIC, LEXICON_VERSION);
+                   _ ("The first line must read “%s %s LANGUAGE”"), LEXICON_MAGIC, LEXICON_VERSION);
       return FALSE;
     }
   if (!g_str_equal (g_ptr_array_index (words, 1), LEXICON_VERSION))
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("Lexicon format version %s is not supported; this version of Tend reads "
-                     "version %s"),
+                   _ ("Lexicon format version %s is not supported; this version of Tend reads "
+                      "version %s"),
                    (const char *) g_ptr_array_index (words, 1), LEXICON_VERSION);
       return FALSE;
     }
   if (g_ascii_strcasecmp (g_ptr_array_index (words, 2), language) != 0)
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("The lexicon is for the language “%s”, not “%s”"),
+                   _ ("The lexicon is for the language “%s”, not “%s”"),
                    (const char *) g_ptr_array_index (words, 2), language);
       return FALSE;
     }
@@ -426,8 +425,8 @@ parse_section (const Line *line, guint line_number, Category *category, GError *
       }
 
   g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-               _("Line %u: unknown section %.*s; the sections are [gratitude], [apologies], "
-                 "[hedges] and [negative]"),
+               _ ("Line %u: unknown section %.*s; the sections are [gratitude], [apologies], "
+                  "[hedges] and [negative]"),
                line_number, (int) line->len, line->start);
   return FALSE;
 }
@@ -449,7 +448,7 @@ lexicon_load (TendLexicon *self, const char *data, gsize len, GError **error)
       for (const char *p = data; p < invalid; p++)
         bad_line += *p == '\n';
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("Line %u: the text is not valid UTF-8"), bad_line);
+                   _ ("Line %u: the text is not valid UTF-8"), bad_line);
       return FALSE;
     }
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
@@ -477,7 +476,7 @@ lexicon_load (TendLexicon *self, const char *data, gsize len, GError **error)
       else if (category == CATEGORY_NONE)
         {
           g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                       _("Line %u: an entry must follow a section such as [gratitude]"),
+                       _ ("Line %u: an entry must follow a section such as [gratitude]"),
                        line_number);
           return FALSE;
         }
@@ -488,7 +487,7 @@ lexicon_load (TendLexicon *self, const char *data, gsize len, GError **error)
   if (!have_header)
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _("The lexicon is empty: the first line must read “%s %s LANGUAGE”"),
+                   _ ("The lexicon is empty: the first line must read “%s %s LANGUAGE”"),
                    LEXICON_MAGIC, LEXICON_VERSION);
       return FALSE;
     }
@@ -762,13 +761,13 @@ tend_lexicon_new_for_language (const char *language, GError **error)
   if (is_language_tag (language))
     {
       path = g_strdup_printf ("/dev/tend/lexicon/%s.lexicon", language);
-      bytes = g_resource_lookup_data (tend_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE,
-                                      NULL);
+      bytes
+          = g_resource_lookup_data (tend_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
     }
   if (bytes == NULL)
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_NOT_FOUND,
-                   _("Tend has no word lists for the language “%s”"), language);
+                   _ ("Tend has no word lists for the language “%s”"), language);
       return NULL;
     }
   data = g_bytes_get_data (bytes, &len);

@@ -22,8 +22,10 @@ struct _TendStore
   sqlite3 *db;
   char *path;
   GHashTable *statements; /* const char *sql (static) → sqlite3_stmt */
-  GHashTable *people;     /* normalized address → person id, as gint64 in a pointer-sized box */
+  GHashTable *people;     /* address as seen and normalized → CachedPerson (borrowed) */
+  GPtrArray *person_entries; /* owns the CachedPerson structs */
   GHashTable *me_people;  /* person ids that are me */
+  GChecksum *hasher;      /* reused for every key: a new one per id is a third of an insert */
   gboolean read_only;
   gboolean in_transaction;
 };
@@ -70,7 +72,8 @@ static const char *const migrations[] = {
   "  negative INTEGER NOT NULL DEFAULT 0,"
   "  questions INTEGER NOT NULL DEFAULT 0);"
   "CREATE UNIQUE INDEX message_provider ON message (account_id, provider_key);"
-  "CREATE INDEX message_sent_at ON message (sent_at);"
+  /* Covers the week's interaction queries, which then never touch the table itself. */
+  "CREATE INDEX message_sent_at ON message (sent_at, direction, kind, sender_id);"
   "CREATE TABLE message_recipient ("
   "  message_id INTEGER NOT NULL REFERENCES message (id) ON DELETE CASCADE,"
   "  person_id INTEGER NOT NULL REFERENCES person (id),"
@@ -226,19 +229,27 @@ _tend_store_migrate (sqlite3 *db, int target_version, GError **error)
 
 /* SHA-256 rather than a fast hash: a sender who can choose a Message-ID must not be able to
  * make it collide with another message and so hide that one from the figures. */
-gint64
-_tend_store_hash_id (const char *provider_id)
+static gint64
+hash_id (GChecksum *checksum, const char *provider_id)
 {
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize len = sizeof digest;
   guint64 key = 0;
 
+  g_checksum_reset (checksum);
   g_checksum_update (checksum, (const guchar *) provider_id, -1);
   g_checksum_get_digest (checksum, digest, &len);
   for (guint i = 0; i < 8; i++)
     key = (key << 8) | digest[i];
   return (gint64) key;
+}
+
+gint64
+_tend_store_hash_id (const char *provider_id)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  return hash_id (checksum, provider_id);
 }
 
 static gboolean
@@ -285,7 +296,9 @@ tend_store_finalize (GObject *object)
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->people, g_hash_table_unref);
+  g_clear_pointer (&self->person_entries, g_ptr_array_unref);
   g_clear_pointer (&self->me_people, g_hash_table_unref);
+  g_clear_pointer (&self->hasher, g_checksum_free);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -305,8 +318,10 @@ static void
 tend_store_init (TendStore *self)
 {
   self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
-  self->people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->person_entries = g_ptr_array_new_with_free_func (g_free);
   self->me_people = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->hasher = g_checksum_new (G_CHECKSUM_SHA256);
 }
 
 char *
@@ -343,6 +358,14 @@ tend_store_delete_files (const char *path, GError **error)
         }
     }
   return TRUE;
+}
+
+static void
+forget_cached_people (TendStore *self)
+{
+  g_hash_table_remove_all (self->people);
+  g_ptr_array_set_size (self->person_entries, 0);
+  g_hash_table_remove_all (self->me_people);
 }
 
 static gboolean
@@ -573,8 +596,7 @@ tend_store_rollback (TendStore *self)
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   self->in_transaction = FALSE;
   /* Ids handed out inside the transaction are gone with it. */
-  g_hash_table_remove_all (self->people);
-  g_hash_table_remove_all (self->me_people);
+  forget_cached_people (self);
   load_me (self, NULL);
 }
 
@@ -606,24 +628,78 @@ tend_store_ensure_account (TendStore *self, const char *provider, const char *na
   return id;
 }
 
-static gint64
-lookup_person (TendStore *self, const char *address, GError **error)
+/* A person as the cache knows them, under both the address as seen and its normal form. */
+typedef struct
+{
+  gint64 id;
+  gboolean named;
+} CachedPerson;
+
+static CachedPerson *
+cache_person (TendStore *self, const char *address, const char *normalized, gint64 id,
+              gboolean named)
+{
+  CachedPerson *person = g_new (CachedPerson, 1);
+
+  person->id = id;
+  person->named = named;
+  g_ptr_array_add (self->person_entries, person);
+  g_hash_table_insert (self->people, g_strdup (normalized), person);
+  if (!g_str_equal (address, normalized))
+    g_hash_table_insert (self->people, g_strdup (address), person);
+  return person;
+}
+
+/* Finds or creates the person behind @normalized in the database. */
+static CachedPerson *
+load_person (TendStore *self, const char *address, const char *normalized,
+             const char *display_name, GError **error)
 {
   sqlite3_stmt *stmt;
   gint64 id = 0;
+  gboolean named = FALSE;
   int rc;
 
-  stmt = _tend_store_prepare (self, "SELECT person_id FROM identity WHERE address = ?1", error);
+  stmt = _tend_store_prepare (self,
+                              "SELECT person_id, display_name IS NOT NULL FROM identity"
+                              " JOIN person ON person.id = person_id WHERE address = ?1",
+                              error);
   if (stmt == NULL)
-    return -1;
-  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+    return NULL;
+  sqlite3_bind_text (stmt, 1, normalized, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    id = -1, set_error_from_rc (self->db, rc, error);
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      named = sqlite3_column_int (stmt, 1);
+    }
   sqlite3_reset (stmt);
-  return id;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_error_from_rc (self->db, rc, error);
+      return NULL;
+    }
+  if (id != 0)
+    return cache_person (self, address, normalized, id, named);
+
+  stmt = _tend_store_prepare (self, "INSERT INTO person (display_name) VALUES (?1)", error);
+  if (stmt == NULL)
+    return NULL;
+  named = display_name != NULL && *display_name != '\0';
+  sqlite3_bind_text (stmt, 1, named ? display_name : NULL, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+  id = sqlite3_last_insert_rowid (self->db);
+
+  stmt = _tend_store_prepare (self, "INSERT INTO identity (address, person_id) VALUES (?1, ?2)",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, normalized, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, id);
+  if (!step_done (self, stmt, error))
+    return NULL;
+  return cache_person (self, address, normalized, id, named);
 }
 
 /* Returns the person behind @address (normalized), creating both on first sight. A display name
@@ -632,61 +708,43 @@ gint64
 tend_store_ensure_person (TendStore *self, const char *address, const char *display_name,
                           GError **error)
 {
-  g_autofree char *normalized = NULL;
-  gint64 *cached;
-  sqlite3_stmt *stmt;
-  gint64 id;
+  CachedPerson *person;
 
   g_return_val_if_fail (TEND_IS_STORE (self), 0);
 
-  if (!(normalized = tend_normalize_address (address)))
+  /* Most addresses arrive as they were seen before: look them up before normalizing. */
+  person = address != NULL ? g_hash_table_lookup (self->people, address) : NULL;
+  if (person == NULL)
     {
-      g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_FAILED, _("Empty address"));
-      return 0;
+      g_autofree char *normalized = tend_normalize_address (address);
+
+      if (normalized == NULL)
+        {
+          g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_FAILED, _("Empty address"));
+          return 0;
+        }
+      if ((person = g_hash_table_lookup (self->people, normalized)) != NULL)
+        g_hash_table_insert (self->people, g_strdup (address), person);
+      else if (!(person = load_person (self, address, normalized, display_name, error)))
+        return 0;
     }
 
-  if ((cached = g_hash_table_lookup (self->people, normalized)) != NULL)
-    return *cached;
-
-  if ((id = lookup_person (self, normalized, error)) < 0)
-    return 0;
-
-  if (id == 0)
+  if (!person->named && display_name != NULL && *display_name != '\0')
     {
-      stmt = _tend_store_prepare (self, "INSERT INTO person (display_name) VALUES (?1)", error);
+      sqlite3_stmt *stmt = _tend_store_prepare (self,
+                                                "UPDATE person SET display_name = ?2"
+                                                " WHERE id = ?1 AND display_name IS NULL",
+                                                error);
       if (stmt == NULL)
         return 0;
-      sqlite3_bind_text (stmt, 1, display_name, -1, SQLITE_STATIC);
-      if (!step_done (self, stmt, error))
-        return 0;
-      id = sqlite3_last_insert_rowid (self->db);
-
-      stmt = _tend_store_prepare (self,
-                                  "INSERT INTO identity (address, person_id) VALUES (?1, ?2)",
-                                  error);
-      if (stmt == NULL)
-        return 0;
-      sqlite3_bind_text (stmt, 1, normalized, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, id);
-      if (!step_done (self, stmt, error))
-        return 0;
-    }
-  else if (display_name != NULL && *display_name != '\0')
-    {
-      stmt = _tend_store_prepare (self,
-                                  "UPDATE person SET display_name = ?2"
-                                  " WHERE id = ?1 AND display_name IS NULL",
-                                  error);
-      if (stmt == NULL)
-        return 0;
-      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 1, person->id);
       sqlite3_bind_text (stmt, 2, display_name, -1, SQLITE_STATIC);
       if (!step_done (self, stmt, error))
         return 0;
+      person->named = TRUE;
     }
 
-  g_hash_table_insert (self->people, g_steal_pointer (&normalized), g_memdup2 (&id, sizeof id));
-  return id;
+  return person->id;
 }
 
 static gboolean
@@ -737,8 +795,7 @@ tend_store_add_me (TendStore *self, const char *address, GError **error)
       goto failed;
 
   /* Person ids may have merged: start the caches afresh. */
-  g_hash_table_remove_all (self->people);
-  g_hash_table_remove_all (self->me_people);
+  forget_cached_people (self);
   if (!load_me (self, error))
     goto failed;
 
@@ -779,10 +836,10 @@ tend_store_dup_me (TendStore *self, GError **error)
 }
 
 static void
-bind_key (sqlite3_stmt *stmt, int index, const char *id)
+bind_key (TendStore *self, sqlite3_stmt *stmt, int index, const char *id)
 {
   if (id != NULL && *id != '\0')
-    sqlite3_bind_int64 (stmt, index, _tend_store_hash_id (id));
+    sqlite3_bind_int64 (stmt, index, hash_id (self->hasher, id));
   else
     sqlite3_bind_null (stmt, index);
 }
@@ -817,14 +874,14 @@ tend_store_add_message (TendStore *self, gint64 account_id, const TendMessage *m
     return FALSE;
   f = &message->features;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  bind_key (stmt, 2, message->provider_id);
+  bind_key (self, stmt, 2, message->provider_id);
   sqlite3_bind_int (stmt, 3, message->kind);
-  bind_key (stmt, 4, message->conversation_id);
+  bind_key (self, stmt, 4, message->conversation_id);
   sqlite3_bind_int64 (stmt, 5, message->sent_at);
   sqlite3_bind_int (stmt, 6, is_me (self, sender_id) ? TEND_DIRECTION_SENT
                                                       : TEND_DIRECTION_RECEIVED);
   sqlite3_bind_int64 (stmt, 7, sender_id);
-  bind_key (stmt, 8, message->in_reply_to);
+  bind_key (self, stmt, 8, message->in_reply_to);
   sqlite3_bind_int (stmt, 9, f->words);
   sqlite3_bind_int (stmt, 10, f->gratitude);
   sqlite3_bind_int (stmt, 11, f->apologies);

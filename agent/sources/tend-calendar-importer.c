@@ -165,7 +165,7 @@ typedef struct
   gboolean dropping;      /* the rest of the current line is dropped */
 } LineReader;
 
-/* Whether @line is the content line @keyword: "END:VEVENT", "end;x=y:VEVENT". */
+/* Whether @line is named @keyword, as "END:VEVENT" and "end;x=y:VEVENT" are named END. */
 static gboolean
 is_keyword_line (const char *line, const char *keyword)
 {
@@ -189,9 +189,9 @@ read_line_cb (char *buf, size_t size, void *user_data)
       const char *newline;
       size_t n;
 
-      n = MIN ((size_t)(reader->end - reader->pos), size - 1);
+      n = MIN ((size_t) (reader->end - reader->pos), size - 1);
       if ((newline = memchr (reader->pos, '\n', n)) != NULL)
-        n = (size_t)(newline - reader->pos) + 1;
+        n = (size_t) (newline - reader->pos) + 1;
       memcpy (buf, reader->pos, n);
       buf[n] = '\0';
       reader->pos += n;
@@ -199,7 +199,7 @@ read_line_cb (char *buf, size_t size, void *user_data)
 
       for (size_t i = 0; i < n; i++)
         if (buf[i] == '\0')
-          buf[i] = (char)0xff;
+          buf[i] = (char) 0xff;
 
       if (!line_start)
         {
@@ -218,6 +218,10 @@ read_line_cb (char *buf, size_t size, void *user_data)
       reader->dropping = FALSE;
       return buf;
     }
+
+  /* libical still reads the buffer when told the input has ended. */
+  if (size > 0)
+    buf[0] = '\0';
   return NULL;
 }
 
@@ -353,7 +357,7 @@ collect_events (Import *imp, icalcomponent *calendar, GHashTable *by_uid, GPtrAr
         {
           series = g_new0 (Series, 1);
           series->uid = g_strdup (uid);
-          series->overrides = g_ptr_array_new_with_free_func ((GDestroyNotify)item_free);
+          series->overrides = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
           g_hash_table_insert (by_uid, series->uid, series);
           g_ptr_array_add (order, series);
         }
@@ -511,7 +515,7 @@ to_unix (Import *imp, struct icaltimetype tt, icaltimezone *zone, gint64 *out)
         g_date_time_new_utc (tt.year, tt.month, tt.day, tt.hour, tt.minute, tt.second), out);
 
   tt.zone = NULL;
-  *out = (gint64)icaltime_as_timet_with_zone (tt, zone);
+  *out = (gint64) icaltime_as_timet_with_zone (tt, zone);
   return TRUE;
 }
 
@@ -523,15 +527,15 @@ date_plus_days (Import *imp, struct icaltimetype tt, int days, gint64 *out)
 
   if (!time_to_date (tt, &date))
     return FALSE;
-  g_date_add_days (&date, (guint)CLAMP (days, 0, MAX_ALL_DAY_DAYS));
+  g_date_add_days (&date, (guint) CLAMP (days, 0, MAX_ALL_DAY_DAYS));
   return local_midnight (imp, &date, out);
 }
 
 static gint64
 duration_to_seconds (struct icaldurationtype d)
 {
-  gint64 seconds = (gint64)d.weeks * 7 * SECONDS_PER_DAY + (gint64)d.days * SECONDS_PER_DAY
-                   + (gint64)d.hours * 3600 + (gint64)d.minutes * 60 + d.seconds;
+  gint64 seconds = (gint64) d.weeks * 7 * SECONDS_PER_DAY + (gint64) d.days * SECONDS_PER_DAY
+                   + (gint64) d.hours * 3600 + (gint64) d.minutes * 60 + d.seconds;
 
   return d.is_neg ? -seconds : seconds;
 }
@@ -579,7 +583,7 @@ read_timing (Import *imp, Item *item, Timing *out, TendSkipReason *reason)
           if (end_tt.is_date && time_to_date (out->wall, &from) && time_to_date (end_tt, &to))
             out->days = g_date_days_between (&from, &to);
           else
-            out->days = (int)((out->end - out->start + SECONDS_PER_DAY / 2) / SECONDS_PER_DAY);
+            out->days = (int) ((out->end - out->start + SECONDS_PER_DAY / 2) / SECONDS_PER_DAY);
         }
     }
   else if ((prop = icalcomponent_get_first_property (item->event, ICAL_DURATION_PROPERTY)) != NULL)
@@ -588,7 +592,7 @@ read_timing (Import *imp, Item *item, Timing *out, TendSkipReason *reason)
 
       out->has_end = TRUE;
       out->end = out->start + CLAMP (seconds, 0, MAX_ALL_DAY_DAYS * SECONDS_PER_DAY);
-      out->days = (int)(CLAMP (seconds, 0, MAX_ALL_DAY_DAYS * SECONDS_PER_DAY) / SECONDS_PER_DAY);
+      out->days = (int) (CLAMP (seconds, 0, MAX_ALL_DAY_DAYS * SECONDS_PER_DAY) / SECONDS_PER_DAY);
     }
 
   if (out->wall.is_date)
@@ -841,11 +845,11 @@ static void
 fill_event (TendEvent *event, const char *uid, gint64 rid, gint64 start, gint64 end,
             const Timing *timing, const Traits *traits, gboolean recurring)
 {
-  event->uid = (char *)uid;
+  event->uid = (char *) uid;
   event->recurrence_id = rid;
   event->start = start;
   event->end = end;
-  event->tzid = (char *)timing->tzid;
+  event->tzid = (char *) timing->tzid;
   event->all_day = timing->wall.is_date;
   event->organizer = traits->organizer;
   event->attendee_count = traits->attendee_count;
@@ -886,20 +890,16 @@ read_recurrence_id (Import *imp, Item *item, const Timing *series, gint64 *rid,
   return TRUE;
 }
 
-/* Stores an override as it stands, for a UID whose master is missing, broken or not a
- * series. Nothing is pruned: the file does not show the whole series. */
 static gboolean
-import_lone_override (Import *imp, Series *series, Item *item, GError **error)
+import_lone_override (Import *imp, Series *series, Item *item, gint64 rid, GError **error)
 {
   TendEvent event = { 0 };
   Traits traits;
   Timing timing;
   TendSkipReason reason;
-  gint64 rid;
   gboolean ok;
 
-  if (!read_recurrence_id (imp, item, NULL, &rid, &reason)
-      || !read_timing (imp, item, &timing, &reason))
+  if (!read_timing (imp, item, &timing, &reason))
     {
       tend_import_report_skip (imp->report, reason);
       return TRUE;
@@ -915,6 +915,39 @@ import_lone_override (Import *imp, Series *series, Item *item, GError **error)
   ok = store_event (imp, &event, error);
   traits_clear (&traits);
   return ok;
+}
+
+/* Stores the overrides as they stand, for a UID whose master is missing, broken or not a
+ * series. Of several versions of one instance only the latest is stored, or a second import
+ * would flip the row between them. Nothing is pruned: the file does not show the whole
+ * series. */
+static gboolean
+import_lone_overrides (Import *imp, Series *series, GError **error)
+{
+  g_autoptr (GHashTable) latest = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < series->overrides->len; i++)
+    {
+      Item *item = g_ptr_array_index (series->overrides, i);
+      TendSkipReason reason;
+      Item *current;
+      gint64 rid;
+
+      if (!read_recurrence_id (imp, item, NULL, &rid, &reason))
+        tend_import_report_skip (imp->report, reason);
+      else if ((current = g_hash_table_lookup (latest, &rid)) == NULL)
+        g_hash_table_insert (latest, g_memdup2 (&rid, sizeof rid), item);
+      else if (supersedes (item, current))
+        g_hash_table_replace (latest, g_memdup2 (&rid, sizeof rid), item);
+    }
+
+  g_hash_table_iter_init (&iter, latest);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!import_lone_override (imp, series, value, *(gint64 *) key, error))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -960,7 +993,7 @@ unix_to_wall (Import *imp, gint64 t, icaltimezone *zone, struct icaltimetype *ou
 
   if (zone != NULL)
     {
-      *out = icaltime_from_timet_with_zone ((time_t)t, 0, zone);
+      *out = icaltime_from_timet_with_zone ((time_t) t, 0, zone);
       return TRUE;
     }
   if ((utc = g_date_time_new_from_unix_utc (t)) == NULL
@@ -1071,7 +1104,7 @@ add_rdate (Import *imp, Expansion *x, Item *master, const Timing *timing, icalpr
 static guint
 date_key (struct icaltimetype tt)
 {
-  return (guint)(tt.year * 10000 + tt.month * 100 + tt.day);
+  return (guint) (tt.year * 10000 + tt.month * 100 + tt.day);
 }
 
 /* EXDATEs in the series' own form remove one instance each; a bare date in a timed series
@@ -1234,7 +1267,7 @@ import_recurring (Import *imp, Series *series, const Timing *timing, const Trait
     }
 
   if (!tend_store_prune_series (imp->self->store, imp->self->account_id, series->uid,
-                                (const gint64 *)(gpointer)keep->data, keep->len, &removed, error))
+                                (const gint64 *) (gpointer) keep->data, keep->len, &removed, error))
     goto out;
   imp->report->events_removed += removed;
   ok = TRUE;
@@ -1286,10 +1319,7 @@ import_series (Import *imp, Series *series, GError **error)
   if (master_is_series)
     return TRUE;
 
-  for (guint i = 0; i < series->overrides->len; i++)
-    if (!import_lone_override (imp, series, g_ptr_array_index (series->overrides, i), error))
-      return FALSE;
-  return TRUE;
+  return import_lone_overrides (imp, series, error);
 }
 
 static void
@@ -1337,7 +1367,7 @@ import_calendars (TendCalendarImporter *self, Import *imp, GCancellable *cancell
                   GError **error)
 {
   g_autoptr (GHashTable) by_uid = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify)series_free);
+  g_autoptr (GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
 
   for (guint i = 0; i < imp->calendars->len; i++)
     drop_insane_vtimezones (g_ptr_array_index (imp->calendars, i));
@@ -1402,7 +1432,7 @@ import_bytes (TendCalendarImporter *self, const char *data, gsize length, TendIm
   imp.me = me;
   imp.calendars = calendars;
   /* The whole is valid in the common case, which spares checking every VEVENT. */
-  imp.check_utf8 = !g_utf8_validate (data, (gssize)length, NULL);
+  imp.check_utf8 = !g_utf8_validate (data, (gssize) length, NULL);
   compute_window (self, &imp);
 
   ok = import_calendars (self, &imp, cancellable, error);
@@ -1417,7 +1447,7 @@ import_bytes (TendCalendarImporter *self, const char *data, gsize length, TendIm
 static void
 tend_calendar_importer_finalize (GObject *object)
 {
-  TendCalendarImporter *self = (TendCalendarImporter *)object;
+  TendCalendarImporter *self = (TendCalendarImporter *) object;
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -1538,7 +1568,7 @@ tend_calendar_importer_import_data (TendCalendarImporter *self, const char *data
   if (data == NULL)
     data = "";
   if (length < 0)
-    length = (gssize)strlen (data);
+    length = (gssize) strlen (data);
 
-  return import_bytes (self, data, (gsize)length, report, cancellable, error);
+  return import_bytes (self, data, (gsize) length, report, cancellable, error);
 }

@@ -41,7 +41,7 @@ struct _TendMailImporter
   GHashTable *sent_senders; /* sender → number of Sent-folder messages (GUINT_TO_POINTER) */
   guint sent_total;         /* messages read in Sent folders */
   gint64 account_id;
-  guint pending;            /* messages stored since the last commit */
+  guint pending; /* messages stored since the last commit */
   gboolean in_transaction;
 
   /* Borrowed */
@@ -128,8 +128,9 @@ static gboolean
 looks_like_message (const char *data, gsize len)
 {
   static const char *const known[] = {
-    "from", "date", "message-id", "received", "return-path", "to", "subject", "mime-version",
-    "delivered-to", "reply-to", "cc", "in-reply-to", "references", "sender", "x-from",
+    "from", "date",        "message-id",   "received",     "return-path",
+    "to",   "subject",     "mime-version", "delivered-to", "reply-to",
+    "cc",   "in-reply-to", "references",   "sender",       "x-from",
   };
   gboolean seen_known = FALSE;
   guint fields = 0;
@@ -204,7 +205,8 @@ find_header_end (const char *message, gsize len)
     {
       const char *newline;
 
-      if (message[pos] == '\n' || (message[pos] == '\r' && pos + 1 < len && message[pos + 1] == '\n'))
+      if (message[pos] == '\n'
+          || (message[pos] == '\r' && pos + 1 < len && message[pos + 1] == '\n'))
         return pos;
       if (!(newline = memchr (message + pos, '\n', limit - pos)))
         break;
@@ -279,7 +281,7 @@ parse_mailbox (const char *start, const char *end, RawMailbox *out)
         close = p;
     }
 
-  *out = (RawMailbox) { NULL, 0, NULL, 0 };
+  *out = (RawMailbox){ NULL, 0, NULL, 0 };
   if (open != NULL && close != NULL)
     {
       out->addr = open + 1;
@@ -443,8 +445,8 @@ read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
 
       if (INTERNET_ADDRESS_IS_GROUP (address))
         {
-          InternetAddressList *members =
-            internet_address_group_get_members (INTERNET_ADDRESS_GROUP (address));
+          InternetAddressList *members
+              = internet_address_group_get_members (INTERNET_ADDRESS_GROUP (address));
 
           if (members == NULL || internet_address_list_length (members) == 0)
             continue;
@@ -453,7 +455,7 @@ read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
       if (!INTERNET_ADDRESS_IS_MAILBOX (address))
         continue;
       message->sender = tend_normalize_address (
-        internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
+          internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
       if (message->sender == NULL)
         continue;
       if (internet_address_get_name (address) != NULL && *internet_address_get_name (address))
@@ -464,8 +466,8 @@ read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
   if (raw_from != NULL && next_mailbox (&cursor, &mailbox))
     {
       g_autofree char *addr = g_strndup (mailbox.addr, mailbox.addr_len);
-      g_autofree char *name = g_strndup (mailbox.name != NULL ? mailbox.name : "",
-                                         mailbox.name_len);
+      g_autofree char *name
+          = g_strndup (mailbox.name != NULL ? mailbox.name : "", mailbox.name_len);
 
       message->sender = tend_normalize_address (addr);
       g_strstrip (name);
@@ -544,17 +546,17 @@ classify_header (const char *name)
     case 'c':
     case 'b':
       return g_ascii_strcasecmp (name, "to") == 0 || g_ascii_strcasecmp (name, "cc") == 0
-                 || g_ascii_strcasecmp (name, "bcc") == 0
-               ? HEADER_RECIPIENTS
-               : HEADER_OTHER;
+                     || g_ascii_strcasecmp (name, "bcc") == 0
+                 ? HEADER_RECIPIENTS
+                 : HEADER_OTHER;
     case 'm':
     case 'i':
     case 'r':
       return g_ascii_strcasecmp (name, "message-id") == 0
-                 || g_ascii_strcasecmp (name, "in-reply-to") == 0
-                 || g_ascii_strcasecmp (name, "references") == 0
-               ? HEADER_ID
-               : HEADER_OTHER;
+                     || g_ascii_strcasecmp (name, "in-reply-to") == 0
+                     || g_ascii_strcasecmp (name, "references") == 0
+                 ? HEADER_ID
+                 : HEADER_OTHER;
     default:
       return HEADER_OTHER;
     }
@@ -563,8 +565,7 @@ classify_header (const char *name)
 /* Fills @message from the headers of @mime; returns why the message is skipped, or
  * NOT_SKIPPED. @header_block is the raw header block, for messages without a Message-ID. */
 static TendSkipReason
-read_headers (GMimeMessage *mime, const char *header_block,
-              gsize header_len, TendMessage *message)
+read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, TendMessage *message)
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (mime));
   GMimeObject *object = GMIME_OBJECT (mime);
@@ -612,8 +613,8 @@ read_headers (GMimeMessage *mime, const char *header_block,
   else
     {
       /* Stable across imports, so that importing the file again finds the same message. */
-      g_autofree char *digest =
-        g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) header_block, header_len);
+      g_autofree char *digest = g_compute_checksum_for_data (
+          G_CHECKSUM_SHA256, (const guchar *) header_block, header_len);
 
       message->provider_id = g_strconcat ("tend-sha256:", digest, NULL);
     }
@@ -621,8 +622,8 @@ read_headers (GMimeMessage *mime, const char *header_block,
   message->in_reply_to = first_message_id (g_mime_object_get_header (object, "In-Reply-To"));
   message->conversation_id = first_message_id (g_mime_object_get_header (object, "References"));
   if (message->conversation_id == NULL)
-    message->conversation_id = g_strdup (message->in_reply_to != NULL ? message->in_reply_to
-                                                                       : message->provider_id);
+    message->conversation_id
+        = g_strdup (message->in_reply_to != NULL ? message->in_reply_to : message->provider_id);
   message->kind = TEND_MESSAGE_KIND_MAIL;
   return NOT_SKIPPED;
 }
@@ -705,8 +706,8 @@ tag_is (const char *name, gsize len, const char *tag)
 static gboolean
 is_block_tag (const char *name, gsize len)
 {
-  static const char *const tags[] = { "br", "p", "div", "tr", "li", "ul", "ol", "table", "hr",
-                                      "h1", "h2", "h3", "h4", "h5", "h6", "pre" };
+  static const char *const tags[] = { "br", "p",  "div", "tr", "li", "ul", "ol", "table",
+                                      "hr", "h1", "h2",  "h3", "h4", "h5", "h6", "pre" };
 
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
     if (tag_is (name, len, tags[i]))
@@ -724,8 +725,8 @@ decode_entity (const char *p, const char *end, char *out, gsize *written)
   {
     const char *name;
     char c;
-  } named[] = { { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' },
-                { "nbsp", ' ' } };
+  } named[] = { { "amp", '&' },  { "lt", '<' },    { "gt", '>' },
+                { "quot", '"' }, { "apos", '\'' }, { "nbsp", ' ' } };
   const char *semicolon = memchr (p, ';', MIN ((gsize) (end - p), 10));
   gsize len;
 
@@ -951,9 +952,8 @@ static gboolean
 set_mbox_cursor (TendMailImporter *self, MailFile *file, const char *collection, gsize offset,
                  GError **error)
 {
-  g_autofree char *cursor = g_strdup_printf ("%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT
-                                             ":%" G_GINT64_FORMAT,
-                                             offset, file->size, file->mtime);
+  g_autofree char *cursor = g_strdup_printf (
+      "%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ":%" G_GINT64_FORMAT, offset, file->size, file->mtime);
 
   if (!ensure_transaction (self, error))
     return FALSE;
@@ -980,8 +980,8 @@ mbox_resume_offset (TendMailImporter *self, MailFile *file, const char *collecti
   if (cursor == NULL)
     return 0;
   fields = g_strsplit (cursor, ":", -1);
-  if (g_strv_length (fields) != 3 || !g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT64,
-                                                                  &offset, NULL)
+  if (g_strv_length (fields) != 3
+      || !g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT64, &offset, NULL)
       || !g_ascii_string_to_unsigned (fields[1], 10, 0, G_MAXUINT64, &size, NULL)
       || !g_ascii_string_to_signed (fields[2], 10, G_MININT64, G_MAXINT64, &mtime, NULL)
       || offset > size)
@@ -991,15 +991,15 @@ mbox_resume_offset (TendMailImporter *self, MailFile *file, const char *collecti
     return 0;
   if (offset == file->size)
     return offset;
-  if (offset > 0 && (file->data[offset - 1] != '\n'
-                     || !is_mbox_separator (file->data, file->size, offset)))
+  if (offset > 0
+      && (file->data[offset - 1] != '\n' || !is_mbox_separator (file->data, file->size, offset)))
     return 0;
   return offset;
 }
 
 static gboolean
-import_mbox (TendMailImporter *self, MailFile *file, const char *path,
-             GCancellable *cancellable, GError **error)
+import_mbox (TendMailImporter *self, MailFile *file, const char *path, GCancellable *cancellable,
+             GError **error)
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *collection = g_strconcat ("mbox:", absolute, NULL);
@@ -1141,9 +1141,8 @@ tend_mail_importer_can_import (const char *path)
  *   when cancelled.
  */
 gboolean
-tend_mail_importer_import_file (TendMailImporter *self, const char *path,
-                                TendImportReport *report, GCancellable *cancellable,
-                                GError **error)
+tend_mail_importer_import_file (TendMailImporter *self, const char *path, TendImportReport *report,
+                                GCancellable *cancellable, GError **error)
 {
   g_autoptr (GMimeStream) stream = NULL;
   g_autoptr (GMimeParser) parser = NULL;

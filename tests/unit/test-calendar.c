@@ -127,9 +127,9 @@ get_row (Fixture *f, const char *uid, gint64 rid, Row *row)
     {
       row->start = sqlite3_column_int64 (stmt, 0);
       row->end = sqlite3_column_int64 (stmt, 1);
-      row->tzid = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+      row->tzid = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       row->all_day = sqlite3_column_int (stmt, 3);
-      row->organizer = g_strdup ((const char *)sqlite3_column_text (stmt, 4));
+      row->organizer = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       row->attendee_count = sqlite3_column_int (stmt, 5);
       row->my_response = sqlite3_column_int (stmt, 6);
       row->cancelled = sqlite3_column_int (stmt, 7);
@@ -186,7 +186,7 @@ dump_events (Fixture *f)
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        g_string_append_printf (out, "%s|", (const char *)sqlite3_column_text (stmt, i));
+        g_string_append_printf (out, "%s|", (const char *) sqlite3_column_text (stmt, i));
       g_string_append_c (out, '\n');
     }
   sqlite3_finalize (stmt);
@@ -965,9 +965,10 @@ test_duplicates (void)
 
   fixture_open (&f);
   import_fixture (&f, "duplicates.ics", report);
-  /* dup@ once (three versions and a REPLY), and the event without a UID. */
-  g_assert_cmpuint (report->events_added, ==, 2);
-  g_assert_cmpint (count_rows (&f, NULL), ==, 2);
+  /* dup@ once (three versions and a REPLY), two versions of one instance of a series that is
+   * not in the file, and the event without a UID. */
+  g_assert_cmpuint (report->events_added, ==, 3);
+  g_assert_cmpint (count_rows (&f, NULL), ==, 3);
 
   /* SEQUENCE:2 wins: 2026-03-16 11:00Z. The REPLY (SEQUENCE:5) is an answer, not an event. */
   require_row (&f, "dup@tend.test", 0, &row);
@@ -975,11 +976,17 @@ test_duplicates (void)
   g_assert_cmpuint (row.attendee_count, ==, 0);
   row_clear (&row);
 
-  /* The UID made up for the other one is stable: nothing changes the second time. */
+  /* The instance originally at 03-18 09:00Z: SEQUENCE:1 (10:00Z) beats the SEQUENCE:0 that
+   * comes after it in the file. */
+  require_row (&f, "dup-instance@tend.test", 1773824400, &row);
+  g_assert_cmpint (row.start, ==, 1773828000);
+  row_clear (&row);
+
+  /* The UID made up for the last one is stable: nothing changes the second time. */
   import_fixture (&f, "duplicates.ics", again);
   g_assert_cmpuint (again->events_added, ==, 0);
-  g_assert_cmpuint (again->events_unchanged, ==, 2);
-  g_assert_cmpint (count_rows (&f, NULL), ==, 2);
+  g_assert_cmpuint (again->events_unchanged, ==, 3);
+  g_assert_cmpint (count_rows (&f, NULL), ==, 3);
 
   fixture_close (&f);
 }
@@ -1095,7 +1102,7 @@ collect_ics_files (const char *dir, GPtrArray *out)
 static int
 compare_paths (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *)a, *(const char *const *)b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 static void

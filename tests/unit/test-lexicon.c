@@ -60,13 +60,13 @@ test_words (void)
   g_assert_cmpuint (f.words, ==, 0);
 
   /* Counts add up over calls: 2 + 3. */
-  f = (TendContentFeatures) { 0 };
+  f = (TendContentFeatures){ 0 };
   tend_lexicon_analyse (tend_lexicon_get_default (), "one two", -1, &f);
   tend_lexicon_analyse (tend_lexicon_get_default (), "three four five", -1, &f);
   g_assert_cmpuint (f.words, ==, 5);
 
   /* An explicit length stops early: "one two" of "one two three". */
-  f = (TendContentFeatures) { 0 };
+  f = (TendContentFeatures){ 0 };
   tend_lexicon_analyse (tend_lexicon_get_default (), "one two three", 7, &f);
   g_assert_cmpuint (f.words, ==, 2);
 

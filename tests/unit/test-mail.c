@@ -157,8 +157,9 @@ query_text (TendStore *store, const char *sql)
 static gint64
 message_int (Fixture *f, const char *id, const char *column)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM message WHERE provider_key = %" G_GINT64_FORMAT,
-                                          column, _tend_store_hash_id (id));
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT %s FROM message WHERE provider_key = %" G_GINT64_FORMAT, column,
+                         _tend_store_hash_id (id));
 
   return query_int (f->store, sql);
 }
@@ -224,8 +225,8 @@ test_can_import (Fixture *f, gconstpointer data)
   g_autofree char *empty = g_build_filename (f->dir, "empty", NULL);
   g_autofree char *missing = g_build_filename (f->dir, "missing", NULL);
 
-  g_assert_true (g_file_set_contents (ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y\r\n", -1,
-                                      NULL));
+  g_assert_true (
+      g_file_set_contents (ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y\r\n", -1, NULL));
   g_assert_true (g_file_set_contents (json, "{\"value\": []}\n", -1, NULL));
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
 
@@ -476,22 +477,21 @@ test_idempotent (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_messages (f), ==, 7);
 }
 
-static const char appended[] =
-  "From dana@example.org Thu May 16 09:00:00 2024\n"
-  "Message-ID: <appended-1@example.org>\n"
-  "Date: Thu, 16 May 2024 09:00:00 +0000\n"
-  "From: Dana Ruiz <dana@example.org>\n"
-  "To: ana.lima@example.org\n"
-  "\n"
-  "First new one.\n"
-  "\n"
-  "From dana@example.org Thu May 16 10:00:00 2024\n"
-  "Message-ID: <appended-2@example.org>\n"
-  "Date: Thu, 16 May 2024 10:00:00 +0000\n"
-  "From: Dana Ruiz <dana@example.org>\n"
-  "To: ana.lima@example.org\n"
-  "\n"
-  "Second new one.\n";
+static const char appended[] = "From dana@example.org Thu May 16 09:00:00 2024\n"
+                               "Message-ID: <appended-1@example.org>\n"
+                               "Date: Thu, 16 May 2024 09:00:00 +0000\n"
+                               "From: Dana Ruiz <dana@example.org>\n"
+                               "To: ana.lima@example.org\n"
+                               "\n"
+                               "First new one.\n"
+                               "\n"
+                               "From dana@example.org Thu May 16 10:00:00 2024\n"
+                               "Message-ID: <appended-2@example.org>\n"
+                               "Date: Thu, 16 May 2024 10:00:00 +0000\n"
+                               "From: Dana Ruiz <dana@example.org>\n"
+                               "To: ana.lima@example.org\n"
+                               "\n"
+                               "Second new one.\n";
 
 static void
 test_mbox_resume (Fixture *f, gconstpointer data)
@@ -651,7 +651,8 @@ test_bad_input (Fixture *f, gconstpointer data)
                   "Message-ID: <future@example.com>\nDate: Fri, 1 Jan 2100 00:00:00 +0000\n"
                   "From: ben@example.com\n",
                   "Sent from the future.");
-  append_message (text, "Message-ID: <no-from@example.com>\nDate: Mon, 13 May 2024 08:00:00 +0000\n",
+  append_message (text,
+                  "Message-ID: <no-from@example.com>\nDate: Mon, 13 May 2024 08:00:00 +0000\n",
                   "Nobody sent this.");
   /* A "From " line over binary noise: nothing GMime can make a message of. */
   g_string_append (text, "From nowhere Mon May 13 08:00:00 2024\n");
@@ -663,6 +664,16 @@ test_bad_input (Fixture *f, gconstpointer data)
   for (guint i = 0; i < 10 * 1024 * 1024 / 64; i++)
     g_string_append (text, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   g_string_append (text, "\n\nBody of the huge one.\n\n");
+  /* Odd but readable: a charset nobody knows, and a multipart without its boundary. */
+  append_message (text,
+                  "Message-ID: <charset@example.com>\nDate: Mon, 13 May 2024 08:00:00 +0000\n"
+                  "From: ben@example.com\nContent-Type: text/plain; charset=x-unheard-of\n"
+                  "Content-Transfer-Encoding: 8bit\n",
+                  "Caf\xe9 \xff\xfe ok?");
+  append_message (text,
+                  "Message-ID: <multipart@example.com>\nDate: Mon, 13 May 2024 08:00:00 +0000\n"
+                  "From: ben@example.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n",
+                  "--nowhere\nContent-Type: text/plain\n\nLost part.\n--nowhere--");
   append_message (text,
                   "Message-ID: <good-2@example.com>\nDate: Mon, 13 May 2024 09:00:00 +0000\n"
                   "From: ana.lima@example.org\nTo: ben@example.com\n",
@@ -676,7 +687,10 @@ test_bad_input (Fixture *f, gconstpointer data)
     g_string_append (big, "0123456789abcdef");
   g_string_append (big, "\n\nbody\n");
   g_assert_true (g_file_set_contents (oversized, big->str, big->len, NULL));
-  g_assert_true (g_file_set_contents (junk, "\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10, NULL));
+  g_assert_true (g_file_set_contents (junk,
+                                      "\x7f"
+                                      "ELF\x02\x01\x01\x00\x00\x00",
+                                      10, NULL));
 
   g_ptr_array_add (paths, mbox);
   g_ptr_array_add (paths, oversized);
@@ -686,10 +700,13 @@ test_bad_input (Fixture *f, gconstpointer data)
   report = import_all (f, paths);
 
   g_assert_cmpuint (report->files, ==, 5);
-  g_assert_cmpuint (report->messages_added, ==, 2);
+  g_assert_cmpuint (report->messages_added, ==, 4);
   g_assert_cmpint (message_int (f, "good-1@example.com", "words"), ==, 3);
   g_assert_cmpint (message_int (f, "good-2@example.com", "words"), ==, 6);
-  g_assert_cmpint (count_messages (f), ==, 2);
+  /* The unknown charset is left as it is and its bad bytes replaced: "Caf" and "ok", 1 question. */
+  g_assert_cmpint (message_int (f, "charset@example.com", "words"), ==, 2);
+  g_assert_cmpint (message_int (f, "charset@example.com", "questions"), ==, 1);
+  g_assert_cmpint (count_messages (f), ==, 4);
 
   /* Leading bytes, the binary chunk and junk.eml. */
   g_assert_cmpuint (report->skipped[TEND_SKIP_GARBAGE], ==, 3);
@@ -735,8 +752,7 @@ test_infer_me (Fixture *f, gconstpointer data)
   /* Directions follow: Ana's three are sent, Pat's and the two in the inbox received. */
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM message WHERE direction = 1"), ==, 3);
   g_assert_cmpint (message_int (f, "sent-2@example.org", "direction"), ==, TEND_DIRECTION_SENT);
-  g_assert_cmpint (message_int (f, "sent-4@example.org", "direction"), ==,
-                   TEND_DIRECTION_RECEIVED);
+  g_assert_cmpint (message_int (f, "sent-4@example.org", "direction"), ==, TEND_DIRECTION_RECEIVED);
   g_assert_cmpint (message_int (f, "maildir-1@example.org", "direction"), ==,
                    TEND_DIRECTION_RECEIVED);
 
@@ -767,8 +783,7 @@ test_me_explicit (Fixture *f, gconstpointer data)
   /* From Ana: single.eml and three in .Sent; from others: Pat's and Dana's. */
   g_assert_cmpint (message_int (f, "eml-1@example.org", "direction"), ==, TEND_DIRECTION_SENT);
   g_assert_cmpint (message_int (f, "sent-1@example.org", "direction"), ==, TEND_DIRECTION_SENT);
-  g_assert_cmpint (message_int (f, "sent-4@example.org", "direction"), ==,
-                   TEND_DIRECTION_RECEIVED);
+  g_assert_cmpint (message_int (f, "sent-4@example.org", "direction"), ==, TEND_DIRECTION_RECEIVED);
   g_assert_cmpint (message_int (f, "maildir-1@example.org", "direction"), ==,
                    TEND_DIRECTION_RECEIVED);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM message WHERE direction = 1"), ==, 4);
@@ -793,11 +808,11 @@ static void
 test_no_body_stored (Fixture *f, gconstpointer data)
 {
   static const char *const sentences[] = {
-    "budget is a bit high",                  /* single.eml, quoted-printable */
-    "which week suits you for the offsite",  /* inbox.mbox */
-    "Following up on the thread",            /* inbox.mbox, last message */
-    "Maybe Friday",                          /* html.eml */
-    "Quarterly review",                      /* a subject is not stored either */
+    "budget is a bit high",                 /* single.eml, quoted-printable */
+    "which week suits you for the offsite", /* inbox.mbox */
+    "Following up on the thread",           /* inbox.mbox, last message */
+    "Maybe Friday",                         /* html.eml */
+    "Quarterly review",                     /* a subject is not stored either */
   };
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (TendImportReport) report = NULL;
@@ -917,8 +932,7 @@ test_shared_data (Fixture *f, gconstpointer data)
   fixture_set_up (&allen_fixture, NULL);
   allen_report = import_all (&allen_fixture, allen_files);
   g_assert_cmpuint (allen_report->inferred_me->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (allen_report->inferred_me, 0), ==,
-                   "phillip.allen@enron.com");
+  g_assert_cmpstr (g_ptr_array_index (allen_report->inferred_me, 0), ==, "phillip.allen@enron.com");
   g_assert_cmpint (query_int (allen_fixture.store, "SELECT count(*) FROM message JOIN identity"
                                                    " ON identity.person_id = sender_id"
                                                    " WHERE address = 'k..allen@enron.com'"),

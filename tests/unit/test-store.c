@@ -139,6 +139,31 @@ test_message_idempotent (Fixture *f, gconstpointer data)
   g_assert_true (inserted);
 }
 
+/* A name learned after the address (first a recipient, later a sender) fills the person in, even
+ * when the address is already cached, and a differently written address is the same person. */
+static void
+test_person_name_later (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
+  g_autoptr (TendMessage) first = make_message ("1", "ann@example.org", "bob@example.org", 10);
+  g_autoptr (TendMessage) second = make_message ("2", " BOB@Example.org", "ann@example.org", 20);
+  gint64 account = tend_store_ensure_account (store, "file", "local", &error);
+
+  second->sender_name = g_strdup ("Bob Brown");
+  g_assert_true (tend_store_add_message (store, account, first, NULL, &error));
+  g_assert_true (tend_store_add_message (store, account, second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM person"), ==, 2);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM person WHERE display_name = 'Bob Brown'"),
+                   ==, 1);
+  g_assert_cmpint (tend_store_ensure_person (store, "bob@example.org", "Robert", &error), ==,
+                   tend_store_ensure_person (store, "Bob@Example.Org", NULL, &error));
+  /* The first name seen stays. */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM person WHERE display_name = 'Bob Brown'"),
+                   ==, 1);
+}
+
 /* Marking an address as mine merges my identities into one person and makes what I sent "sent",
  * also for messages stored before. */
 static void
@@ -458,6 +483,7 @@ main (int argc, char *argv[])
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/store/open/private-files", test_open_creates_private_files);
   ADD ("/store/message/idempotent", test_message_idempotent);
+  ADD ("/store/person/name-later", test_person_name_later);
   ADD ("/store/me/merge", test_me_merges_and_redirects);
   ADD ("/store/event/upsert-prune", test_event_upsert_and_prune);
   ADD ("/store/cursor", test_cursor);
