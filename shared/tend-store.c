@@ -991,11 +991,13 @@ compare_gint64 (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* Removes the stored instances of series @uid that are not in @keep: those an EXDATE, a shorter
- * RRULE or a cancelled override took away since the last import. */
+/* Removes the stored instances of series @uid whose original start lies in [@from, @to) and that
+ * are not in @keep: those an EXDATE, a shorter RRULE or a cancelled override took away since the
+ * last import. Instances outside the range were not expanded this time, so they stay. */
 gboolean
-tend_store_prune_series (TendStore *self, gint64 account_id, const char *uid, const gint64 *keep,
-                         guint n_keep, guint *n_removed, GError **error)
+tend_store_prune_series (TendStore *self, gint64 account_id, const char *uid, gint64 from,
+                         gint64 to, const gint64 *keep, guint n_keep, guint *n_removed,
+                         GError **error)
 {
   g_autoptr (GArray) doomed = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree gint64 *sorted = g_memdup2 (keep, sizeof (gint64) * n_keep);
@@ -1011,12 +1013,15 @@ tend_store_prune_series (TendStore *self, gint64 account_id, const char *uid, co
     qsort (sorted, n_keep, sizeof (gint64), compare_gint64);
 
   stmt = _tend_store_prepare (self,
-                              "SELECT recurrence_id FROM event WHERE account_id = ?1 AND uid = ?2",
+                              "SELECT recurrence_id FROM event WHERE account_id = ?1 AND uid = ?2"
+                              " AND recurrence_id >= ?3 AND recurrence_id < ?4",
                               error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account_id);
   sqlite3_bind_text (stmt, 2, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, from);
+  sqlite3_bind_int64 (stmt, 4, to);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 rid = sqlite3_column_int64 (stmt, 0);

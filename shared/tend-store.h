@@ -80,8 +80,8 @@ gboolean   tend_store_add_event          (TendStore *self, gint64 account_id,
                                           const TendEvent *event, gboolean *changed,
                                           GError **error);
 gboolean   tend_store_prune_series       (TendStore *self, gint64 account_id, const char *uid,
-                                          const gint64 *keep, guint n_keep, guint *n_removed,
-                                          GError **error);
+                                          gint64 from, gint64 to, const gint64 *keep,
+                                          guint n_keep, guint *n_removed, GError **error);
 
 char      *tend_store_get_cursor         (TendStore *self, gint64 account_id,
                                           const char *collection, GError **error);

@@ -1191,20 +1191,9 @@ store_instance (Import *imp, Series *series, const Instance *instance, const Tim
 
   if (instance->override == NULL)
     {
-      if (is_absurd (imp, instance->start))
-        {
-          tend_import_report_skip (imp->report, TEND_SKIP_ABSURD_DATE);
-          return TRUE;
-        }
       fill_event (&event, series->uid, instance->rid, instance->start, instance->end, timing,
                   traits, TRUE);
       return store_event (imp, &event, error);
-    }
-
-  if (is_absurd (imp, own->start))
-    {
-      tend_import_report_skip (imp->report, TEND_SKIP_ABSURD_DATE);
-      return TRUE;
     }
 
   /* An override that says nothing about its end keeps the length of its series. */
@@ -1261,12 +1250,19 @@ import_recurring (Import *imp, Series *series, const Timing *timing, const Trait
 
       if (instance->excluded)
         continue;
+      /* Judged per instance: a series that began before 1990 may well go on today. */
+      if (is_absurd (imp, instance->override != NULL ? instance->timing.start : instance->start))
+        {
+          tend_import_report_skip (imp->report, TEND_SKIP_ABSURD_DATE);
+          continue;
+        }
       if (!store_instance (imp, series, instance, timing, traits, error))
         goto out;
       g_array_append_val (keep, instance->rid);
     }
 
   if (!tend_store_prune_series (imp->self->store, imp->self->account_id, series->uid,
+                                imp->window_start, imp->window_end,
                                 (const gint64 *) (gpointer) keep->data, keep->len, &removed, error))
     goto out;
   imp->report->events_removed += removed;

@@ -19,10 +19,12 @@ G_BEGIN_DECLS
  * Times
  * - Recurring series (RRULE, RDATE, EXDATE) are expanded in the zone of their DTSTART, so a
  *   09:30 Europe/Berlin meeting stays at 09:30 Berlin time across a DST change.
- * - A TZID is looked up in the file's VTIMEZONEs first, then in libical's zone database
- *   (which also knows prefixed ids such as "/freeassociation.sourceforge.net/Europe/Berlin").
- *   An event whose TZID is neither is skipped as TEND_SKIP_UNKNOWN_TZID. VTIMEZONEs whose
- *   rules repeat more often than monthly are ignored as hostile.
+ * - A TZID is looked up in the file's VTIMEZONEs first, then in libical's zone database,
+ *   which also knows prefixed ids such as "/freeassociation.sourceforge.net/Europe/Berlin";
+ *   other vendors' prefixes are matched by the Olson name they end in. An event whose TZID
+ *   is neither is skipped as TEND_SKIP_UNKNOWN_TZID (Windows names like "Pacific Standard
+ *   Time" without their VTIMEZONE, too). VTIMEZONEs whose rules repeat more often than
+ *   monthly are ignored as hostile.
  * - Floating times and all-day dates are placed in the importer's zone (default: local).
  *   An all-day event without DTEND lasts one day; a timed one without DTEND or DURATION
  *   lasts zero seconds. An override without DTEND or DURATION keeps its series' duration.
@@ -30,11 +32,15 @@ G_BEGIN_DECLS
  *
  * Series
  * - Instances are produced only within the window (default: 10 years back to 1 year ahead)
- *   and at most 20 000 per series; a series cut short by that cap is counted once as
- *   TEND_SKIP_MALFORMED, because counting each dropped instance would mean expanding it.
+ *   and at most 20 000 per series; a series cut short by that cap (or by taking more than
+ *   200 000 rule steps) is counted once as TEND_SKIP_MALFORMED, because counting each
+ *   dropped instance would mean expanding it. A rule that can never occur also counts as
+ *   TEND_SKIP_MALFORMED; one libical cannot parse at all is dropped by libical, which leaves
+ *   the DTSTART as the only instance.
  * - A RECURRENCE-ID override replaces its instance (moved, resized, STATUS:CANCELLED); an
- *   override wins over an EXDATE of the same instance. Overrides without their master are
- *   stored as they are. After each series whose master is in the file, the stored instances
+ *   override wins over an EXDATE of the same instance, and is kept when its original or its
+ *   new start is in the window. Overrides without their master are stored as they are,
+ *   whatever their date. After each series whose master is in the file, the stored instances
  *   that were not produced this time (a new EXDATE, a shorter rule, instances that left the
  *   window) are removed.
  * - Several VEVENTs with the same UID and RECURRENCE-ID: the highest SEQUENCE wins, then the
@@ -61,8 +67,10 @@ G_BEGIN_DECLS
  *
  * Bad input is skipped and counted in the TendImportReport, and the import goes on: invalid
  * UTF-8 (per VEVENT), no DTSTART, dates before 1990 or more than 20 years ahead (judged per
- * instance), unknown TZIDs, data that is not iCalendar at all (TEND_SKIP_GARBAGE) and files
- * over 64 MiB (TEND_SKIP_OVERSIZED). Only failures of the whole import return FALSE.
+ * instance), unknown TZIDs, data without a VCALENDAR (TEND_SKIP_GARBAGE, once per file) and
+ * files over 64 MiB (TEND_SKIP_OVERSIZED). A file cut off before its end keeps its complete
+ * events. Only failures of the whole import return FALSE: a file that cannot be read
+ * (G_IO_ERROR), a database error (TEND_STORE_ERROR), cancellation (G_IO_ERROR_CANCELLED).
  */
 
 #define TEND_TYPE_CALENDAR_IMPORTER (tend_calendar_importer_get_type ())

@@ -226,9 +226,21 @@ tend_importer_run (TendImporter *self, const char *const *paths, TendImportRepor
   calendar_importer = tend_calendar_importer_new (self->store, account);
   for (guint i = 0; i < calendars->len; i++)
     {
+      g_autoptr (GError) local_error = NULL;
+
+      /* A calendar that cannot be read is one skipped file, as an unreadable mailbox is; only
+       * the database failing, or the user cancelling, stops the import. */
       if (!tend_calendar_importer_import_file (calendar_importer, g_ptr_array_index (calendars, i),
-                                               report, cancellable, error))
-        return FALSE;
+                                               report, cancellable, &local_error))
+        {
+          if (local_error->domain != G_IO_ERROR
+              || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
+        }
       if (self->progress != NULL)
         self->progress (++done, files->len, self->progress_data);
     }

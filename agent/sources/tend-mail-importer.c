@@ -38,6 +38,7 @@ struct _TendMailImporter
   /* Owned */
   TendStore *store;
   GByteArray *text;         /* the decoded body being analysed, emptied after each message */
+  GMimeStream *text_stream; /* writes into text */
   GHashTable *sent_senders; /* sender → number of Sent-folder messages (GUINT_TO_POINTER) */
   guint sent_total;         /* messages read in Sent folders */
   gint64 account_id;
@@ -668,32 +669,30 @@ is_utf8_compatible (const char *charset)
   return FALSE;
 }
 
-/* Decodes the content of @part (transfer encoding, then charset to UTF-8) into self->text. */
+/* Decodes the content of @part (transfer encoding, then charset to UTF-8) into self->text. The
+ * common case, a body already in UTF-8 or ASCII, goes straight into the reused memory stream. */
 static void
 decode_text (TendMailImporter *self, GMimePart *part)
 {
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
-  g_autoptr (GMimeStream) memory = NULL;
   g_autoptr (GMimeStream) filtered = NULL;
+  g_autoptr (GMimeFilter) filter = NULL;
+  GMimeStream *target = self->text_stream;
 
   g_byte_array_set_size (self->text, 0);
+  g_mime_stream_reset (self->text_stream);
   if (content == NULL)
     return;
 
-  memory = g_mime_stream_mem_new_with_byte_array (self->text);
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (memory), FALSE);
-  filtered = g_mime_stream_filter_new (memory);
-  if (charset != NULL && !is_utf8_compatible (charset))
+  /* An unknown charset leaves the bytes as they are; the lexicon copes with bad UTF-8. */
+  if (charset != NULL && !is_utf8_compatible (charset)
+      && (filter = g_mime_filter_charset_new (charset, "UTF-8")) != NULL)
     {
-      g_autoptr (GMimeFilter) filter = g_mime_filter_charset_new (charset, "UTF-8");
-
-      /* An unknown charset leaves the bytes as they are; the lexicon copes with bad UTF-8. */
-      if (filter != NULL)
-        g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
+      target = filtered = g_mime_stream_filter_new (self->text_stream);
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
     }
-  if (g_mime_data_wrapper_write_to_stream (content, filtered) < 0
-      || g_mime_stream_flush (filtered) < 0)
+  if (g_mime_data_wrapper_write_to_stream (content, target) < 0 || g_mime_stream_flush (target) < 0)
     g_debug ("A body could not be decoded entirely");
 }
 
@@ -1065,6 +1064,7 @@ tend_mail_importer_finalize (GObject *object)
 {
   TendMailImporter *self = (TendMailImporter *) object;
 
+  g_object_unref (self->text_stream);
   g_byte_array_unref (self->text);
   g_hash_table_unref (self->sent_senders);
 
@@ -1086,6 +1086,8 @@ static void
 tend_mail_importer_init (TendMailImporter *self)
 {
   self->text = g_byte_array_new ();
+  self->text_stream = g_mime_stream_mem_new_with_byte_array (self->text);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (self->text_stream), FALSE);
   self->sent_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->lexicon = tend_lexicon_get_default ();
 }

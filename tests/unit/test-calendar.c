@@ -840,14 +840,38 @@ test_open_ended_window (void)
   g_assert_true (row.all_day);
   row_clear (&row);
 
-  /* Moving the window to [03-05, 03-12): 03-05 … 03-08 stay, 03-09 … 03-11 are new, and
-   * 03-02 … 03-04 and the birthday leave. */
+  /* Moving the window to [03-05, 03-12): 03-05 … 03-08 are unchanged, 03-09 … 03-11 are new,
+   * and 03-02 … 03-04 and the birthday, outside the window, are history that stays: pruning
+   * only judges the instances it expanded. 7 + 1 + 3 rows. */
   tend_calendar_importer_set_window (f.importer, 1772668800, 1773273600);
   import_fixture (&f, "open-ended.ics", moved);
   g_assert_cmpuint (moved->events_unchanged, ==, 4);
   g_assert_cmpuint (moved->events_added, ==, 3);
-  g_assert_cmpuint (moved->events_removed, ==, 4);
-  g_assert_cmpint (count_rows (&f, NULL), ==, 7);
+  g_assert_cmpuint (moved->events_removed, ==, 0);
+  g_assert_cmpint (count_rows (&f, NULL), ==, 11);
+
+  /* Far ahead, each instance is judged: those more than 20 years from now are absurd. In
+   * [2046-01-01, 2048-01-01) the daily series has 730 instances from 2046-01-01T09:00Z, the
+   * birthday two (2046-03-04 and 2047-03-04, midnight Berlin winter time). How many are
+   * stored depends on today's date, so the expectation is computed the same way. */
+  {
+    g_autoptr (TendImportReport) far = tend_import_report_new ();
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr (GDateTime) limit = g_date_time_add_years (now, 20);
+    gint64 max = g_date_time_to_unix (limit);
+    guint daily = 0, birthday = (2403730800 <= max) + (2435266800 <= max);
+
+    for (gint64 i = 0; i < 730; i++)
+      daily += 2398410000 + i * 86400 <= max;
+
+    tend_calendar_importer_set_window (f.importer, 2398377600, 2461449600);
+    import_fixture (&f, "open-ended.ics", far);
+    /* Beside the 10 daily and 1 birthday instances of the earlier windows. */
+    g_assert_cmpint (count_rows (&f, "daily-forever@tend.test"), ==, 10 + daily);
+    g_assert_cmpint (count_rows (&f, "birthday@tend.test"), ==, 1 + birthday);
+    g_assert_cmpuint (far->events_added, ==, daily + birthday);
+    g_assert_cmpuint (far->skipped[TEND_SKIP_ABSURD_DATE], ==, 732 - daily - birthday);
+  }
 
   fixture_close (&f);
 }

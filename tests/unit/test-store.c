@@ -255,8 +255,12 @@ test_event_upsert_and_prune (Fixture *f, gconstpointer data)
   }
 
   /* An EXDATE took the instance of 200 away. */
-  g_assert_true (tend_store_prune_series (store, account, "series", keep, G_N_ELEMENTS (keep),
-                                          &removed, &error));
+  /* Outside the range nothing goes, even what is not kept. */
+  g_assert_true (tend_store_prune_series (store, account, "series", 0, 150, keep + 1, 1, &removed,
+                                          &error));
+  g_assert_cmpuint (removed, ==, 0);
+  g_assert_true (tend_store_prune_series (store, account, "series", 0, G_MAXINT64, keep,
+                                          G_N_ELEMENTS (keep), &removed, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (removed, ==, 1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM event"), ==, 2);
