@@ -23,9 +23,11 @@
  * ICU's 32-bit offsets safe. */
 #define MAX_ANALYSED_BYTES (8 * 1024 * 1024)
 
-/* Token ids: 0 is a word no entry uses, G_MAXUINT a sentence break that no phrase spans. */
+/* The longest entry, in words. */
+#define MAX_ENTRY_WORDS 8
+
+/* Token ids start at 1; 0 is a word that no entry uses. */
 #define TOKEN_UNKNOWN 0
-#define TOKEN_BARRIER G_MAXUINT
 
 typedef enum
 {
@@ -99,9 +101,11 @@ normalize_apostrophes (char *s)
 
   while (*s != '\0')
     {
-      if (memcmp (s, "\xE2\x80\x99", 3) == 0 || memcmp (s, "\xE2\x80\x98", 3) == 0)
+      /* Compared byte by byte, so that nothing is read past the terminating nul. */
+      if ((guchar) s[0] == 0xE2 && (guchar) s[1] == 0x80
+          && ((guchar) s[2] == 0x99 || (guchar) s[2] == 0x98))
         *out++ = '\'', s += 3;
-      else if (memcmp (s, "\xCA\xBC", 2) == 0)
+      else if ((guchar) s[0] == 0xCA && (guchar) s[1] == 0xBC)
         *out++ = '\'', s += 2;
       else
         *out++ = *s++;
@@ -294,11 +298,11 @@ add_entry (TendLexicon *self, const char *entry, gsize len, Category category, g
   guint index = 0;
 
   tokenize (self->iterator, entry, len, entry_token_cb, &builder);
-  if (tokens->len == 0 || builder.split)
+  if (tokens->len == 0 || tokens->len > MAX_ENTRY_WORDS || builder.split)
     {
       g_set_error (error, TEND_LEXICON_ERROR, TEND_LEXICON_ERROR_INVALID,
-                   _ ("Line %u: “%.*s” must be one or more words without sentence punctuation"),
-                   line_number, (int) len, entry);
+                   _ ("Line %u: “%.*s” must be one to %u words without sentence punctuation"),
+                   line_number, (int) len, entry, MAX_ENTRY_WORDS);
       return FALSE;
     }
 
@@ -552,42 +556,59 @@ ends_own_text (const Line *line, const char *text, gsize len, gsize next, gboole
   return FALSE;
 }
 
-/* Copies the writer's own lines of @text: without quoted lines ("> …"), and up to the signature
- * or the first quoted or forwarded message. */
-static GString *
-strip_quoted (const char *text, gsize len)
+/* The writer's own lines of @text: without quoted lines ("> …"), and up to the signature or the
+ * first quoted or forwarded message. They are usually a prefix of @text, which is then returned
+ * as it is; only when quoted lines must be cut out of the middle is a copy made, in *@copy.
+ * Returns the text and its length in *@own_len. */
+static const char *
+own_text (const char *text, gsize len, gsize *own_len, GString **copy)
 {
-  GString *own = g_string_sized_new (MIN (len, MAX_ANALYSED_BYTES) + 1);
-  gsize pos = 0, previous_start = 0;
+  gsize pos = 0, end = 0, previous_start = 0;
   gboolean previous_blank = TRUE;
   Line line;
 
-  while (own->len < MAX_ANALYSED_BYTES && next_line (text, len, &pos, &line))
+  *copy = NULL;
+  while (end < MAX_ANALYSED_BYTES && next_line (text, len, &pos, &line))
     {
       Line trimmed = line_trim (&line);
       gboolean drop_previous;
 
       if (trimmed.len > 0 && *trimmed.start == '>')
-        continue;
+        {
+          if (*copy == NULL)
+            *copy = g_string_new_len (text, end);
+          continue;
+        }
       if (ends_own_text (&line, text, len, pos, &drop_previous))
         {
           if (drop_previous && !previous_blank)
-            g_string_truncate (own, previous_start);
+            end = previous_start;
           break;
         }
-      previous_start = own->len;
+      previous_start = end;
       previous_blank = trimmed.len == 0;
-      g_string_append_len (own, line.start, line.len);
-      g_string_append_c (own, '\n');
+      if (*copy != NULL)
+        {
+          g_string_append_len (*copy, line.start, pos - (line.start - text));
+          end = (*copy)->len;
+        }
+      else
+        end = pos;
     }
 
-  if (own->len > MAX_ANALYSED_BYTES)
+  if (*copy != NULL)
     {
-      const char *end = g_utf8_find_prev_char (own->str, own->str + MAX_ANALYSED_BYTES + 1);
-
-      g_string_truncate (own, end != NULL ? (gsize) (end - own->str) : 0);
+      g_string_truncate (*copy, end);
+      text = (*copy)->str;
     }
-  return own;
+  if (end > MAX_ANALYSED_BYTES)
+    {
+      const char *last = g_utf8_find_prev_char (text, text + MAX_ANALYSED_BYTES + 1);
+
+      end = last != NULL ? (gsize) (last - text) : 0;
+    }
+  *own_len = end;
+  return text;
 }
 
 static gboolean
@@ -628,23 +649,6 @@ count_questions (const char *text, gsize len)
   return questions;
 }
 
-typedef struct
-{
-  TendLexicon *lexicon;
-  GArray *tokens; /* guint token ids */
-} Analysis;
-
-static void
-analysis_token_cb (const char *folded, gpointer user_data)
-{
-  Analysis *analysis = user_data;
-  guint id = TOKEN_BARRIER;
-
-  if (folded != NULL)
-    id = GPOINTER_TO_UINT (g_hash_table_lookup (analysis->lexicon->vocabulary, folded));
-  g_array_append_val (analysis->tokens, id);
-}
-
 static void
 add_count (TendContentFeatures *features, Category category)
 {
@@ -669,34 +673,65 @@ add_count (TendContentFeatures *features, Category category)
     }
 }
 
-/* Longest match first, and each word counts towards one entry at most: "thank you so much" is
- * one expression of gratitude, not two. */
-static void
-count_entries (TendLexicon *self, const guint *tokens, guint n_tokens,
-               TendContentFeatures *features)
+/* Finds entries in a stream of tokens. The window holds the words since the last word no entry
+ * uses or the last sentence break, as no entry spans one; it never holds more than an entry's
+ * longest possible length, so the text is not kept. */
+typedef struct
 {
-  guint i = 0;
+  TendLexicon *lexicon;
+  TendContentFeatures *features;
+  guint window[MAX_ENTRY_WORDS];
+  guint n_window;
+} Matcher;
 
-  while (i < n_tokens)
+/* Longest match first at the start of the window, and each word counts towards one entry at
+ * most: "thank you so much" is one expression of gratitude, not two. */
+static void
+matcher_step (Matcher *matcher)
+{
+  TendLexicon *self = matcher->lexicon;
+  Category best = CATEGORY_NONE;
+  guint node = 0, consumed = 1;
+
+  for (guint j = 0; j < matcher->n_window; j++)
     {
-      Category best = CATEGORY_NONE;
-      guint node = 0, best_end = i + 1;
-
-      for (guint j = i; j < n_tokens && tokens[j] != TOKEN_UNKNOWN && tokens[j] != TOKEN_BARRIER;
-           j++)
+      if ((node = node_child (self, node, matcher->window[j])) == 0)
+        break;
+      if (g_array_index (self->nodes, Node, node).category != CATEGORY_NONE)
         {
-          if ((node = node_child (self, node, tokens[j])) == 0)
-            break;
-          if (g_array_index (self->nodes, Node, node).category != CATEGORY_NONE)
-            {
-              best = g_array_index (self->nodes, Node, node).category;
-              best_end = j + 1;
-            }
+          best = g_array_index (self->nodes, Node, node).category;
+          consumed = j + 1;
         }
-      if (best != CATEGORY_NONE)
-        add_count (features, best);
-      i = best_end;
     }
+  if (best != CATEGORY_NONE)
+    add_count (matcher->features, best);
+  matcher->n_window -= consumed;
+  memmove (matcher->window, matcher->window + consumed, matcher->n_window * sizeof (guint));
+}
+
+static void
+matcher_flush (Matcher *matcher)
+{
+  while (matcher->n_window > 0)
+    matcher_step (matcher);
+}
+
+static void
+matcher_token_cb (const char *folded, gpointer user_data)
+{
+  Matcher *matcher = user_data;
+  guint id = TOKEN_UNKNOWN;
+
+  if (folded != NULL)
+    id = GPOINTER_TO_UINT (g_hash_table_lookup (matcher->lexicon->vocabulary, folded));
+  if (id == TOKEN_UNKNOWN)
+    {
+      matcher_flush (matcher);
+      return;
+    }
+  matcher->window[matcher->n_window++] = id;
+  if (matcher->n_window == MAX_ENTRY_WORDS)
+    matcher_step (matcher);
 }
 
 static gboolean
@@ -847,12 +882,12 @@ tend_lexicon_analyse (TendLexicon *self, const char *text, gssize length,
                       TendContentFeatures *features)
 {
   g_autofree char *valid = NULL;
-  g_autoptr (GString) own = NULL;
-  g_autoptr (GArray) tokens = NULL;
+  g_autoptr (GString) copy = NULL;
+  Matcher matcher = { self, features, { 0 }, 0 };
   UBreakIterator *iterator;
-  Analysis analysis;
+  const char *own;
   gboolean shared;
-  gsize len;
+  gsize len, own_len;
 
   g_return_if_fail (TEND_IS_LEXICON (self));
   g_return_if_fail (text != NULL || length == 0);
@@ -868,16 +903,12 @@ tend_lexicon_analyse (TendLexicon *self, const char *text, gssize length,
       len = strlen (valid);
     }
 
-  own = strip_quoted (text, len);
-  features->questions += count_questions (own->str, own->len);
+  own = own_text (text, len, &own_len, &copy);
+  features->questions += count_questions (own, own_len);
 
-  tokens = g_array_sized_new (FALSE, FALSE, sizeof (guint), own->len / 5 + 1);
-  analysis.lexicon = self;
-  analysis.tokens = tokens;
   lexicon_take_iterator (self, &iterator, &shared);
   if (iterator != NULL)
-    features->words += tokenize (iterator, own->str, own->len, analysis_token_cb, &analysis);
+    features->words += tokenize (iterator, own, own_len, matcher_token_cb, &matcher);
   lexicon_give_iterator (self, iterator, shared);
-
-  count_entries (self, (const guint *) (gpointer) tokens->data, tokens->len, features);
+  matcher_flush (&matcher);
 }

@@ -48,13 +48,24 @@ tend_message_add_recipient (TendMessage *message, const char *address)
   g_ptr_array_add (message->recipients, g_steal_pointer (&normalized));
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 /* Addresses compare case-insensitively in practice (RFC 5321 allows a case-sensitive local
- * part, but no provider Tend reads uses one), so one person is one lower-case address. Returns
- * NULL for an empty or non-UTF-8 address. */
+ * part, but no provider Tend reads uses one), so one person is one case-folded address. Case
+ * folding, unlike g_utf8_strdown, does not depend on the locale (a Turkish "I"). Returns NULL
+ * for an empty or non-UTF-8 address. */
 char *
 tend_normalize_address (const char *address)
 {
   g_autofree char *stripped = NULL;
+  g_autofree char *composed = NULL;
 
   if (address == NULL || !g_utf8_validate (address, -1, NULL))
     return NULL;
@@ -62,5 +73,9 @@ tend_normalize_address (const char *address)
   stripped = g_strstrip (g_strdup (address));
   if (*stripped == '\0')
     return NULL;
-  return g_utf8_strdown (stripped, -1);
+  if (is_ascii (stripped))
+    return g_ascii_strdown (stripped, -1);
+
+  composed = g_utf8_normalize (stripped, -1, G_NORMALIZE_NFC);
+  return g_utf8_casefold (composed, -1);
 }

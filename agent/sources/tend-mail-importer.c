@@ -385,6 +385,33 @@ next_mailbox (const char **cursor, RawMailbox *out)
   return FALSE;
 }
 
+/* tend_normalize_address() of @len bytes at @address, without its Unicode case mapping for the
+ * ASCII addresses that nearly all are: that mapping is a good part of an import's time. */
+static char *
+normalize_address (const char *address, gsize len)
+{
+  gsize start = 0, end = len;
+  char *normalized;
+
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) address[i] >= 0x80)
+      {
+        g_autofree char *copy = g_strndup (address, len);
+
+        return tend_normalize_address (copy);
+      }
+  while (start < end && g_ascii_isspace (address[start]))
+    start++;
+  while (end > start && g_ascii_isspace (address[end - 1]))
+    end--;
+  if (start == end)
+    return NULL;
+  normalized = g_strndup (address + start, end - start);
+  for (char *p = normalized; *p != '\0'; p++)
+    *p = g_ascii_tolower (*p);
+  return normalized;
+}
+
 static void
 add_recipients (TendMessage *message, const char *value)
 {
@@ -393,8 +420,7 @@ add_recipients (TendMessage *message, const char *value)
 
   while (next_mailbox (&cursor, &mailbox))
     {
-      g_autofree char *addr = g_strndup (mailbox.addr, mailbox.addr_len);
-      char *normalized = tend_normalize_address (addr);
+      char *normalized = normalize_address (mailbox.addr, mailbox.addr_len);
 
       if (normalized != NULL)
         g_ptr_array_add (message->recipients, normalized);
@@ -443,6 +469,7 @@ read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
   for (int i = 0; from != NULL && i < internet_address_list_length (from); i++)
     {
       InternetAddress *address = internet_address_list_get_address (from, i);
+      const char *addr;
 
       if (INTERNET_ADDRESS_IS_GROUP (address))
         {
@@ -455,9 +482,8 @@ read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
         }
       if (!INTERNET_ADDRESS_IS_MAILBOX (address))
         continue;
-      message->sender = tend_normalize_address (
-          internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
-      if (message->sender == NULL)
+      addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address));
+      if (addr == NULL || !(message->sender = normalize_address (addr, strlen (addr))))
         continue;
       if (internet_address_get_name (address) != NULL && *internet_address_get_name (address))
         message->sender_name = g_strdup (internet_address_get_name (address));
@@ -466,11 +492,10 @@ read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
 
   if (raw_from != NULL && next_mailbox (&cursor, &mailbox))
     {
-      g_autofree char *addr = g_strndup (mailbox.addr, mailbox.addr_len);
       g_autofree char *name
           = g_strndup (mailbox.name != NULL ? mailbox.name : "", mailbox.name_len);
 
-      message->sender = tend_normalize_address (addr);
+      message->sender = normalize_address (mailbox.addr, mailbox.addr_len);
       g_strstrip (name);
       if (*name == '"' && name[1] != '\0' && g_str_has_suffix (name, "\""))
         {
@@ -509,13 +534,31 @@ has_ancient_year (const char *value)
   return FALSE;
 }
 
+/* The first message id of an In-Reply-To or References value, without its angle brackets. The
+ * plain "<id>" that nearly all are is read here; anything else goes to GMime's parser. */
 static char *
 first_message_id (const char *value)
 {
+  const char *open, *close;
   GMimeReferences *references;
   char *id = NULL;
 
-  if (value == NULL || !(references = g_mime_references_parse (NULL, value)))
+  if (value == NULL)
+    return NULL;
+  if ((open = strchr (value, '<')) != NULL && (close = strchr (open, '>')) != NULL
+      && close > open + 1)
+    {
+      gboolean plain = TRUE;
+
+      for (const char *p = value; p < open && plain; p++)
+        plain = g_ascii_isspace (*p);
+      for (const char *p = open + 1; p < close && plain; p++)
+        plain = !g_ascii_isspace (*p) && *p != '<' && *p != '(' && *p != '"';
+      if (plain)
+        return g_strndup (open + 1, close - open - 1);
+    }
+
+  if (!(references = g_mime_references_parse (NULL, value)))
     return NULL;
   if (g_mime_references_length (references) > 0)
     id = g_strdup (g_mime_references_get_message_id (references, 0));
@@ -529,7 +572,9 @@ typedef enum
   HEADER_FROM,
   HEADER_DATE,
   HEADER_RECIPIENTS, /* To, Cc, Bcc */
-  HEADER_ID,         /* Message-ID, In-Reply-To, References */
+  HEADER_MESSAGE_ID,
+  HEADER_IN_REPLY_TO,
+  HEADER_REFERENCES,
 } HeaderKind;
 
 /* Which of the headers Tend reads @name is. Messages have dozens of headers, so the first letter
@@ -551,13 +596,11 @@ classify_header (const char *name)
                  ? HEADER_RECIPIENTS
                  : HEADER_OTHER;
     case 'm':
+      return g_ascii_strcasecmp (name, "message-id") == 0 ? HEADER_MESSAGE_ID : HEADER_OTHER;
     case 'i':
+      return g_ascii_strcasecmp (name, "in-reply-to") == 0 ? HEADER_IN_REPLY_TO : HEADER_OTHER;
     case 'r':
-      return g_ascii_strcasecmp (name, "message-id") == 0
-                     || g_ascii_strcasecmp (name, "in-reply-to") == 0
-                     || g_ascii_strcasecmp (name, "references") == 0
-                 ? HEADER_ID
-                 : HEADER_OTHER;
+      return g_ascii_strcasecmp (name, "references") == 0 ? HEADER_REFERENCES : HEADER_OTHER;
     default:
       return HEADER_OTHER;
     }
@@ -569,8 +612,8 @@ static TendSkipReason
 read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, TendMessage *message)
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (mime));
-  GMimeObject *object = GMIME_OBJECT (mime);
-  const char *raw_from = NULL, *raw_date = NULL, *id;
+  const char *raw_from = NULL, *raw_date = NULL, *raw_in_reply_to = NULL, *raw_references = NULL;
+  const char *id;
   GDateTime *date;
   int n_headers = g_mime_header_list_get_count (headers);
 
@@ -592,6 +635,10 @@ read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, Te
         raw_from = raw;
       else if (kind == HEADER_DATE && raw_date == NULL)
         raw_date = raw;
+      else if (kind == HEADER_IN_REPLY_TO && raw_in_reply_to == NULL)
+        raw_in_reply_to = raw;
+      else if (kind == HEADER_REFERENCES && raw_references == NULL)
+        raw_references = raw;
       else if (kind == HEADER_RECIPIENTS)
         add_recipients (message, raw);
     }
@@ -620,8 +667,8 @@ read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, Te
       message->provider_id = g_strconcat ("tend-sha256:", digest, NULL);
     }
 
-  message->in_reply_to = first_message_id (g_mime_object_get_header (object, "In-Reply-To"));
-  message->conversation_id = first_message_id (g_mime_object_get_header (object, "References"));
+  message->in_reply_to = first_message_id (raw_in_reply_to);
+  message->conversation_id = first_message_id (raw_references);
   if (message->conversation_id == NULL)
     message->conversation_id
         = g_strdup (message->in_reply_to != NULL ? message->in_reply_to : message->provider_id);
@@ -669,6 +716,13 @@ is_utf8_compatible (const char *charset)
   return FALSE;
 }
 
+static gboolean
+is_identity_encoding (GMimeContentEncoding encoding)
+{
+  return encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT
+         || encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY;
+}
+
 /* Decodes the content of @part (transfer encoding, then charset to UTF-8) into self->text. The
  * common case, a body already in UTF-8 or ASCII, goes straight into the reused memory stream. */
 static void
@@ -691,6 +745,19 @@ decode_text (TendMailImporter *self, GMimePart *part)
     {
       target = filtered = g_mime_stream_filter_new (self->text_stream);
       g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
+    }
+  if (filter == NULL && is_identity_encoding (g_mime_data_wrapper_get_encoding (content)))
+    {
+      /* Nothing to decode: copy the bytes, without the filter stream GMime would make. */
+      GMimeStream *source = g_mime_data_wrapper_get_stream (content);
+      char buffer[4096];
+      gssize got;
+
+      g_mime_stream_reset (source);
+      while ((got = g_mime_stream_read (source, buffer, sizeof buffer)) > 0)
+        g_byte_array_append (self->text, (const guint8 *) buffer, got);
+      g_mime_stream_reset (source);
+      return;
     }
   if (g_mime_data_wrapper_write_to_stream (content, target) < 0 || g_mime_stream_flush (target) < 0)
     g_debug ("A body could not be decoded entirely");

@@ -112,9 +112,19 @@ test_phrases (void)
   g_assert_cmpuint (f.gratitude, ==, 0);
   g_assert_cmpuint (f.apologies, ==, 0);
 
-  /* Every occurrence counts: thanks ×3. */
+  /* Every occurrence counts: thanks ×3, and ×12 in a row (longer than any entry). */
   f = analyse ("thanks thanks\nthanks");
   g_assert_cmpuint (f.gratitude, ==, 3);
+  f = analyse ("thanks thanks thanks thanks thanks thanks thanks thanks thanks thanks thanks "
+               "thanks");
+  g_assert_cmpuint (f.gratitude, ==, 12);
+
+  /* Overlapping entries in a row: "sorry for" then "the delay" is no entry, so "sorry for the
+   * delay" wins (1); then "thank you so much" (1) and "i think" (1), with no gaps. */
+  f = analyse ("sorry for the delay thank you so much i think");
+  g_assert_cmpuint (f.apologies, ==, 1);
+  g_assert_cmpuint (f.gratitude, ==, 1);
+  g_assert_cmpuint (f.hedges, ==, 1);
 }
 
 static void
@@ -262,6 +272,9 @@ test_format_errors (void)
   assert_invalid ("tend-lexicon 1 xx\n[]\n", TEND_LEXICON_ERROR_INVALID);
   assert_invalid ("tend-lexicon 1 xx\n[hedges]\n!!!\n", TEND_LEXICON_ERROR_INVALID);
   assert_invalid ("tend-lexicon 1 xx\n[hedges]\nnot. sure\n", TEND_LEXICON_ERROR_INVALID);
+  /* Nine words: longer than an entry may be. */
+  assert_invalid ("tend-lexicon 1 xx\n[hedges]\none two three four five six seven eight nine\n",
+                  TEND_LEXICON_ERROR_INVALID);
   assert_invalid ("tend-lexicon 1 xx\n[hedges]\nmaybe\n[negative]\nMAYBE\n",
                   TEND_LEXICON_ERROR_INVALID);
   assert_invalid ("tend-lexicon 1 xx\n[hedges]\nmay\xff\n", TEND_LEXICON_ERROR_INVALID);

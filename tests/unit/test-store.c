@@ -456,6 +456,32 @@ test_busy (Fixture *f, gconstpointer data)
 }
 
 static void
+test_normalize_address (void)
+{
+  struct
+  {
+    const char *in, *out;
+  } cases[] = {
+    { " Ann@Example.ORG ", "ann@example.org" },
+    /* ASCII folds the same whatever the locale: no dotless ı for "I". */
+    { "IVAN@EXAMPLE.ORG", "ivan@example.org" },
+    { "\xc3\x84nn@B\xc3\xbc" "cher.example", "\xc3\xa4nn@b\xc3\xbc" "cher.example" },
+    /* The decomposed A + combining diaeresis is the same person as the composed Ä. */
+    { "A\xcc\x88nn@example.org", "\xc3\xa4nn@example.org" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *normalized = tend_normalize_address (cases[i].in);
+
+      g_assert_cmpstr (normalized, ==, cases[i].out);
+    }
+  g_assert_null (tend_normalize_address ("   "));
+  g_assert_null (tend_normalize_address ("\xff@example.org"));
+  g_assert_null (tend_normalize_address (NULL));
+}
+
+static void
 test_hash_id (void)
 {
   /* Stable across runs and builds: the key is part of the on-disk format. */
@@ -501,6 +527,7 @@ main (int argc, char *argv[])
   ADD ("/store/delete-files", test_delete_files);
 #undef ADD
   g_test_add_func ("/store/hash-id", test_hash_id);
+  g_test_add_func ("/store/normalize-address", test_normalize_address);
 
   return g_test_run ();
 }
