@@ -351,36 +351,6 @@ tend_goal_get_progress (TendGoal *self, TendWeekReport *report, gboolean week_in
   return progress;
 }
 
-/* A figure as in tend_week_report_to_json(): rounded to its unit's precision (hours to 2
- * decimals, shares to 3, the rest to 1), whole numbers as integers, null when undefined. */
-static json_t *
-figure_to_json (TendMetric metric, double value)
-{
-  double scale;
-
-  if (!isfinite (value))
-    return json_null ();
-  switch (tend_metric_get_unit (metric))
-    {
-    case TEND_UNIT_HOURS:
-      scale = 100;
-      break;
-    case TEND_UNIT_SHARE:
-      scale = 1000;
-      break;
-    case TEND_UNIT_MINUTES:
-    case TEND_UNIT_COUNT:
-    case TEND_UNIT_DAYS:
-    default:
-      scale = 10;
-      break;
-    }
-  value = round (value * scale) / scale;
-  if (value == floor (value) && fabs (value) < 1e15)
-    return json_integer ((json_int_t)value);
-  return json_real (value);
-}
-
 TendGoalProgress *
 tend_goal_progress_copy (const TendGoalProgress *progress)
 {
@@ -425,8 +395,8 @@ tend_goal_progress_to_json (const TendGoalProgress *progress)
   json_object_set_new (object, "metric", json_string (tend_metric_get_key (goal->metric)));
   json_object_set_new (object, "comparison",
                        json_string (tend_goal_comparison_to_string (goal->comparison)));
-  json_object_set_new (object, "target", figure_to_json (goal->metric, goal->target));
-  json_object_set_new (object, "value", figure_to_json (goal->metric, progress->value));
+  json_object_set_new (object, "target", tend_metric_value_to_json (goal->metric, goal->target));
+  json_object_set_new (object, "value", tend_metric_value_to_json (goal->metric, progress->value));
   json_object_set_new (object, "status", json_string (statuses[progress->status]));
   json_object_set_new (object, "summary", json_string (progress->summary));
   return object;

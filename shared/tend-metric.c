@@ -170,3 +170,43 @@ tend_metric_format_value (TendMetric metric, double value)
       return g_strdup_printf ("%.0f", value);
     }
 }
+
+/* Hours to 2 decimals, minutes to 1, shares to 3. Counts and days are whole in a week, but a
+ * baseline (the mean of two middle weeks) may fall halfway: 1 decimal keeps it. */
+json_t *
+tend_unit_value_to_json (TendUnit unit, double value)
+{
+  double scale;
+
+  if (!isfinite (value))
+    return json_null ();
+
+  switch (unit)
+    {
+    case TEND_UNIT_HOURS:
+      scale = 100;
+      break;
+    case TEND_UNIT_SHARE:
+      scale = 1000;
+      break;
+    case TEND_UNIT_MINUTES:
+    case TEND_UNIT_COUNT:
+    case TEND_UNIT_DAYS:
+    default:
+      scale = 10;
+      break;
+    }
+  value = round (value * scale) / scale;
+  /* Only magnitudes that json_int_t surely holds become integers: the cast would overflow. */
+  if (value == floor (value) && fabs (value) < 1e15)
+    return json_integer ((json_int_t) value);
+  return json_real (value);
+}
+
+json_t *
+tend_metric_value_to_json (TendMetric metric, double value)
+{
+  g_return_val_if_fail (metric < TEND_N_METRICS, NULL);
+
+  return tend_unit_value_to_json (metrics[metric].unit, value);
+}

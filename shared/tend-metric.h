@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <jansson.h>
 
 G_BEGIN_DECLS
 
@@ -76,5 +77,9 @@ TendUnit      tend_metric_get_unit     (TendMetric metric);
 TendPolarity  tend_metric_get_polarity (TendMetric metric);
 gboolean      tend_metric_from_key     (const char *key, TendMetric *out);
 char         *tend_metric_format_value (TendMetric metric, double value);
+/* The JSON of a figure, as docs/INSIGHTS.md defines it: rounded to its unit, a whole number as a
+ * JSON integer, null when undefined (NAN). */
+json_t       *tend_metric_value_to_json (TendMetric metric, double value);
+json_t       *tend_unit_value_to_json   (TendUnit unit, double value);
 
 G_END_DECLS

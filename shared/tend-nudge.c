@@ -59,49 +59,13 @@ static GParamSpec *properties[N_PROPS];
 const char *
 tend_nudge_kind_to_string (TendNudgeKind kind)
 {
-  switch (kind)
-    {
-    case TEND_NUDGE_KIND_PRAISE:
-      return "praise";
-    case TEND_NUDGE_KIND_WARNING:
-      return "warning";
-    case TEND_NUDGE_KIND_TIP:
-      return "tip";
-    case TEND_NUDGE_KIND_INFO:
-      return "info";
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
+  g_autoptr (GEnumClass) klass = g_type_class_ref (TEND_TYPE_NUDGE_KIND);
+  const GEnumValue *value = g_enum_get_value (klass, kind);
 
-/* A figure as in tend_week_report_to_json(): rounded to its unit's precision (hours to 2
- * decimals, shares to 3, the rest to 1), whole numbers as integers, null when undefined. */
-static json_t *
-figure_to_json (TendMetric metric, double value)
-{
-  double scale;
+  g_return_val_if_fail (value != NULL, NULL);
 
-  if (!isfinite (value))
-    return json_null ();
-  switch (tend_metric_get_unit (metric))
-    {
-    case TEND_UNIT_HOURS:
-      scale = 100;
-      break;
-    case TEND_UNIT_SHARE:
-      scale = 1000;
-      break;
-    case TEND_UNIT_MINUTES:
-    case TEND_UNIT_COUNT:
-    case TEND_UNIT_DAYS:
-    default:
-      scale = 10;
-      break;
-    }
-  value = round (value * scale) / scale;
-  if (value == floor (value) && fabs (value) < 1e15)
-    return json_integer ((json_int_t)value);
-  return json_real (value);
+  /* The nicks are static strings: they outlive the class reference. */
+  return value->value_nick;
 }
 
 static void
@@ -373,8 +337,8 @@ tend_nudge_to_json (TendNudge *self)
                            : json_null ());
   if (self->metric < TEND_N_METRICS)
     {
-      json_object_set_new (object, "value", figure_to_json (self->metric, self->value));
-      json_object_set_new (object, "baseline", figure_to_json (self->metric, self->baseline));
+      json_object_set_new (object, "value", tend_metric_value_to_json (self->metric, self->value));
+      json_object_set_new (object, "baseline", tend_metric_value_to_json (self->metric, self->baseline));
     }
   else
     {

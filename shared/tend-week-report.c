@@ -263,44 +263,6 @@ tend_week_report_get_new_collaborators (TendWeekReport *self)
   return self->lists[TEND_COLLABORATORS_NEW];
 }
 
-/* A number rounded to its unit's precision (hours to 2 decimals, minutes to 1, shares to 3;
- * counts are whole except a baseline halfway between two weeks), whole numbers as JSON
- * integers, and null for an undefined value. */
-static json_t *
-number_to_json (TendUnit unit, double value)
-{
-  double scale;
-
-  if (!isfinite (value))
-    return json_null ();
-
-  switch (unit)
-    {
-    case TEND_UNIT_HOURS:
-      scale = 100;
-      break;
-    case TEND_UNIT_SHARE:
-      scale = 1000;
-      break;
-    case TEND_UNIT_MINUTES:
-    case TEND_UNIT_COUNT:
-    case TEND_UNIT_DAYS:
-    default:
-      scale = 10;
-      break;
-    }
-  value = round (value * scale) / scale;
-  if (value == floor (value) && fabs (value) < 1e15)
-    return json_integer ((json_int_t)value);
-  return json_real (value);
-}
-
-static json_t *
-metric_to_json (TendMetric metric, double value)
-{
-  return number_to_json (tend_metric_get_unit (metric), value);
-}
-
 static json_t *
 collaborators_to_json (GPtrArray *list)
 {
@@ -327,9 +289,9 @@ day_to_json (TendWeekReport *self, guint day)
 
   return json_pack ("{s:s, s:s, s:b, s:o, s:o, s:o, s:I, s:I, s:I}", "date", iso_date, "weekday",
                     weekday_keys[day], "day_off", f->day_off, "meeting_minutes",
-                    number_to_json (TEND_UNIT_MINUTES, f->meeting_minutes), "focus_minutes",
-                    number_to_json (TEND_UNIT_MINUTES, f->focus_minutes), "after_hours_minutes",
-                    number_to_json (TEND_UNIT_MINUTES, f->after_hours_minutes),
+                    tend_unit_value_to_json (TEND_UNIT_MINUTES, f->meeting_minutes), "focus_minutes",
+                    tend_unit_value_to_json (TEND_UNIT_MINUTES, f->focus_minutes), "after_hours_minutes",
+                    tend_unit_value_to_json (TEND_UNIT_MINUTES, f->after_hours_minutes),
                     "after_hours_messages", (json_int_t)f->after_hours_messages, "messages_sent",
                     (json_int_t)f->messages_sent, "messages_received",
                     (json_int_t)f->messages_received);
@@ -365,11 +327,11 @@ tend_week_report_to_json (TendWeekReport *self)
   json_object_set_new (root, "has_data", json_boolean (self->has_data));
 
   for (guint m = 0; m < TEND_N_METRICS; m++)
-    json_object_set_new (root, tend_metric_get_key (m), metric_to_json (m, self->values[m]));
+    json_object_set_new (root, tend_metric_get_key (m), tend_metric_value_to_json (m, self->values[m]));
 
   baseline = json_object ();
   for (guint m = 0; m < TEND_N_METRICS; m++)
-    json_object_set_new (baseline, tend_metric_get_key (m), metric_to_json (m, self->baseline[m]));
+    json_object_set_new (baseline, tend_metric_get_key (m), tend_metric_value_to_json (m, self->baseline[m]));
   json_object_set_new (root, "baseline", baseline);
 
   if (self->series != NULL)
@@ -394,7 +356,7 @@ tend_week_report_to_json (TendWeekReport *self)
 
           for (guint i = 0; i < TEND_TREND_WEEKS; i++)
             json_array_append_new (values,
-                                   metric_to_json (m, self->series[m * TEND_TREND_WEEKS + i]));
+                                   tend_metric_value_to_json (m, self->series[m * TEND_TREND_WEEKS + i]));
           json_object_set_new (trend, tend_metric_get_key (m), values);
         }
       json_object_set_new (root, "trend", trend);
