@@ -22,11 +22,14 @@
 /* Room for a figure ("123.5 h", "2 days") before its usual week. */
 #define VALUE_COLUMNS 10
 
+/* Everything `tendctl week` prints. */
 typedef struct
 {
+  /* Owned */
   TendWeekReport *report;
   GPtrArray *nudges;   /* TendNudge */
   GPtrArray *progress; /* TendGoalProgress */
+
   gboolean demo;
   gboolean in_progress;
 } WeekView;
@@ -312,18 +315,51 @@ format_json (WeekView *view)
   return text;
 }
 
-/* With --hours, the rest of the user's settings (zone, focus minimum) still apply. */
-static TendInsights *
-create_insights (TendStore *store, const TendWorkHours *hours, GError **error)
+static void
+week_view_clear (WeekView *view)
 {
-  g_autoptr (TendInsights) user = tend_insights_new_for_user (store, error);
-  TendInsights *insights;
+  g_clear_object (&view->report);
+  g_clear_pointer (&view->nudges, g_ptr_array_unref);
+  g_clear_pointer (&view->progress, g_ptr_array_unref);
+}
 
-  if (user == NULL || hours == NULL)
-    return g_steal_pointer (&user);
-  insights = tend_insights_new (store, tend_insights_get_time_zone (user), hours);
-  tend_insights_set_focus_minimum (insights, tend_insights_get_focus_minimum (user));
-  return insights;
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WeekView, week_view_clear)
+
+/* The database to report on. Its figures are invented when it is the demo's own file, or any
+ * file with demo data in it (a demo database named with --database). */
+static TendStore *
+open_store (const TendctlOptions *options, gboolean *demo, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  gboolean demo_file = FALSE, demo_data = FALSE;
+
+  store = tendctl_open_store (options, TEND_STORE_OPEN_READ_ONLY, &demo_file, error);
+  if (store == NULL || !tend_demo_holds_demo_data (store, &demo_data, error))
+    return NULL;
+  *demo = demo_file || demo_data;
+  return g_steal_pointer (&store);
+}
+
+/* Computes @week's report, the coach's advice on it and how each goal stands. */
+static gboolean
+week_view_compute (WeekView *view, TendStore *store, TendInsights *insights,
+                   const TendWeek *week, GError **error)
+{
+  g_autoptr (TendCoach) coach = tend_coach_new (store);
+  g_autoptr (GPtrArray) goals = NULL;
+  g_autoptr (GDateTime) end = tend_week_get_end (week, tend_insights_get_time_zone (insights));
+
+  view->in_progress = g_get_real_time () / G_USEC_PER_SEC < g_date_time_to_unix (end);
+  if (!(view->report = tend_insights_compute (insights, week, error))
+      || !(view->nudges = tend_coach_advise (coach, view->report, error))
+      || !(goals = tend_goal_list (store, error)))
+    return FALSE;
+
+  view->progress = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_goal_progress_free);
+  for (guint i = 0; i < goals->len; i++)
+    g_ptr_array_add (view->progress, tend_goal_get_progress (g_ptr_array_index (goals, i),
+                                                             view->report, view->in_progress));
+  return TRUE;
 }
 
 int
@@ -333,20 +369,14 @@ tendctl_week (const TendctlOptions *options, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autoptr (TendInsights) insights = NULL;
-  g_autoptr (TendWeekReport) report = NULL;
-  g_autoptr (TendCoach) coach = NULL;
-  g_autoptr (GPtrArray) nudges = NULL;
-  g_autoptr (GPtrArray) goals = NULL;
-  g_autoptr (GPtrArray) progress = NULL;
-  g_autoptr (GDateTime) end = NULL;
   g_autofree char *week_text = NULL;
   g_autofree char *hours_text = NULL;
   g_autofree char *output = NULL;
-  gboolean json = FALSE, demo = FALSE, marked_demo = FALSE;
+  g_auto (WeekView) view = { 0 };
+  gboolean json = FALSE;
   int status = TENDCTL_EXIT_OK;
   TendWorkHours hours;
   TendWeek week;
-  WeekView view;
   const GOptionEntry entries[]
       = { { "week", 'w', 0, G_OPTION_ARG_STRING, &week_text,
             N_ ("The ISO week to show, such as 2026-W09 (default: this week)"), N_ ("YYYY-Www") },
@@ -374,7 +404,7 @@ tendctl_week (const TendctlOptions *options, int argc, char **argv)
   if (hours_text != NULL && !tend_work_hours_parse (&hours, hours_text, &error))
     return tendctl_usage_error (context, error->message);
 
-  store = tendctl_open_store (options, TEND_STORE_OPEN_READ_ONLY, &demo, &error);
+  store = open_store (options, &view.demo, &error);
   if (store == NULL && g_error_matches (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND))
     {
       g_printerr ("tendctl: %s\n",
@@ -384,35 +414,16 @@ tendctl_week (const TendctlOptions *options, int argc, char **argv)
     }
   if (store == NULL)
     return tendctl_report_error (error);
-  /* A demo database named with --database is still invented data. */
-  if (!tend_demo_is_demo_store (store, &marked_demo, &error))
-    return tendctl_report_error (error);
 
-  if (!(insights = create_insights (store, hours_text != NULL ? &hours : NULL, &error)))
+  if (!(insights = tend_insights_new_for_user (store, &error)))
     return tendctl_report_error (error);
+  /* --hours replaces only the working hours: the zone and focus minimum stay the user's. */
+  if (hours_text != NULL)
+    tend_insights_set_work_hours (insights, &hours);
   if (week_text == NULL)
     tend_week_current (tend_insights_get_time_zone (insights), &week);
-  if (!(report = tend_insights_compute (insights, &week, &error)))
+  if (!week_view_compute (&view, store, insights, &week, &error))
     return tendctl_report_error (error);
-
-  coach = tend_coach_new (store);
-  if (!(nudges = tend_coach_advise (coach, report, &error)))
-    return tendctl_report_error (error);
-
-  end = tend_week_get_end (&week, tend_insights_get_time_zone (insights));
-  view = (WeekView){
-    .report = report,
-    .nudges = nudges,
-    .demo = demo || marked_demo,
-    .in_progress = g_get_real_time () / G_USEC_PER_SEC < g_date_time_to_unix (end),
-  };
-  if (!(goals = tend_goal_list (store, &error)))
-    return tendctl_report_error (error);
-  progress = g_ptr_array_new_with_free_func ((GDestroyNotify)tend_goal_progress_free);
-  for (guint i = 0; i < goals->len; i++)
-    g_ptr_array_add (
-        progress, tend_goal_get_progress (g_ptr_array_index (goals, i), report, view.in_progress));
-  view.progress = progress;
 
   output = json ? format_json (&view) : format_text (&view);
   g_print ("%s%s", output, json ? "\n" : "");

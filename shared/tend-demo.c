@@ -1412,6 +1412,24 @@ tend_demo_generate_bulk (TendStore *store, guint32 seed, guint weeks, guint n_me
   return tend_store_commit (store, error);
 }
 
+/* Runs @sql, which selects one boolean. */
+static gboolean
+query_boolean (TendStore *store, const char *sql, gboolean *out, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _tend_store_prepare (store, sql, error)))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _tend_store_set_error (store, rc, error);
+  return TRUE;
+}
+
 /**
  * tend_demo_is_demo_store:
  * @store: an open store
@@ -1426,23 +1444,34 @@ tend_demo_generate_bulk (TendStore *store, guint32 seed, guint weeks, guint n_me
 gboolean
 tend_demo_is_demo_store (TendStore *store, gboolean *is_demo, GError **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (TEND_IS_STORE (store), FALSE);
   g_return_val_if_fail (is_demo != NULL, FALSE);
 
-  stmt = _tend_store_prepare (store,
-                              "SELECT NOT EXISTS (SELECT 1 FROM account"
-                              " WHERE provider <> '" TEND_DEMO_PROVIDER "')",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *is_demo = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _tend_store_set_error (store, rc, error);
-  return TRUE;
+  return query_boolean (store,
+                        "SELECT NOT EXISTS (SELECT 1 FROM account"
+                        " WHERE provider <> '" TEND_DEMO_PROVIDER "')",
+                        is_demo, error);
+}
+
+/**
+ * tend_demo_holds_demo_data:
+ * @store: an open store
+ * @holds: (out): set to %TRUE when some of @store's data is the demo's
+ * @error: return location for a #GError
+ *
+ * Tells whether figures computed from @store are (at least partly) invented: it has the demo's
+ * account. Unlike tend_demo_is_demo_store(), an empty store holds no demo data.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tend_demo_holds_demo_data (TendStore *store, gboolean *holds, GError **error)
+{
+  g_return_val_if_fail (TEND_IS_STORE (store), FALSE);
+  g_return_val_if_fail (holds != NULL, FALSE);
+
+  return query_boolean (store,
+                        "SELECT EXISTS (SELECT 1 FROM account"
+                        " WHERE provider = '" TEND_DEMO_PROVIDER "')",
+                        holds, error);
 }

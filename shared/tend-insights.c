@@ -1176,6 +1176,15 @@ tend_insights_get_work_hours (TendInsights *self)
   return &self->hours;
 }
 
+void
+tend_insights_set_work_hours (TendInsights *self, const TendWorkHours *hours)
+{
+  g_return_if_fail (TEND_IS_INSIGHTS (self));
+  g_return_if_fail (hours != NULL);
+
+  self->hours = *hours;
+}
+
 guint
 tend_insights_get_focus_minimum (TendInsights *self)
 {

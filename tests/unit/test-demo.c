@@ -404,24 +404,33 @@ test_is_demo (Fixture *fixture, gconstpointer data)
   g_autofree char *path = g_build_filename (fixture->dir, "mine.db", NULL);
   g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_WRITE, &error);
   gboolean is_demo = FALSE;
+  gboolean holds = TRUE;
 
   g_assert_no_error (error);
-  /* Empty: nothing to lose. */
+  /* Empty: nothing to lose, but no invented figures either. */
   g_assert_true (tend_demo_is_demo_store (store, &is_demo, &error));
   g_assert_no_error (error);
   g_assert_true (is_demo);
+  g_assert_true (tend_demo_holds_demo_data (store, &holds, &error));
+  g_assert_no_error (error);
+  g_assert_false (holds);
 
   g_assert_true (tend_demo_generate (store, 5, 2, fixture->now, fixture->tz, &error));
   g_assert_no_error (error);
   g_assert_true (tend_demo_is_demo_store (store, &is_demo, &error));
   g_assert_true (is_demo);
+  g_assert_true (tend_demo_holds_demo_data (store, &holds, &error));
+  g_assert_true (holds);
 
-  /* Someone's own mail is never demo data. */
+  /* Someone's own mail is never demo data; the demo's figures mixed in are still invented. */
   g_assert_cmpint (tend_store_ensure_account (store, "mbox", "work", &error), >, 0);
   g_assert_no_error (error);
   g_assert_true (tend_demo_is_demo_store (store, &is_demo, &error));
   g_assert_no_error (error);
   g_assert_false (is_demo);
+  g_assert_true (tend_demo_holds_demo_data (store, &holds, &error));
+  g_assert_no_error (error);
+  g_assert_true (holds);
 }
 
 int

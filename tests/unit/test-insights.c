@@ -869,6 +869,27 @@ test_empty_store (void)
   g_assert_cmpuint (tend_week_report_get_top_collaborators (report)->len, ==, 0);
 }
 
+/* Working hours set after construction apply to the next computation. */
+static void
+test_set_work_hours (void)
+{
+  g_autoptr (Fixture) f = fixture_new ();
+  g_autoptr (TendInsights) insights = insights_new (f, NULL);
+  g_autoptr (TendWeekReport) before = compute_week (insights, "2026-W09");
+  g_autoptr (TendWeekReport) after = NULL;
+  TendWorkHours hours;
+
+  /* Monday to Friday 09:00–17:00 without meetings: 5 × 8 h of focus time. */
+  assert_value (before, TEND_METRIC_FOCUS_HOURS, 40);
+
+  /* Monday to Thursday 08:00–16:00 and Friday 08:00–12:00: 4 × 8 h + 4 h. */
+  g_assert_true (tend_work_hours_parse (&hours, "mon-thu 08:00-16:00,fri 08:00-12:00", NULL));
+  tend_insights_set_work_hours (insights, &hours);
+  g_assert_cmpuint (tend_insights_get_work_hours (insights)->days[4].end, ==, 12 * 60);
+  after = compute_week (insights, "2026-W09");
+  assert_value (after, TEND_METRIC_FOCUS_HOURS, 36);
+}
+
 static void
 test_user_time_zone (void)
 {
@@ -944,6 +965,40 @@ test_metric_info (void)
   g_assert_cmpint (tend_metric_get_unit (TEND_METRIC_RECURRING_MEETING_SHARE), ==, TEND_UNIT_SHARE);
 }
 
+/* Asserts that @json (taken) is the number @expected, and an integer exactly when @integer. */
+static void
+assert_json_number (json_t *json, double expected, gboolean integer)
+{
+  g_assert_true (json_is_number (json));
+  g_assert_cmpint (json_is_integer (json), ==, integer);
+  g_assert_cmpfloat_with_epsilon (json_number_value (json), expected, 1e-9);
+  json_decref (json);
+}
+
+static void
+test_metric_json (void)
+{
+  json_t *json;
+
+  /* Hours to 2 decimals: 9.3456 → 9.35; minutes to 1: 42.25 → 42.3 (round half away from 0). */
+  assert_json_number (tend_metric_value_to_json (TEND_METRIC_MEETING_HOURS, 9.3456), 9.35, FALSE);
+  assert_json_number (tend_metric_value_to_json (TEND_METRIC_REPLY_MEDIAN_MINUTES, 42.25), 42.3,
+                      FALSE);
+  /* Shares to 3: 2/3 → 0.667. */
+  assert_json_number (tend_metric_value_to_json (TEND_METRIC_ANSWERED_WITHIN_24H_SHARE, 2.0 / 3),
+                      0.667, FALSE);
+  /* Whole numbers are integers, also after rounding (7.999 h → 8), and a halfway baseline of a
+   * count keeps its half. */
+  assert_json_number (tend_metric_value_to_json (TEND_METRIC_MEETINGS, 12), 12, TRUE);
+  assert_json_number (tend_metric_value_to_json (TEND_METRIC_MEETING_HOURS, 7.999), 8, TRUE);
+  assert_json_number (tend_metric_value_to_json (TEND_METRIC_MEETINGS, 6.5), 6.5, FALSE);
+  assert_json_number (tend_unit_value_to_json (TEND_UNIT_MINUTES, 177.04), 177, TRUE);
+  /* Undefined is null. */
+  json = tend_metric_value_to_json (TEND_METRIC_REPLY_MEDIAN_MINUTES, NAN);
+  g_assert_true (json_is_null (json));
+  json_decref (json);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -955,6 +1010,7 @@ main (int argc, char *argv[])
   g_assert_nonnull (berlin);
 
   g_test_add_func ("/insights/metric-info", test_metric_info);
+  g_test_add_func ("/insights/metric-json", test_metric_json);
   g_test_add_func ("/insights/meetings", test_meetings);
   g_test_add_func ("/insights/after-hours", test_after_hours);
   g_test_add_func ("/insights/dst", test_dst);
@@ -964,6 +1020,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/insights/trend-sparse", test_trend_sparse);
   g_test_add_func ("/insights/json", test_json);
   g_test_add_func ("/insights/empty-store", test_empty_store);
+  g_test_add_func ("/insights/set-work-hours", test_set_work_hours);
   g_test_add_func ("/insights/user-time-zone", test_user_time_zone);
 
   result = g_test_run ();
