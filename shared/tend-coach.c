@@ -218,35 +218,6 @@ add_nudge (Advice *a, const char *id, TendNudgeKind kind, TendMetric metric, dou
                                               explanation, owned_evidence, suggestion, why));
 }
 
-/* "Meeting time: 6.5 h this week, at least 25 % and 2.0 h above your usual 4.0 h" */
-static char *
-rose_condition (Advice *a, TendMetric metric, double ratio, double amount)
-{
-  g_autofree char *current = tend_metric_format_value (metric, value_of (a, metric));
-  g_autofree char *usual = tend_metric_format_value (metric, baseline_of (a, metric));
-  g_autofree char *step = tend_metric_format_value (metric, amount);
-
-  /* Translators: %1$s is a figure's name, %2$s its value this week, %3$.0f a percentage, %4$s
-   * an amount in the figure's unit and %5$s the usual value. Note the %% for a percent sign. */
-  return g_strdup_printf (_ ("%1$s: %2$s this week, at least %3$.0f %% and %4$s above your "
-                             "usual %5$s"),
-                          tend_metric_get_title (metric), current, ratio * 100.0, step, usual);
-}
-
-static char *
-fell_condition (Advice *a, TendMetric metric, double ratio, double amount)
-{
-  g_autofree char *current = tend_metric_format_value (metric, value_of (a, metric));
-  g_autofree char *usual = tend_metric_format_value (metric, baseline_of (a, metric));
-  g_autofree char *step = tend_metric_format_value (metric, amount);
-
-  /* Translators: %1$s is a figure's name, %2$s its value this week, %3$.0f a percentage, %4$s
-   * an amount in the figure's unit and %5$s the usual value. Note the %% for a percent sign. */
-  return g_strdup_printf (_ ("%1$s: %2$s this week, at least %3$.0f %% and %4$s below your "
-                             "usual %5$s"),
-                          tend_metric_get_title (metric), current, ratio * 100.0, step, usual);
-}
-
 static guint
 count_working_days (TendWeekReport *report)
 {
@@ -261,125 +232,249 @@ count_working_days (TendWeekReport *report)
 
 /* Rules */
 
-static void
-rule_meeting_load (Advice *a)
+/* A rule that fires on a clear change of one figure from my usual week: by at least @ratio of
+ * the baseline and by @amount in the figure's unit. */
+typedef struct
 {
-  TendMetric m = TEND_METRIC_MEETING_HOURS;
-  double v = value_of (a, m), b = baseline_of (a, m);
+  const char *id;
+  TendNudgeKind kind;
+  TendMetric metric;
+  /* A fall is judged only once the week is over: a running week's figures can only grow. */
+  gboolean rise;
+  double ratio;
+  double amount;
+  double weight;
+  /* A rule that says more about the same week; when it fired, this one stays silent. */
+  const char *replaced_by;
+  const char *title;
+  const char *explanation;
+  const char *suggestion;
+} ChangeRule;
 
-  if (rose (v, b, MEETING_CHANGE_RATIO, MEETING_CHANGE_HOURS))
-    add_nudge (a, "meeting-load-up", TEND_NUDGE_KIND_WARNING, m, WEIGHT_MEETING_LOAD_UP,
-               _ ("More meetings than usual"),
-               _ ("You spent clearly more time in meetings this week than in your usual week. "
-                  "A week full of meetings leaves little room for work that needs a clear head."),
-               _ ("Look at next week’s calendar and decline or shorten one meeting where you are "
-                  "not really needed."),
-               NULL, rose_condition (a, m, MEETING_CHANGE_RATIO, MEETING_CHANGE_HOURS));
-  else if (a->week_over && fell (v, b, MEETING_CHANGE_RATIO, MEETING_CHANGE_HOURS))
-    add_nudge (a, "meeting-load-down", TEND_NUDGE_KIND_PRAISE, m, WEIGHT_MEETING_LOAD_DOWN,
-               _ ("A lighter meeting week"),
-               _ ("You spent clearly less time in meetings than in your usual week, which left "
-                  "more time for your own work."),
-               _ ("Note what made the difference — a cancelled series, a shorter stand-up — and "
-                  "keep what worked."),
-               NULL, fell_condition (a, m, MEETING_CHANGE_RATIO, MEETING_CHANGE_HOURS));
+static const ChangeRule change_rules[] = {
+  {
+      .id = "meeting-load-up",
+      .kind = TEND_NUDGE_KIND_WARNING,
+      .metric = TEND_METRIC_MEETING_HOURS,
+      .rise = TRUE,
+      .ratio = MEETING_CHANGE_RATIO,
+      .amount = MEETING_CHANGE_HOURS,
+      .weight = WEIGHT_MEETING_LOAD_UP,
+      .title = N_ ("More meetings than usual"),
+      .explanation = N_ ("You spent clearly more time in meetings this week than in your usual "
+                         "week. A week full of meetings leaves little room for work that needs a "
+                         "clear head."),
+      .suggestion = N_ ("Look at next week’s calendar and decline or shorten one meeting where you "
+                        "are not really needed."),
+  },
+  {
+      .id = "meeting-load-down",
+      .kind = TEND_NUDGE_KIND_PRAISE,
+      .metric = TEND_METRIC_MEETING_HOURS,
+      .rise = FALSE,
+      .ratio = MEETING_CHANGE_RATIO,
+      .amount = MEETING_CHANGE_HOURS,
+      .weight = WEIGHT_MEETING_LOAD_DOWN,
+      .title = N_ ("A lighter meeting week"),
+      .explanation = N_ ("You spent clearly less time in meetings than in your usual week, which "
+                         "left more time for your own work."),
+      .suggestion = N_ ("Note what made the difference — a cancelled series, a shorter stand-up — "
+                        "and keep what worked."),
+  },
+  {
+      .id = "focus-up",
+      .kind = TEND_NUDGE_KIND_PRAISE,
+      .metric = TEND_METRIC_FOCUS_HOURS,
+      .rise = TRUE,
+      .ratio = FOCUS_RISE_RATIO,
+      .amount = FOCUS_RISE_HOURS,
+      .weight = WEIGHT_FOCUS_UP,
+      .title = N_ ("More focus time than usual"),
+      .explanation = N_ ("You had more long stretches of working time without meetings than in "
+                         "your usual week: time for work that needs concentration."),
+      .suggestion = N_ ("Protect what worked: block the same hours in your calendar for next "
+                        "week."),
+  },
+  {
+      .id = "focus-down",
+      .kind = TEND_NUDGE_KIND_WARNING,
+      .metric = TEND_METRIC_FOCUS_HOURS,
+      .rise = FALSE,
+      .ratio = FOCUS_FALL_RATIO,
+      .amount = FOCUS_FALL_HOURS,
+      .weight = WEIGHT_FOCUS_DOWN,
+      .replaced_by = "no-focus",
+      .title = N_ ("Much less focus time than usual"),
+      .explanation = N_ ("Meetings and interruptions left you far fewer long, quiet stretches than "
+                         "in your usual week."),
+      .suggestion = N_ ("Book a focus block in your calendar for next week before it fills up, "
+                        "and treat it like a meeting."),
+  },
+  {
+      .id = "after-hours-up",
+      .kind = TEND_NUDGE_KIND_WARNING,
+      .metric = TEND_METRIC_AFTER_HOURS_MESSAGES_SENT,
+      .rise = TRUE,
+      .ratio = AFTER_HOURS_CHANGE_RATIO,
+      .amount = AFTER_HOURS_CHANGE_MESSAGES,
+      .weight = WEIGHT_AFTER_HOURS_UP,
+      .title = N_ ("More after-hours messages than usual"),
+      .explanation = N_ ("You sent clearly more messages outside your working hours than in your "
+                         "usual week. Evenings that fill with work leave less time to recover."),
+      .suggestion = N_ ("Choose a time to stop this week, and schedule anything you write later to "
+                        "go out the next morning."),
+  },
+  {
+      .id = "after-hours-down",
+      .kind = TEND_NUDGE_KIND_PRAISE,
+      .metric = TEND_METRIC_AFTER_HOURS_MESSAGES_SENT,
+      .rise = FALSE,
+      .ratio = AFTER_HOURS_CHANGE_RATIO,
+      .amount = AFTER_HOURS_CHANGE_MESSAGES,
+      .weight = WEIGHT_AFTER_HOURS_DOWN,
+      .replaced_by = "evenings-free",
+      .title = N_ ("Quieter evenings"),
+      .explanation = N_ ("You sent clearly fewer messages outside your working hours than in your "
+                         "usual week."),
+      .suggestion = N_ ("Whatever helped — a stop time, notifications off — is worth keeping."),
+  },
+  {
+      .id = "back-to-back-up",
+      .kind = TEND_NUDGE_KIND_TIP,
+      .metric = TEND_METRIC_BACK_TO_BACK_CHAINS,
+      .rise = TRUE,
+      .ratio = BACK_TO_BACK_RISE_RATIO,
+      .amount = BACK_TO_BACK_RISE_COUNT,
+      .weight = WEIGHT_BACK_TO_BACK_UP,
+      .title = N_ ("More back-to-back meetings"),
+      .explanation = N_ ("More of your meetings ran straight into the next one than in your usual "
+                         "week, with no pause in between."),
+      .suggestion = N_ ("End the meetings you organise five minutes early, so that everyone has a "
+                        "short break before the next one."),
+  },
+  {
+      .id = "gratitude-up",
+      .kind = TEND_NUDGE_KIND_PRAISE,
+      .metric = TEND_METRIC_GRATITUDE_SENT,
+      .rise = TRUE,
+      .ratio = GRATITUDE_RISE_RATIO,
+      .amount = GRATITUDE_RISE_COUNT,
+      .weight = WEIGHT_GRATITUDE_UP,
+      .title = N_ ("More thanks given"),
+      .explanation = N_ ("You thanked people more often than in your usual week. Recognition is "
+                         "one of the simplest ways to keep a team going."),
+      .suggestion = N_ ("Keep it up: a thank-you that says what the person did and why it helped "
+                        "counts most."),
+  },
+  {
+      .id = "large-meetings-up",
+      .kind = TEND_NUDGE_KIND_TIP,
+      .metric = TEND_METRIC_LARGE_MEETINGS,
+      .rise = TRUE,
+      .ratio = LARGE_MEETINGS_RISE_RATIO,
+      .amount = LARGE_MEETINGS_RISE_COUNT,
+      .weight = WEIGHT_LARGE_MEETINGS_UP,
+      .title = N_ ("More large meetings"),
+      .explanation = N_ ("You were in more large meetings than in your usual week. In a large "
+                         "meeting each person has little time to speak, and often little reason "
+                         "to be there."),
+      .suggestion = N_ ("Before the next large meeting, ask whether you could follow it through "
+                        "its notes instead."),
+  },
+};
+
+static gboolean
+has_nudge (Advice *a, const char *id)
+{
+  for (guint i = 0; i < a->nudges->len; i++)
+    if (g_str_equal (tend_nudge_get_id (g_ptr_array_index (a->nudges, i)), id))
+      return TRUE;
+  return FALSE;
+}
+
+/* "Meeting time: 6.5 h this week, at least 25 % and 2.0 h above your usual 4.0 h" */
+static char *
+change_condition (Advice *a, const ChangeRule *rule)
+{
+  TendMetric m = rule->metric;
+  g_autofree char *current = tend_metric_format_value (m, value_of (a, m));
+  g_autofree char *usual = tend_metric_format_value (m, baseline_of (a, m));
+  g_autofree char *step = tend_metric_format_value (m, rule->amount);
+
+  if (rule->rise)
+    /* Translators: %1$s is a figure's name, %2$s its value this week, %3$.0f a percentage, %4$s
+     * an amount in the figure's unit and %5$s the usual value. Note the %% for a percent sign. */
+    return g_strdup_printf (_ ("%1$s: %2$s this week, at least %3$.0f %% and %4$s above your "
+                               "usual %5$s"),
+                            tend_metric_get_title (m), current, rule->ratio * 100.0, step, usual);
+  /* Translators: %1$s is a figure's name, %2$s its value this week, %3$.0f a percentage, %4$s
+   * an amount in the figure's unit and %5$s the usual value. Note the %% for a percent sign. */
+  return g_strdup_printf (_ ("%1$s: %2$s this week, at least %3$.0f %% and %4$s below your "
+                             "usual %5$s"),
+                          tend_metric_get_title (m), current, rule->ratio * 100.0, step, usual);
 }
 
 static void
-rule_focus (Advice *a)
+apply_change_rule (Advice *a, const ChangeRule *rule)
 {
-  TendMetric m = TEND_METRIC_FOCUS_HOURS;
-  double v = value_of (a, m), b = baseline_of (a, m);
+  double v = value_of (a, rule->metric), b = baseline_of (a, rule->metric);
+  gboolean fired;
 
-  if (rose (v, b, FOCUS_RISE_RATIO, FOCUS_RISE_HOURS))
-    {
-      add_nudge (a, "focus-up", TEND_NUDGE_KIND_PRAISE, m, WEIGHT_FOCUS_UP,
-                 _ ("More focus time than usual"),
-                 _ ("You had more long stretches of working time without meetings than in your "
-                    "usual week: time for work that needs concentration."),
-                 _ ("Protect what worked: block the same hours in your calendar for next week."),
-                 NULL, rose_condition (a, m, FOCUS_RISE_RATIO, FOCUS_RISE_HOURS));
-      return;
-    }
-  if (!a->week_over)
+  if (rule->rise)
+    fired = rose (v, b, rule->ratio, rule->amount);
+  else
+    fired = a->week_over && fell (v, b, rule->ratio, rule->amount);
+  if (!fired || (rule->replaced_by != NULL && has_nudge (a, rule->replaced_by)))
     return;
 
-  /* No focus time at all is about my own working hours, so it needs no comparison; it says more
-   * than "less than usual" and replaces it. */
-  if (v == 0.0 && count_working_days (a->report) > 0)
-    add_nudge (a, "no-focus", TEND_NUDGE_KIND_WARNING, m, WEIGHT_NO_FOCUS,
-               _ ("No focus time at all this week"),
-               _ ("Not one stretch of your working hours was long enough and free enough of "
-                  "meetings to count as focus time."),
-               _ ("Pick one morning next week and block it in your calendar for your own work."),
-               NULL,
-               /* Translators: follows “The rule … fired:”. */
-               g_strdup (_ ("No stretch of your working hours this week counted as focus time")));
-  else if (fell (v, b, FOCUS_FALL_RATIO, FOCUS_FALL_HOURS))
-    add_nudge (
-        a, "focus-down", TEND_NUDGE_KIND_WARNING, m, WEIGHT_FOCUS_DOWN,
-        _ ("Much less focus time than usual"),
-        _ ("Meetings and interruptions left you far fewer long, quiet stretches than in your "
-           "usual week."),
-        _ ("Book a focus block in your calendar for next week before it fills up, and treat "
-           "it like a meeting."),
-        NULL, fell_condition (a, m, FOCUS_FALL_RATIO, FOCUS_FALL_HOURS));
+  add_nudge (a, rule->id, rule->kind, rule->metric, rule->weight, _ (rule->title),
+             _ (rule->explanation), _ (rule->suggestion), NULL, change_condition (a, rule));
 }
 
+/* No focus time at all is about my own working hours, so it needs no comparison; it says more
+ * than "less than usual" and replaces it. */
 static void
-rule_after_hours (Advice *a)
+rule_no_focus (Advice *a)
 {
-  TendMetric m = TEND_METRIC_AFTER_HOURS_MESSAGES_SENT;
-  double v = value_of (a, m), b = baseline_of (a, m);
-  double days = value_of (a, TEND_METRIC_AFTER_HOURS_DAYS);
+  if (!a->week_over || value_of (a, TEND_METRIC_FOCUS_HOURS) != 0.0
+      || count_working_days (a->report) == 0)
+    return;
+
+  add_nudge (a, "no-focus", TEND_NUDGE_KIND_WARNING, TEND_METRIC_FOCUS_HOURS, WEIGHT_NO_FOCUS,
+             _ ("No focus time at all this week"),
+             _ ("Not one stretch of your working hours was long enough and free enough of "
+                "meetings to count as focus time."),
+             _ ("Pick one morning next week and block it in your calendar for your own work."), NULL,
+             /* Translators: follows “The rule … fired:”. */
+             g_strdup (_ ("No stretch of your working hours this week counted as focus time")));
+}
+
+/* A whole week of free evenings says more than "fewer messages", and replaces it. */
+static void
+rule_evenings_free (Advice *a)
+{
+  TendMetric m = TEND_METRIC_AFTER_HOURS_DAYS;
   double clear_days = value_of (a, TEND_METRIC_DAYS_WITHOUT_AFTER_HOURS);
   guint working_days = count_working_days (a->report);
+  double weight;
+  char *condition;
 
-  if (rose (v, b, AFTER_HOURS_CHANGE_RATIO, AFTER_HOURS_CHANGE_MESSAGES))
-    {
-      add_nudge (a, "after-hours-up", TEND_NUDGE_KIND_WARNING, m, WEIGHT_AFTER_HOURS_UP,
-                 _ ("More after-hours messages than usual"),
-                 _ ("You sent clearly more messages outside your working hours than in your usual "
-                    "week. Evenings that fill with work leave less time to recover."),
-                 _ ("Choose a time to stop this week, and schedule anything you write later to go "
-                    "out the next morning."),
-                 NULL,
-                 rose_condition (a, m, AFTER_HOURS_CHANGE_RATIO, AFTER_HOURS_CHANGE_MESSAGES));
-      return;
-    }
-  if (!a->week_over)
+  if (!a->week_over || value_of (a, m) != 0.0 || working_days == 0 || !isfinite (clear_days)
+      || clear_days < working_days)
     return;
 
-  /* A whole week of free evenings says more than "fewer messages", and replaces it. */
-  if (days == 0.0 && working_days > 0 && isfinite (clear_days) && clear_days >= working_days)
-    {
-      TendMetric dm = TEND_METRIC_AFTER_HOURS_DAYS;
-      double usual_days = baseline_of (a, dm);
-      double weight = WEIGHT_EVENINGS_FREE - (usual_days >= 1.0 ? 0.0 : WEIGHT_ROUTINE_PENALTY);
-      char *condition;
-
-      /* Translators: follows “The rule … fired:”; %u is a number of days. */
-      condition = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "Your %u working day had no after-hours work",
-                                                "None of your %u working days had after-hours "
-                                                "work",
-                                                working_days),
-                                   working_days);
-      add_nudge (a, "evenings-free", TEND_NUDGE_KIND_PRAISE, dm, weight,
-                 _ ("Evenings free all week"),
-                 _ ("You did no work outside your working hours on any working day this week."),
-                 _ ("Enjoy it, and notice what made it possible, so you can do it again."), NULL,
-                 condition);
-      return;
-    }
-
-  if (fell (v, b, AFTER_HOURS_CHANGE_RATIO, AFTER_HOURS_CHANGE_MESSAGES))
-    add_nudge (a, "after-hours-down", TEND_NUDGE_KIND_PRAISE, m, WEIGHT_AFTER_HOURS_DOWN,
-               _ ("Quieter evenings"),
-               _ ("You sent clearly fewer messages outside your working hours than in your usual "
-                  "week."),
-               _ ("Whatever helped — a stop time, notifications off — is worth keeping."), NULL,
-               fell_condition (a, m, AFTER_HOURS_CHANGE_RATIO, AFTER_HOURS_CHANGE_MESSAGES));
+  /* Praise that reads the same every week, when my usual week is free of evenings too. */
+  weight = WEIGHT_EVENINGS_FREE - (baseline_of (a, m) >= 1.0 ? 0.0 : WEIGHT_ROUTINE_PENALTY);
+  /* Translators: follows “The rule … fired:”; %u is a number of days. */
+  condition = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Your %u working day had no after-hours work",
+                                            "None of your %u working days had after-hours work",
+                                            working_days),
+                               working_days);
+  add_nudge (a, "evenings-free", TEND_NUDGE_KIND_PRAISE, m, weight, _ ("Evenings free all week"),
+             _ ("You did no work outside your working hours on any working day this week."),
+             _ ("Enjoy it, and notice what made it possible, so you can do it again."), NULL,
+             condition);
 }
 
 static void
@@ -420,21 +515,6 @@ rule_weekend_work (Advice *a)
 }
 
 static void
-rule_back_to_back (Advice *a)
-{
-  TendMetric m = TEND_METRIC_BACK_TO_BACK_CHAINS;
-
-  if (rose (value_of (a, m), baseline_of (a, m), BACK_TO_BACK_RISE_RATIO, BACK_TO_BACK_RISE_COUNT))
-    add_nudge (a, "back-to-back-up", TEND_NUDGE_KIND_TIP, m, WEIGHT_BACK_TO_BACK_UP,
-               _ ("More back-to-back meetings"),
-               _ ("More of your meetings ran straight into the next one than in your usual week, "
-                  "with no pause in between."),
-               _ ("End the meetings you organise five minutes early, so that everyone has a short "
-                  "break before the next one."),
-               NULL, rose_condition (a, m, BACK_TO_BACK_RISE_RATIO, BACK_TO_BACK_RISE_COUNT));
-}
-
-static void
 rule_instant_replies (Advice *a)
 {
   TendMetric m = TEND_METRIC_REPLY_MEDIAN_MINUTES;
@@ -469,37 +549,6 @@ rule_instant_replies (Advice *a)
                 "hours. Answering at once can pull you back into work at any hour."),
              _ ("Turn notifications off after work: most messages can wait until the morning."),
              g_strconcat (reply_figure, " ", after_figure, NULL), condition);
-}
-
-static void
-rule_gratitude (Advice *a)
-{
-  TendMetric m = TEND_METRIC_GRATITUDE_SENT;
-
-  if (rose (value_of (a, m), baseline_of (a, m), GRATITUDE_RISE_RATIO, GRATITUDE_RISE_COUNT))
-    add_nudge (a, "gratitude-up", TEND_NUDGE_KIND_PRAISE, m, WEIGHT_GRATITUDE_UP,
-               _ ("More thanks given"),
-               _ ("You thanked people more often than in your usual week. Recognition is one of "
-                  "the simplest ways to keep a team going."),
-               _ ("Keep it up: a thank-you that says what the person did and why it helped counts "
-                  "most."),
-               NULL, rose_condition (a, m, GRATITUDE_RISE_RATIO, GRATITUDE_RISE_COUNT));
-}
-
-static void
-rule_large_meetings (Advice *a)
-{
-  TendMetric m = TEND_METRIC_LARGE_MEETINGS;
-
-  if (rose (value_of (a, m), baseline_of (a, m), LARGE_MEETINGS_RISE_RATIO,
-            LARGE_MEETINGS_RISE_COUNT))
-    add_nudge (a, "large-meetings-up", TEND_NUDGE_KIND_TIP, m, WEIGHT_LARGE_MEETINGS_UP,
-               _ ("More large meetings"),
-               _ ("You were in more large meetings than in your usual week. In a large meeting "
-                  "each person has little time to speak, and often little reason to be there."),
-               _ ("Before the next large meeting, ask whether you could follow it through its "
-                  "notes instead."),
-               NULL, rose_condition (a, m, LARGE_MEETINGS_RISE_RATIO, LARGE_MEETINGS_RISE_COUNT));
 }
 
 /* Names the people, which is fine: advice is shown to its owner alone, on their computer. */
@@ -744,14 +793,13 @@ tend_coach_advise (TendCoach *self, TendWeekReport *report, GError **error)
     add_welcome (&advice);
   else
     {
-      rule_meeting_load (&advice);
-      rule_focus (&advice);
-      rule_after_hours (&advice);
+      /* Before the change rules: they replace some of them. */
+      rule_no_focus (&advice);
+      rule_evenings_free (&advice);
+      for (guint i = 0; i < G_N_ELEMENTS (change_rules); i++)
+        apply_change_rule (&advice, &change_rules[i]);
       rule_weekend_work (&advice);
-      rule_back_to_back (&advice);
       rule_instant_replies (&advice);
-      rule_gratitude (&advice);
-      rule_large_meetings (&advice);
       rule_fading (&advice);
     }
 
