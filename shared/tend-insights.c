@@ -31,7 +31,11 @@
 #define FADING_WINDOW_WEEKS 8
 #define FADING_RECENT_WEEKS 2
 #define FADING_MIN_ACTIVE_WEEKS 4
-/* Days before the first week with figures that the working-hours clock must know. */
+/* A baseline needs at least this many of its weeks to hold data. */
+#define BASELINE_MIN_WEEKS 3
+/* Days before the first week with figures that the working-hours clock must know: replies look
+ * back 7 × 24 hours from its start, which across a DST change reaches an hour before the Monday
+ * of the week before; two weeks cover that. */
 #define DAYS_BEFORE 14
 
 struct _TendInsights
@@ -700,30 +704,24 @@ lower_bound (GArray *array, gint64 at)
   return lo;
 }
 
+/* The meetings that start in [@ws, @we): how many, how many large, and the runs of
+ * back-to-back ones. */
 static void
-compute_meetings (Context *ctx, guint t, gint64 ws, gint64 we, double *values, TendDayFigures *days)
+count_meetings (Context *ctx, gint64 ws, gint64 we, double *values)
 {
-  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (Interval));
-  g_autoptr (GArray) recurring = g_array_new (FALSE, FALSE, sizeof (Interval));
   guint meetings = 0, large = 0, chains = 0, run = 0;
-  gint64 run_end = 0, total, in_work = 0;
+  gint64 run_end = 0;
 
-  for (guint i = lower_bound (ctx->events, ws - MEETING_MAX_SECONDS); i < ctx->events->len; i++)
+  /* Events come sorted by start, as the runs need. */
+  for (guint i = lower_bound (ctx->events, ws); i < ctx->events->len; i++)
     {
       const EventRow *e = &g_array_index (ctx->events, EventRow, i);
-      Interval clipped = { MAX (e->start, ws), MIN (e->end, we) };
 
       if (e->start >= we)
         break;
-      if (!e->meeting || clipped.end <= clipped.start)
-        continue;
-      g_array_append_val (all, clipped);
-      if (e->recurring)
-        g_array_append_val (recurring, clipped);
-      if (e->start < ws)
+      if (!e->meeting)
         continue;
 
-      /* Counted in the week it starts in; events come sorted by start. */
       meetings++;
       if (e->attendee_count >= LARGE_MEETING_ATTENDEES)
         large++;
@@ -743,6 +741,35 @@ compute_meetings (Context *ctx, guint t, gint64 ws, gint64 we, double *values, T
   if (run >= 2)
     chains++;
 
+  values[TEND_METRIC_MEETINGS] = meetings;
+  values[TEND_METRIC_LARGE_MEETINGS] = large;
+  values[TEND_METRIC_BACK_TO_BACK_CHAINS] = chains;
+}
+
+/* Meeting time in the week and its days, inside and outside working time, and the focus time it
+ * leaves. A meeting that began before the week counts with its part inside it. */
+static void
+compute_meeting_time (Context *ctx, guint t, gint64 ws, gint64 we, double *values,
+                      TendDayFigures *days)
+{
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (Interval));
+  g_autoptr (GArray) recurring = g_array_new (FALSE, FALSE, sizeof (Interval));
+  gint64 focus_minimum = (gint64) ctx->self->focus_minimum * 60;
+  gint64 total, in_work = 0;
+
+  for (guint i = lower_bound (ctx->events, ws - MEETING_MAX_SECONDS); i < ctx->events->len; i++)
+    {
+      const EventRow *e = &g_array_index (ctx->events, EventRow, i);
+      Interval clipped = { MAX (e->start, ws), MIN (e->end, we) };
+
+      if (e->start >= we)
+        break;
+      if (!e->meeting || clipped.end <= clipped.start)
+        continue;
+      g_array_append_val (all, clipped);
+      if (e->recurring)
+        g_array_append_val (recurring, clipped);
+    }
   intervals_union (all);
   intervals_union (recurring);
   total = intervals_measure (all, ws, we);
@@ -752,8 +779,7 @@ compute_meetings (Context *ctx, guint t, gint64 ws, gint64 we, double *values, T
       const DayInfo *day = context_get_day (ctx, t, d);
       gint64 day_total = intervals_measure (all, day->start, day->end);
       gint64 day_work = intervals_measure (all, day->work_start, day->work_end);
-      gint64 focus = free_blocks (all, day->work_start, day->work_end,
-                                  (gint64)ctx->self->focus_minimum * 60);
+      gint64 focus = free_blocks (all, day->work_start, day->work_end, focus_minimum);
 
       in_work += day_work;
       days[d].meeting_minutes = day_total / 60.0;
@@ -763,11 +789,8 @@ compute_meetings (Context *ctx, guint t, gint64 ws, gint64 we, double *values, T
     }
 
   values[TEND_METRIC_MEETING_HOURS] = total / 3600.0;
-  values[TEND_METRIC_MEETINGS] = meetings;
-  values[TEND_METRIC_BACK_TO_BACK_CHAINS] = chains;
-  values[TEND_METRIC_LARGE_MEETINGS] = large;
   values[TEND_METRIC_RECURRING_MEETING_SHARE]
-      = total > 0 ? (double)intervals_measure (recurring, ws, we) / total : NAN;
+      = total > 0 ? (double) intervals_measure (recurring, ws, we) / total : NAN;
   values[TEND_METRIC_MEETING_HOURS_OUTSIDE_WORK] = (total - in_work) / 3600.0;
   values[TEND_METRIC_AFTER_HOURS_MEETING_MINUTES] = (total - in_work) / 60.0;
 }
@@ -998,13 +1021,41 @@ compute_target (Context *ctx, guint t, double *values, TendDayFigures *days, gbo
   memset (days, 0, 7 * sizeof (TendDayFigures));
 
   *has_data = week_has_data (ctx, ws, we);
-  compute_meetings (ctx, t, ws, we, values, days);
+  count_meetings (ctx, ws, we, values);
+  compute_meeting_time (ctx, t, ws, we, values, days);
   compute_messages (ctx, t, ws, we, values, days);
   compute_after_hours (ctx, t, values, days);
   compute_replies (ctx, ws, we, values);
   return compute_network (ctx, t, values, report, error);
 }
 
+/* Gives @report its trend, @series being TEND_TREND_WEEKS rows of TEND_N_METRICS values (NAN
+ * for a week without data), and the baseline each figure's series yields. */
+static void
+set_trend (TendWeekReport *report, const double *series)
+{
+  for (guint m = 0; m < TEND_N_METRICS; m++)
+    {
+      double row[TEND_TREND_WEEKS];
+      double before[TEND_BASELINE_WEEKS];
+      guint n = 0;
+
+      for (guint t = 0; t < TEND_TREND_WEEKS; t++)
+        row[t] = series[t * TEND_N_METRICS + m];
+      _tend_week_report_set_series (report, m, row);
+
+      /* The TEND_BASELINE_WEEKS weeks before the last, without the undefined values. */
+      for (guint t = TEND_TREND_WEEKS - 1 - TEND_BASELINE_WEEKS; t < TEND_TREND_WEEKS - 1; t++)
+        if (!isnan (row[t]))
+          before[n++] = row[t];
+      qsort (before, n, sizeof (double), compare_doubles);
+      _tend_week_report_set_baseline (report, m,
+                                      n >= BASELINE_MIN_WEEKS ? median_of_sorted (before, n) : NAN);
+    }
+}
+
+/* @week's report from one read of the store, with the figures of the @n_targets weeks that end
+ * with it: 1, or TEND_TREND_WEEKS for a trend and baseline. */
 static TendWeekReport *
 compute (TendInsights *self, const TendWeek *week, guint n_targets, GError **error)
 {
@@ -1052,22 +1103,7 @@ compute (TendInsights *self, const TendWeek *week, guint n_targets, GError **err
     }
 
   if (n_targets == TEND_TREND_WEEKS)
-    for (guint m = 0; m < TEND_N_METRICS; m++)
-      {
-        double row[TEND_TREND_WEEKS];
-        double before[TEND_BASELINE_WEEKS];
-        guint n = 0;
-
-        for (guint t = 0; t < TEND_TREND_WEEKS; t++)
-          row[t] = series[t * TEND_N_METRICS + m];
-        _tend_week_report_set_series (report, m, row);
-
-        for (guint t = TEND_TREND_WEEKS - 1 - TEND_BASELINE_WEEKS; t < TEND_TREND_WEEKS - 1; t++)
-          if (!isnan (row[t]))
-            before[n++] = row[t];
-        qsort (before, n, sizeof (double), compare_doubles);
-        _tend_week_report_set_baseline (report, m, n >= 3 ? median_of_sorted (before, n) : NAN);
-      }
+    set_trend (report, series);
 
   return g_steal_pointer (&report);
 }
