@@ -209,7 +209,8 @@ add_meetings (Fixture *f)
   event (f, "b", "2026-02-23 10:30", "2026-02-23 11:30", TEND_RESPONSE_ACCEPTED, 3, RECURRING,
          NULL);
   event (f, "c", "2026-02-23 11:33", "2026-02-23 12:00", TEND_RESPONSE_ORGANIZER, 2, PLAIN, NULL);
-  /* Not meetings: declined, cancelled, all-day, unanswered, and a timed two-day block. */
+  /* Not meetings: declined, cancelled, all-day, unanswered, a timed two-day block, and a
+   * reminder of no length on Friday. */
   event (f, "d", "2026-02-23 12:10", "2026-02-23 12:30", TEND_RESPONSE_DECLINED, 3, PLAIN, NULL);
   event (f, "e", "2026-02-23 13:00", "2026-02-23 14:00", TEND_RESPONSE_ACCEPTED, 3, CANCELLED,
          NULL);
@@ -217,6 +218,7 @@ add_meetings (Fixture *f)
   event (f, "g", "2026-02-23 14:00", "2026-02-23 15:00", TEND_RESPONSE_NEEDS_ACTION, 3, PLAIN,
          NULL);
   event (f, "n", "2026-02-26 08:00", "2026-02-28 08:00", TEND_RESPONSE_ACCEPTED, 3, PLAIN, NULL);
+  event (f, "z", "2026-02-27 10:00", "2026-02-27 10:00", TEND_RESPONSE_ACCEPTED, 3, PLAIN, NULL);
   /* Tuesday: 16:00–18:00 with 10 people (1 h inside, 1 h after work), then 18:06–18:30,
    * 6 min after: no run. */
   event (f, "h", "2026-02-24 16:00", "2026-02-24 18:00", TEND_RESPONSE_ACCEPTED, 10, PLAIN, NULL);
