@@ -482,13 +482,12 @@ mark_vacation (DemoGenerator *gen, guint first_day, guint n_days)
       gen->days[i].kind = DAY_VACATION;
 }
 
-/* Chooses which weeks are busy and which are spent away, and each day's rhythm. The last two
- * weeks are busy, so that the current week has something for the coach to say. */
+/* Two busy periods of three weeks, and the last two weeks, so that the current week has
+ * something for the coach to say. */
 static void
-plan_year (DemoGenerator *gen, GArray *vacations)
+plan_busy_weeks (DemoGenerator *gen)
 {
   guint weeks = gen->n_days / 7;
-  double mood = 1.0;
 
   if (weeks >= 12)
     {
@@ -502,9 +501,15 @@ plan_year (DemoGenerator *gen, GArray *vacations)
     }
   for (guint i = days_before_end (gen, 14); i < gen->n_days; i++)
     gen->days[i].busy = TRUE;
+}
 
-  /* A long summer break, a week in spring and a few long weekends, none in the last six
-   * weeks: they stay for the trend. */
+/* A long summer break, a week in spring and a few long weekends, none in the last six weeks:
+ * they stay for the trend. Once a year, a week of workshops away with the team. */
+static void
+plan_time_off (DemoGenerator *gen, GArray *vacations)
+{
+  guint weeks = gen->n_days / 7;
+
   if (weeks >= 20)
     {
       guint summer = MIN (weeks * 55 / 100 + rand_between (gen, -2, 2), weeks - 9);
@@ -531,7 +536,7 @@ plan_year (DemoGenerator *gen, GArray *vacations)
         }
     }
 
-  /* Once a year, a week of workshops away with the team: not one free hour. */
+  /* Not one free hour that week. */
   if (weeks >= 20)
     {
       guint offsite = weeks * 70 / 100 + rand_between (gen, -2, 2);
@@ -539,6 +544,13 @@ plan_year (DemoGenerator *gen, GArray *vacations)
       for (guint i = offsite * 7; i < offsite * 7 + 5; i++)
         gen->days[i].offsite = gen->days[i].kind == DAY_WORK;
     }
+}
+
+/* Each day's rhythm: how full it is, when I start and stop, and whether I carry on at night. */
+static void
+plan_days (DemoGenerator *gen)
+{
+  double mood = 1.0;
 
   for (guint i = 0; i < gen->n_days; i++)
     {
@@ -569,6 +581,16 @@ plan_year (DemoGenerator *gen, GArray *vacations)
           g_assert_not_reached ();
         }
     }
+}
+
+/* Chooses which weeks are busy and which are spent away, and each day's rhythm. The draws keep
+ * their order: the same seed gives the same year. */
+static void
+plan_year (DemoGenerator *gen, GArray *vacations)
+{
+  plan_busy_weeks (gen);
+  plan_time_off (gen, vacations);
+  plan_days (gen);
 }
 
 static gboolean
