@@ -48,25 +48,27 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (TendGoal, tend_goal, TEND, GOAL, GObject)
 
-GQuark tend_goal_error_quark (void);
+GQuark              tend_goal_error_quark          (void);
 /* "at-most" and "at-least", as on tendctl's command line and in JSON. */
-const char *tend_goal_comparison_to_string (TendGoalComparison comparison);
-gboolean tend_goal_comparison_parse (const char *text, TendGoalComparison *out, GError **error);
+const char         *tend_goal_comparison_to_string (TendGoalComparison comparison);
+gboolean            tend_goal_comparison_parse     (const char *text, TendGoalComparison *out,
+                                                    GError **error);
 
-TendGoal *tend_goal_add (TendStore *store, const char *metric_key, TendGoalComparison comparison,
-                         double target, GError **error);
+TendGoal           *tend_goal_add                  (TendStore *store, const char *metric_key,
+                                                    TendGoalComparison comparison, double target,
+                                                    GError **error);
 /* (element-type TendGoal): oldest first. */
-GPtrArray *tend_goal_list (TendStore *store, GError **error);
-gboolean tend_goal_remove (TendStore *store, gint64 id, GError **error);
+GPtrArray          *tend_goal_list                 (TendStore *store, GError **error);
+gboolean            tend_goal_remove               (TendStore *store, gint64 id, GError **error);
 
-gint64 tend_goal_get_id (TendGoal *self);
-TendMetric tend_goal_get_metric (TendGoal *self);
-TendGoalComparison tend_goal_get_comparison (TendGoal *self);
-double tend_goal_get_target (TendGoal *self);
+gint64              tend_goal_get_id               (TendGoal *self);
+TendMetric          tend_goal_get_metric           (TendGoal *self);
+TendGoalComparison  tend_goal_get_comparison       (TendGoal *self);
+double              tend_goal_get_target           (TendGoal *self);
 /* Seconds since the Unix epoch. */
-gint64 tend_goal_get_created_at (TendGoal *self);
+gint64              tend_goal_get_created_at       (TendGoal *self);
 /* "At most 2 days" in the words of the user's language. */
-char *tend_goal_describe (TendGoal *self);
+char               *tend_goal_describe             (TendGoal *self);
 
 typedef struct
 {
@@ -81,13 +83,13 @@ typedef struct
 GType tend_goal_progress_get_type (void);
 /* @week_in_progress: the report's week has not ended yet, so an unmet "at least" goal may still
  * be reached and a met "at most" one is "on track" rather than done. */
-TendGoalProgress *tend_goal_get_progress (TendGoal *self, TendWeekReport *report,
-                                          gboolean week_in_progress);
-TendGoalProgress *tend_goal_progress_copy (const TendGoalProgress *progress);
-void tend_goal_progress_free (TendGoalProgress *progress);
+TendGoalProgress *tend_goal_get_progress     (TendGoal *self, TendWeekReport *report,
+                                              gboolean week_in_progress);
+TendGoalProgress *tend_goal_progress_copy    (const TendGoalProgress *progress);
+void              tend_goal_progress_free    (TendGoalProgress *progress);
 /* id, metric, comparison, target, value (null without data), status ("met", "not-met",
  * "no-data") and summary. */
-json_t *tend_goal_progress_to_json (const TendGoalProgress *progress);
+json_t           *tend_goal_progress_to_json (const TendGoalProgress *progress);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendGoalProgress, tend_goal_progress_free)
 

@@ -36,7 +36,7 @@ TendInsights        *tend_insights_new_for_user       (TendStore *store, GError 
 
 GTimeZone           *tend_insights_get_time_zone      (TendInsights *self);
 const TendWorkHours *tend_insights_get_work_hours     (TendInsights *self);
-void                 tend_insights_set_work_hours     (TendInsights        *self,
+void                 tend_insights_set_work_hours     (TendInsights *self,
                                                        const TendWorkHours *hours);
 guint                tend_insights_get_focus_minimum  (TendInsights *self);
 void                 tend_insights_set_focus_minimum  (TendInsights *self, guint minutes);

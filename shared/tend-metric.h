@@ -71,12 +71,12 @@ typedef enum
   TEND_POLARITY_LOWER_IS_BETTER,
 } TendPolarity;
 
-const char   *tend_metric_get_key      (TendMetric metric);
-const char   *tend_metric_get_title    (TendMetric metric);
-TendUnit      tend_metric_get_unit     (TendMetric metric);
-TendPolarity  tend_metric_get_polarity (TendMetric metric);
-gboolean      tend_metric_from_key     (const char *key, TendMetric *out);
-char         *tend_metric_format_value (TendMetric metric, double value);
+const char   *tend_metric_get_key       (TendMetric metric);
+const char   *tend_metric_get_title     (TendMetric metric);
+TendUnit      tend_metric_get_unit      (TendMetric metric);
+TendPolarity  tend_metric_get_polarity  (TendMetric metric);
+gboolean      tend_metric_from_key      (const char *key, TendMetric *out);
+char         *tend_metric_format_value  (TendMetric metric, double value);
 /* The JSON of a figure, as docs/INSIGHTS.md defines it: rounded to its unit, a whole number as a
  * JSON integer, null when undefined (NAN). */
 json_t       *tend_metric_value_to_json (TendMetric metric, double value);

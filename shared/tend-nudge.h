@@ -38,25 +38,26 @@ G_DECLARE_FINAL_TYPE (TendNudge, tend_nudge, TEND, NUDGE, GObject)
 
 /* @metric is TEND_N_METRICS for a nudge about no single figure; @value and @baseline are NAN
  * where they do not apply. */
-TendNudge *tend_nudge_new (const char *id, TendNudgeKind kind, TendMetric metric, double value,
-                           double baseline, double importance, const char *title,
-                           const char *explanation, const char *evidence, const char *suggestion,
-                           const char *why);
-const char *tend_nudge_get_id (TendNudge *self);
-TendNudgeKind tend_nudge_get_kind (TendNudge *self);
-TendMetric tend_nudge_get_metric (TendNudge *self);
-double tend_nudge_get_value (TendNudge *self);
-double tend_nudge_get_baseline (TendNudge *self);
+TendNudge     *tend_nudge_new             (const char *id, TendNudgeKind kind, TendMetric metric,
+                                           double value, double baseline, double importance,
+                                           const char *title, const char *explanation,
+                                           const char *evidence, const char *suggestion,
+                                           const char *why);
+const char    *tend_nudge_get_id          (TendNudge *self);
+TendNudgeKind  tend_nudge_get_kind        (TendNudge *self);
+TendMetric     tend_nudge_get_metric      (TendNudge *self);
+double         tend_nudge_get_value       (TendNudge *self);
+double         tend_nudge_get_baseline    (TendNudge *self);
 /* Higher comes first among a week's nudges. */
-double tend_nudge_get_importance (TendNudge *self);
-const char *tend_nudge_get_title (TendNudge *self);
-const char *tend_nudge_get_explanation (TendNudge *self);
-const char *tend_nudge_get_evidence (TendNudge *self);
-const char *tend_nudge_get_suggestion (TendNudge *self);
-const char *tend_nudge_get_why (TendNudge *self);
+double         tend_nudge_get_importance  (TendNudge *self);
+const char    *tend_nudge_get_title       (TendNudge *self);
+const char    *tend_nudge_get_explanation (TendNudge *self);
+const char    *tend_nudge_get_evidence    (TendNudge *self);
+const char    *tend_nudge_get_suggestion  (TendNudge *self);
+const char    *tend_nudge_get_why         (TendNudge *self);
 
 /* The nudge as in `tendctl week --json`: id, kind, title, explanation, evidence, suggestion,
  * why, metric (its key or null), value and baseline (null when undefined). */
-json_t *tend_nudge_to_json (TendNudge *self);
+json_t        *tend_nudge_to_json         (TendNudge *self);
 
 G_END_DECLS
