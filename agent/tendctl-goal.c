@@ -56,12 +56,12 @@ goal_add (const TendctlOptions *options, GOptionContext *context, int argc, char
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autoptr (TendGoal) goal = NULL;
-  g_autofree char *description = NULL;
-  g_autofree char *number = NULL;
+  g_autofree char   *description = NULL;
+  g_autofree char   *number = NULL;
   TendGoalComparison comparison;
-  gboolean is_demo = FALSE;
-  char *end = NULL;
-  double target;
+  gboolean           is_demo = FALSE;
+  char              *end = NULL;
+  double             target;
 
   if (argc != 5)
     return tendctl_usage_error (context, _ ("Usage: tendctl goal add METRIC at-most|at-least N"));
@@ -107,7 +107,7 @@ goal_list (const TendctlOptions *options, GOptionContext *context, int argc, cha
                         "after_hours_days at-most 2”."));
   for (guint i = 0; i < goals->len; i++)
     {
-      TendGoal *goal = g_ptr_array_index (goals, i);
+      TendGoal        *goal = g_ptr_array_index (goals, i);
       g_autofree char *description = tend_goal_describe (goal);
 
       g_print ("%" G_GINT64_FORMAT "  %s\n", tend_goal_get_id (goal), description);
@@ -122,7 +122,7 @@ goal_remove (const TendctlOptions *options, GOptionContext *context, int argc, c
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   gboolean is_demo = FALSE;
-  gint64 id;
+  gint64   id;
 
   if (argc != 3)
     return tendctl_usage_error (context, _ ("Usage: tendctl goal remove ID"));
@@ -159,12 +159,12 @@ describe_metrics (void)
                                    "(at most two days a week with work after hours)\n"
                                    "\n"
                                    "Figures (METRIC):\n"));
-  guint width = 0;
+  guint    width = 0;
 
   for (guint m = 0; m < TEND_N_METRICS; m++)
-    width = MAX (width, (guint)strlen (tend_metric_get_key (m)));
+    width = MAX (width, (guint) strlen (tend_metric_get_key (m)));
   for (guint m = 0; m < TEND_N_METRICS; m++)
-    g_string_append_printf (text, "  %-*s  %s\n", (int)width, tend_metric_get_key (m),
+    g_string_append_printf (text, "  %-*s  %s\n", (int) width, tend_metric_get_key (m),
                             tend_metric_get_title (m));
   g_string_append (text, _ ("\nShares (such as answered_within_24h_share) are between 0 and 1.\n"));
   return g_string_free (text, FALSE);
@@ -175,7 +175,7 @@ tendctl_goal (const TendctlOptions *options, int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autofree char *description = NULL;
-  int status = TENDCTL_EXIT_OK;
+  int              status = TENDCTL_EXIT_OK;
 
   context = g_option_context_new (_ ("add METRIC at-most|at-least N | list | remove ID — your own "
                                      "goals"));
@@ -198,9 +198,9 @@ tendctl_goal (const TendctlOptions *options, int argc, char **argv)
     return goal_remove (options, context, argc, argv);
 
   {
-    /* Translators: %s is what was typed instead of add, list or remove. */
-    g_autofree char *message
-        = g_strdup_printf (_ ("Unknown action “%s”: use add, list or remove"), argv[1]);
+    g_autofree char *message = g_strdup_printf (
+        /* Translators: %s is what was typed instead of add, list or remove. */
+        _ ("Unknown action “%s”: use add, list or remove"), argv[1]);
 
     return tendctl_usage_error (context, message);
   }

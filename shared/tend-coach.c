@@ -111,7 +111,7 @@ typedef struct
   TendWeekReport *report;
   /* Over: figures that can only grow during a week (meetings held, messages sent) may already be
    * judged while it runs, but "less than usual" only once the week has ended. */
-  gboolean week_over;
+  gboolean   week_over;
   GPtrArray *nudges;
 } Advice;
 
@@ -208,8 +208,8 @@ add_nudge (Advice *a, const char *id, TendNudgeKind kind, TendMetric metric, dou
 {
   g_autofree char *owned_evidence = evidence;
   g_autofree char *why = explain_why (id, condition);
-  double value = value_of (a, metric);
-  double baseline = baseline_of (a, metric);
+  double           value = value_of (a, metric);
+  double           baseline = baseline_of (a, metric);
 
   if (owned_evidence == NULL)
     owned_evidence = describe_figure (metric, value, baseline);
@@ -222,7 +222,7 @@ static guint
 count_working_days (TendWeekReport *report)
 {
   const TendDayFigures *days = tend_week_report_get_days (report);
-  guint n = 0;
+  guint                 n = 0;
 
   for (guint i = 0; i < 7; i++)
     if (!days[i].day_off)
@@ -236,14 +236,14 @@ count_working_days (TendWeekReport *report)
  * the baseline and by @amount in the figure's unit. */
 typedef struct
 {
-  const char *id;
+  const char   *id;
   TendNudgeKind kind;
-  TendMetric metric;
+  TendMetric    metric;
   /* A fall is judged only once the week is over: a running week's figures can only grow. */
   gboolean rise;
-  double ratio;
-  double amount;
-  double weight;
+  double   ratio;
+  double   amount;
+  double   weight;
   /* A rule that says more about the same week; when it fired, this one stays silent. */
   const char *replaced_by;
   const char *title;
@@ -396,7 +396,7 @@ has_nudge (Advice *a, const char *id)
 static char *
 change_condition (Advice *a, const ChangeRule *rule)
 {
-  TendMetric m = rule->metric;
+  TendMetric       m = rule->metric;
   g_autofree char *current = tend_metric_format_value (m, value_of (a, m));
   g_autofree char *usual = tend_metric_format_value (m, baseline_of (a, m));
   g_autofree char *step = tend_metric_format_value (m, rule->amount);
@@ -417,7 +417,7 @@ change_condition (Advice *a, const ChangeRule *rule)
 static void
 apply_change_rule (Advice *a, const ChangeRule *rule)
 {
-  double v = value_of (a, rule->metric), b = baseline_of (a, rule->metric);
+  double   v = value_of (a, rule->metric), b = baseline_of (a, rule->metric);
   gboolean fired;
 
   if (rule->rise)
@@ -444,7 +444,8 @@ rule_no_focus (Advice *a)
              _ ("No focus time at all this week"),
              _ ("Not one stretch of your working hours was long enough and free enough of "
                 "meetings to count as focus time."),
-             _ ("Pick one morning next week and block it in your calendar for your own work."), NULL,
+             _ ("Pick one morning next week and block it in your calendar for your own work."),
+             NULL,
              /* Translators: follows “The rule … fired:”. */
              g_strdup (_ ("No stretch of your working hours this week counted as focus time")));
 }
@@ -454,10 +455,10 @@ static void
 rule_evenings_free (Advice *a)
 {
   TendMetric m = TEND_METRIC_AFTER_HOURS_DAYS;
-  double clear_days = value_of (a, TEND_METRIC_DAYS_WITHOUT_AFTER_HOURS);
-  guint working_days = count_working_days (a->report);
-  double weight;
-  char *condition;
+  double     clear_days = value_of (a, TEND_METRIC_DAYS_WITHOUT_AFTER_HOURS);
+  guint      working_days = count_working_days (a->report);
+  double     weight;
+  char      *condition;
 
   if (!a->week_over || value_of (a, m) != 0.0 || working_days == 0 || !isfinite (clear_days)
       || clear_days < working_days)
@@ -465,8 +466,9 @@ rule_evenings_free (Advice *a)
 
   /* Praise that reads the same every week, when my usual week is free of evenings too. */
   weight = WEIGHT_EVENINGS_FREE - (baseline_of (a, m) >= 1.0 ? 0.0 : WEIGHT_ROUTINE_PENALTY);
-  /* Translators: follows “The rule … fired:”; %u is a number of days. */
   condition = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            /* Translators: follows “The rule … fired:”; %u is
+                                             * a number of days. */
                                             "Your %u working day had no after-hours work",
                                             "None of your %u working days had after-hours work",
                                             working_days),
@@ -480,17 +482,17 @@ rule_evenings_free (Advice *a)
 static void
 rule_weekend_work (Advice *a)
 {
-  TendMetric m = TEND_METRIC_WEEKEND_DAYS_ACTIVE;
-  double v = value_of (a, m), b = baseline_of (a, m);
+  TendMetric       m = TEND_METRIC_WEEKEND_DAYS_ACTIVE;
+  double           v = value_of (a, m), b = baseline_of (a, m);
   g_autofree char *explanation = NULL;
-  char *condition;
-  gulong n;
+  char            *condition;
+  gulong           n;
 
   /* Fewer days off with work than usual is progress, not a reason for a nudge. */
   if (!isfinite (v) || v < WEEKEND_MIN_DAYS || (isfinite (b) && v < b))
     return;
 
-  n = (gulong)v;
+  n = (gulong) v;
   explanation = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                               "You worked on %lu day off this week. Days off are "
                                               "when you recover for the week ahead.",
@@ -498,8 +500,9 @@ rule_weekend_work (Advice *a)
                                               "when you recover for the week ahead.",
                                               n),
                                  n);
-  /* Translators: follows “The rule … fired:”; %lu is a number of days. */
   condition = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            /* Translators: follows “The rule … fired:”; %lu is
+                                             * a number of days. */
                                             "You worked on %lu day off this week, no fewer than "
                                             "in your usual week",
                                             "You worked on %lu days off this week, no fewer than "
@@ -517,14 +520,14 @@ rule_weekend_work (Advice *a)
 static void
 rule_instant_replies (Advice *a)
 {
-  TendMetric m = TEND_METRIC_REPLY_MEDIAN_MINUTES;
-  TendMetric ah = TEND_METRIC_AFTER_HOURS_MESSAGES_SENT;
+  TendMetric       m = TEND_METRIC_REPLY_MEDIAN_MINUTES;
+  TendMetric       ah = TEND_METRIC_AFTER_HOURS_MESSAGES_SENT;
   g_autofree char *reply_figure = NULL;
   g_autofree char *after_figure = NULL;
   g_autofree char *current = NULL;
   g_autofree char *usual = NULL;
   g_autofree char *step = NULL;
-  char *condition;
+  char            *condition;
 
   if (!fell (value_of (a, m), baseline_of (a, m), REPLY_FAST_RATIO, REPLY_FAST_MINUTES)
       || !rose (value_of (a, ah), baseline_of (a, ah), REPLY_AFTER_HOURS_RATIO,
@@ -556,7 +559,7 @@ static void
 rule_fading (Advice *a)
 {
   GPtrArray *fading = tend_week_report_get_fading_collaborators (a->report);
-  double count = value_of (a, TEND_METRIC_FADING_COLLABORATORS);
+  double     count = value_of (a, TEND_METRIC_FADING_COLLABORATORS);
   g_autoptr (GString) names = NULL;
   char *evidence, *condition;
   guint total, shown;
@@ -564,7 +567,7 @@ rule_fading (Advice *a)
   if (fading == NULL || fading->len == 0)
     return;
   /* The report lists only the first TEND_LISTED_COLLABORATORS; the figure counts them all. */
-  total = isfinite (count) && count > fading->len ? (guint)count : fading->len;
+  total = isfinite (count) && count > fading->len ? (guint) count : fading->len;
 
   names = g_string_new (NULL);
   shown = MIN (fading->len, FADING_NAMES_SHOWN);
@@ -578,21 +581,24 @@ rule_fading (Advice *a)
       g_string_append (names, c->name != NULL && *c->name != '\0' ? c->name : c->address);
     }
   if (total > shown)
-    /* Translators: follows a list of names; %u is how many more people there are. */
-    g_string_append_printf (
-        names, g_dngettext (GETTEXT_PACKAGE, " and %u other", " and %u others", total - shown),
-        total - shown);
+    g_string_append_printf (names,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         /* Translators: follows a list of names; %u is how
+                                          * many more people there are. */
+                                         " and %u other", " and %u others", total - shown),
+                            total - shown);
 
-  /* Translators: %s is a list of names. */
   evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           /* Translators: %s is a list of names. */
                                            "You used to work with %s regularly, but hardly at all "
                                            "in recent weeks. Only you can see this name.",
                                            "You used to work with %s regularly, but hardly at all "
                                            "in recent weeks. Only you can see these names.",
                                            total),
                               names->str);
-  /* Translators: follows “The rule … fired:”; %u is a number of people. */
   condition = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            /* Translators: follows “The rule … fired:”; %u is
+                                             * a number of people. */
                                             "%u person you used to work with regularly has "
                                             "hardly appeared in your recent weeks",
                                             "%u people you used to work with regularly have "
@@ -649,9 +655,9 @@ add_welcome (Advice *a)
 static int
 compare_importance (gconstpointer a, gconstpointer b)
 {
-  TendNudge *x = *(TendNudge *const *)a;
-  TendNudge *y = *(TendNudge *const *)b;
-  double ix = tend_nudge_get_importance (x), iy = tend_nudge_get_importance (y);
+  TendNudge *x = *(TendNudge *const *) a;
+  TendNudge *y = *(TendNudge *const *) b;
+  double     ix = tend_nudge_get_importance (x), iy = tend_nudge_get_importance (y);
 
   if (ix != iy)
     return ix > iy ? -1 : 1;
@@ -665,8 +671,8 @@ load_hidden (TendCoach *self, const TendWeek *week, gint64 now, GError **error)
 {
   g_autoptr (GHashTable) hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *week_text = tend_week_to_string (week);
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   /* Week strings ("2026-W09") sort like the weeks they name. */
   stmt = _tend_store_prepare (self->store,
@@ -680,7 +686,7 @@ load_hidden (TendCoach *self, const TendWeek *week, gint64 now, GError **error)
   sqlite3_bind_text (stmt, 1, week_text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, now);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (hidden, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+    g_hash_table_add (hidden, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -723,7 +729,7 @@ get_now (TendCoach *self)
 static void
 tend_coach_finalize (GObject *object)
 {
-  TendCoach *self = (TendCoach *)object;
+  TendCoach *self = (TendCoach *) object;
 
   g_clear_object (&self->store);
 
@@ -770,8 +776,8 @@ tend_coach_advise (TendCoach *self, TendWeekReport *report, GError **error)
   g_autoptr (GHashTable) hidden = NULL;
   g_autoptr (GDateTime) end = NULL;
   const TendWeek *week;
-  gint64 now;
-  Advice advice;
+  gint64          now;
+  Advice          advice;
 
   g_return_val_if_fail (TEND_IS_COACH (self), NULL);
   g_return_val_if_fail (TEND_IS_WEEK_REPORT (report), NULL);
@@ -818,8 +824,8 @@ set_state (TendCoach *self, const char *nudge_id, const TendWeek *week, int stat
            GError **error)
 {
   g_autofree char *week_text = tend_week_to_string (week);
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   stmt = _tend_store_prepare (self->store,
                               "INSERT INTO nudge_state (nudge_id, week, state, until_at)"

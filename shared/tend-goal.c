@@ -16,11 +16,11 @@ struct _TendGoal
 {
   GObject parent_instance;
 
-  gint64 id;
-  TendMetric metric;
+  gint64             id;
+  TendMetric         metric;
   TendGoalComparison comparison;
-  double target;
-  gint64 created_at;
+  double             target;
+  gint64             created_at;
 };
 
 G_DEFINE_FINAL_TYPE (TendGoal, tend_goal, G_TYPE_OBJECT)
@@ -117,9 +117,9 @@ tend_goal_add (TendStore *store, const char *metric_key, TendGoalComparison comp
                double target, GError **error)
 {
   sqlite3_stmt *stmt;
-  TendMetric metric;
-  gint64 now;
-  int rc;
+  TendMetric    metric;
+  gint64        now;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (store), NULL);
   g_return_val_if_fail (metric_key != NULL, NULL);
@@ -163,7 +163,7 @@ tend_goal_list (TendStore *store, GError **error)
 {
   g_autoptr (GPtrArray) goals = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (store), NULL);
 
@@ -175,9 +175,9 @@ tend_goal_list (TendStore *store, GError **error)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *key = (const char *)sqlite3_column_text (stmt, 1);
-      int comparison = sqlite3_column_int (stmt, 2);
-      TendMetric metric;
+      const char *key = (const char *) sqlite3_column_text (stmt, 1);
+      int         comparison = sqlite3_column_int (stmt, 2);
+      TendMetric  metric;
 
       /* A goal written by a newer Tend may name a figure or comparison this one lacks: it stays
        * in the database for that version and is left out here. */
@@ -185,7 +185,7 @@ tend_goal_list (TendStore *store, GError **error)
           || (comparison != TEND_GOAL_AT_MOST && comparison != TEND_GOAL_AT_LEAST))
         {
           g_debug ("Skipping goal %" G_GINT64_FORMAT " this version cannot read",
-                   (gint64)sqlite3_column_int64 (stmt, 0));
+                   (gint64) sqlite3_column_int64 (stmt, 0));
           continue;
         }
       g_ptr_array_add (goals,
@@ -205,7 +205,7 @@ gboolean
 tend_goal_remove (TendStore *store, gint64 id, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (store), FALSE);
 
@@ -287,10 +287,10 @@ tend_goal_describe (TendGoal *self)
 static char *
 summarize (TendGoal *goal, TendGoalStatus status, double value, gboolean week_in_progress)
 {
-  const char *title = tend_metric_get_title (goal->metric);
+  const char      *title = tend_metric_get_title (goal->metric);
   g_autofree char *target = tend_metric_format_value (goal->metric, goal->target);
   g_autofree char *current = NULL;
-  gboolean at_most = goal->comparison == TEND_GOAL_AT_MOST;
+  gboolean         at_most = goal->comparison == TEND_GOAL_AT_MOST;
 
   if (status == TEND_GOAL_STATUS_NO_DATA)
     {
@@ -304,31 +304,37 @@ summarize (TendGoal *goal, TendGoalStatus status, double value, gboolean week_in
 
   current = tend_metric_format_value (goal->metric, value);
 
-  /* Translators for the six sentences below: %1$s is a figure's name (“After-hours days”),
-   * %2$s this week's value (“2 days”) and %3$s the goal's target (“2 days”). */
+  /* One sentence per status, comparison and state of the week, each whole for translators. */
+  if (at_most && status == TEND_GOAL_STATUS_MET && week_in_progress)
+    /* Translators: %1$s is a figure's name, %2$s its value so far this week, %3$s the target. */
+    return g_strdup_printf (_ ("%1$s: %2$s of at most %3$s — on track"), title, current, target);
   if (at_most && status == TEND_GOAL_STATUS_MET)
-    return week_in_progress ? g_strdup_printf (_ ("%1$s: %2$s of at most %3$s — on track"), title,
-                                               current, target)
-                            : g_strdup_printf (_ ("%1$s: %2$s of at most %3$s — goal met"), title,
-                                               current, target);
+    /* Translators: %1$s is a figure's name, %2$s its value this week, %3$s the target. */
+    return g_strdup_printf (_ ("%1$s: %2$s of at most %3$s — goal met"), title, current, target);
+  if (at_most && week_in_progress)
+    /* Translators: %1$s is a figure's name, %2$s its value so far this week, %3$s the target. */
+    return g_strdup_printf (_ ("%1$s: %2$s, over the goal of at most %3$s so far"), title, current,
+                            target);
   if (at_most)
-    return week_in_progress ? g_strdup_printf (
-               _ ("%1$s: %2$s, over the goal of at most %3$s so far"), title, current, target)
-                            : g_strdup_printf (_ ("%1$s: %2$s, over the goal of at most %3$s"),
-                                               title, current, target);
+    /* Translators: %1$s is a figure's name, %2$s its value this week, %3$s the target. */
+    return g_strdup_printf (_ ("%1$s: %2$s, over the goal of at most %3$s"), title, current,
+                            target);
   if (status == TEND_GOAL_STATUS_MET)
+    /* Translators: %1$s is a figure's name, %2$s its value this week, %3$s the target. */
     return g_strdup_printf (_ ("%1$s: %2$s of at least %3$s — goal met"), title, current, target);
-  return week_in_progress ? g_strdup_printf (_ ("%1$s: %2$s of at least %3$s — not there yet"),
-                                             title, current, target)
-                          : g_strdup_printf (_ ("%1$s: %2$s of at least %3$s — not met"), title,
-                                             current, target);
+  if (week_in_progress)
+    /* Translators: %1$s is a figure's name, %2$s its value so far this week, %3$s the target. */
+    return g_strdup_printf (_ ("%1$s: %2$s of at least %3$s — not there yet"), title, current,
+                            target);
+  /* Translators: %1$s is a figure's name, %2$s its value this week, %3$s the target. */
+  return g_strdup_printf (_ ("%1$s: %2$s of at least %3$s — not met"), title, current, target);
 }
 
 TendGoalProgress *
 tend_goal_get_progress (TendGoal *self, TendWeekReport *report, gboolean week_in_progress)
 {
   TendGoalProgress *progress;
-  double value = NAN;
+  double            value = NAN;
 
   g_return_val_if_fail (TEND_IS_GOAL (self), NULL);
   g_return_val_if_fail (TEND_IS_WEEK_REPORT (report), NULL);
@@ -385,7 +391,7 @@ tend_goal_progress_to_json (const TendGoalProgress *progress)
     [TEND_GOAL_STATUS_NOT_MET] = "not-met",
   };
   TendGoal *goal;
-  json_t *object;
+  json_t   *object;
 
   g_return_val_if_fail (progress != NULL, NULL);
 
