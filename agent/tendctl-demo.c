@@ -74,14 +74,14 @@ tendctl_demo (const TendctlOptions *options, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GTimeZone) tz = NULL;
   g_autoptr (GDateTime) now = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *first_text = NULL;
-  g_autofree char *last_text = NULL;
-  TendctlOptions demo_options = *options;
-  TendStoreCounts counts = { 0 };
-  TendWeek first, last;
-  int seed = DEFAULT_SEED, weeks = DEFAULT_WEEKS;
-  int status = TENDCTL_EXIT_OK;
+  g_autofree char   *path = NULL;
+  g_autofree char   *first_text = NULL;
+  g_autofree char   *last_text = NULL;
+  TendctlOptions     demo_options = *options;
+  TendStoreCounts    counts = { 0 };
+  TendWeek           first, last;
+  int                seed = DEFAULT_SEED, weeks = DEFAULT_WEEKS;
+  int                status = TENDCTL_EXIT_OK;
   const GOptionEntry entries[]
       = { { "seed", 0, 0, G_OPTION_ARG_INT, &seed,
             N_ ("Invent a different history: the same N always gives the same one (default 1)"),

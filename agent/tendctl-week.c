@@ -27,8 +27,8 @@ typedef struct
 {
   /* Owned */
   TendWeekReport *report;
-  GPtrArray *nudges;   /* TendNudge */
-  GPtrArray *progress; /* TendGoalProgress */
+  GPtrArray      *nudges;   /* TendNudge */
+  GPtrArray      *progress; /* TendGoalProgress */
 
   gboolean demo;
   gboolean in_progress;
@@ -41,8 +41,8 @@ static void append_people (GString *out, WeekView *view);
 static const struct
 {
   const char *title;
-  TendMetric first;
-  TendMetric last;
+  TendMetric  first;
+  TendMetric  last;
   void (*append_more) (GString *out, WeekView *view);
 } sections[] = {
   { N_ ("Meetings"), TEND_METRIC_MEETING_HOURS, TEND_METRIC_MEETING_HOURS_OUTSIDE_WORK, NULL },
@@ -103,7 +103,7 @@ static void
 append_header (GString *out, WeekView *view)
 {
   const TendWeek *week = tend_week_report_get_week (view->report);
-  GTimeZone *tz = tend_week_report_get_time_zone (view->report);
+  GTimeZone      *tz = tend_week_report_get_time_zone (view->report);
   g_autoptr (GDateTime) first = tend_week_get_day (week, 0, tz);
   g_autoptr (GDateTime) last = tend_week_get_day (week, 6, tz);
   g_autofree char *name = tend_week_to_string (week);
@@ -155,8 +155,8 @@ append_figures (GString *out, WeekView *view)
       g_string_append_printf (out, "\n%s\n", _ (sections[s].title));
       for (TendMetric m = sections[s].first; m <= sections[s].last; m++)
         {
-          double value = tend_week_report_get_value (view->report, m);
-          double baseline = tend_week_report_get_baseline (view->report, m);
+          double           value = tend_week_report_get_value (view->report, m);
+          double           baseline = tend_week_report_get_baseline (view->report, m);
           g_autofree char *current = tend_metric_format_value (m, value);
           g_autofree char *usual = describe_usual (m, value, baseline);
 
@@ -232,7 +232,7 @@ append_nudges (GString *out, WeekView *view)
     }
   for (guint i = 0; i < view->nudges->len; i++)
     {
-      TendNudge *nudge = g_ptr_array_index (view->nudges, i);
+      TendNudge       *nudge = g_ptr_array_index (view->nudges, i);
       g_autofree char *heading = NULL;
       g_autofree char *suggestion = NULL;
 
@@ -264,8 +264,8 @@ append_goals (GString *out, WeekView *view)
   for (guint i = 0; i < view->progress->len; i++)
     {
       const TendGoalProgress *progress = g_ptr_array_index (view->progress, i);
-      g_autofree char *line = g_strdup_printf (
-          "[%" G_GINT64_FORMAT "] %s", tend_goal_get_id (progress->goal), progress->summary);
+      g_autofree char        *line = g_strdup_printf (
+                 "[%" G_GINT64_FORMAT "] %s", tend_goal_get_id (progress->goal), progress->summary);
 
       append_wrapped (out, 2, line);
     }
@@ -297,7 +297,7 @@ format_json (WeekView *view)
   json_t *root = tend_week_report_to_json (view->report);
   json_t *nudges = json_array ();
   json_t *goals = json_array ();
-  char *text;
+  char   *text;
 
   for (guint i = 0; i < view->nudges->len; i++)
     json_array_append_new (nudges, tend_nudge_to_json (g_ptr_array_index (view->nudges, i)));
@@ -342,8 +342,8 @@ open_store (const TendctlOptions *options, gboolean *demo, GError **error)
 
 /* Computes @week's report, the coach's advice on it and how each goal stands. */
 static gboolean
-week_view_compute (WeekView *view, TendStore *store, TendInsights *insights,
-                   const TendWeek *week, GError **error)
+week_view_compute (WeekView *view, TendStore *store, TendInsights *insights, const TendWeek *week,
+                   GError **error)
 {
   g_autoptr (TendCoach) coach = tend_coach_new (store);
   g_autoptr (GPtrArray) goals = NULL;
@@ -373,10 +373,10 @@ tendctl_week (const TendctlOptions *options, int argc, char **argv)
   g_autofree char *hours_text = NULL;
   g_autofree char *output = NULL;
   g_auto (WeekView) view = { 0 };
-  gboolean json = FALSE;
-  int status = TENDCTL_EXIT_OK;
-  TendWorkHours hours;
-  TendWeek week;
+  gboolean           json = FALSE;
+  int                status = TENDCTL_EXIT_OK;
+  TendWorkHours      hours;
+  TendWeek           week;
   const GOptionEntry entries[]
       = { { "week", 'w', 0, G_OPTION_ARG_STRING, &week_text,
             N_ ("The ISO week to show, such as 2026-W09 (default: this week)"), N_ ("YYYY-Www") },

@@ -38,47 +38,47 @@ typedef enum
 
 typedef struct
 {
-  gint64 base; /* Unix time of local midnight, by the UTC offset in force at noon */
-  int weekday; /* 1 = Monday … 7 = Sunday */
-  int month;
-  int day_of_month;
-  DayKind kind;
-  double intensity; /* how much is going on: 1 is an ordinary day, busy periods more */
+  gint64   base;    /* Unix time of local midnight, by the UTC offset in force at noon */
+  int      weekday; /* 1 = Monday … 7 = Sunday */
+  int      month;
+  int      day_of_month;
+  DayKind  kind;
+  double   intensity; /* how much is going on: 1 is an ordinary day, busy periods more */
   gboolean busy;
   gboolean evening; /* I carry on in the evening (at a weekend: I do anything at all) */
   gboolean offsite; /* in workshops all day, with the team */
-  int start;        /* my working day, in local seconds after midnight */
-  int end;
+  int      start;   /* my working day, in local seconds after midnight */
+  int      end;
 } DemoDay;
 
 typedef struct
 {
-  char *address;
-  char *name;
-  double weight;   /* how often we are in touch, relative to the others */
-  guint first_day; /* in touch on days [first_day, last_day) only */
-  guint last_day;
+  char    *address;
+  char    *name;
+  double   weight;    /* how often we are in touch, relative to the others */
+  guint    first_day; /* in touch on days [first_day, last_day) only */
+  guint    last_day;
   gboolean colleague;
 } DemoPerson;
 
 typedef struct
 {
-  TendStore *store;
-  gint64 account_id;
-  GRand *rand;
-  guint32 seed;
-  gint64 now;
+  TendStore  *store;
+  gint64      account_id;
+  GRand      *rand;
+  guint32     seed;
+  gint64      now;
   const char *tzid;
 
   DemoDay *days;
-  guint n_days;
+  guint    n_days;
 
   DemoPerson *me;
-  GPtrArray *people;  /* (element-type DemoPerson): everyone but me, people[0] always around */
-  double *cumulative; /* running sums of the people's weights, for weighted picks */
+  GPtrArray  *people;     /* (element-type DemoPerson): everyone but me, people[0] always around */
+  double     *cumulative; /* running sums of the people's weights, for weighted picks */
 
   guint64 serial; /* makes ids unique within the history */
-  guint rows;     /* written since the last commit */
+  guint   rows;   /* written since the last commit */
 } DemoGenerator;
 
 /* Days away from work: [first_day, first_day + n_days). */
@@ -93,16 +93,16 @@ typedef struct
 typedef struct
 {
   const char *key;
-  guint weekdays; /* bit n set: held on weekday n (1 = Monday) */
-  int start;      /* local seconds after midnight */
-  int minutes;
-  guint interval; /* every this many weeks */
-  double first;   /* the share of the history it runs in, 0 … 1 */
-  double last;
-  guint attendees; /* the organizer included */
-  int organizer;
-  gboolean online;
-  double decline; /* how often I decline an occurrence */
+  guint       weekdays; /* bit n set: held on weekday n (1 = Monday) */
+  int         start;    /* local seconds after midnight */
+  int         minutes;
+  guint       interval; /* every this many weeks */
+  double      first;    /* the share of the history it runs in, 0 … 1 */
+  double      last;
+  guint       attendees; /* the organizer included */
+  int         organizer;
+  gboolean    online;
+  double      decline; /* how often I decline an occurrence */
 } DemoSeries;
 
 #define WEEKDAY(n) (1u << (n))
@@ -180,7 +180,7 @@ rand_poisson (DemoGenerator *gen, double mean)
 {
   double limit = exp (-mean);
   double product = g_rand_double (gen->rand);
-  guint n = 0;
+  guint  n = 0;
 
   while (product > limit)
     {
@@ -193,13 +193,13 @@ rand_poisson (DemoGenerator *gen, double mean)
 static DemoPerson *
 pick_person (DemoGenerator *gen, guint day, gboolean colleague_only)
 {
-  guint n = gen->people->len;
+  guint  n = gen->people->len;
   double total = gen->cumulative[n - 1];
 
   for (guint attempt = 0; attempt < 64; attempt++)
     {
-      double x = g_rand_double (gen->rand) * total;
-      guint lo = 0, hi = n - 1;
+      double      x = g_rand_double (gen->rand) * total;
+      guint       lo = 0, hi = n - 1;
       DemoPerson *person;
 
       while (lo < hi)
@@ -323,7 +323,7 @@ shuffle (DemoGenerator *gen, const char **items, guint n)
 {
   for (guint i = n - 1; i > 0; i--)
     {
-      guint j = g_rand_int_range (gen->rand, 0, i + 1);
+      guint       j = g_rand_int_range (gen->rand, 0, i + 1);
       const char *swap = items[i];
 
       items[i] = items[j];
@@ -349,8 +349,8 @@ add_people (DemoGenerator *gen, guint n, const char *domain, gboolean colleague,
     {
       DemoPerson *person = g_new0 (DemoPerson, 1);
       /* Pairs repeat only after pool² people: the surname shifts by one each round. */
-      const char *given = firsts[i % pool];
-      const char *family = lasts[(i + i / pool) % pool];
+      const char      *given = firsts[i % pool];
+      const char      *family = lasts[(i + i / pool) % pool];
       g_autofree char *ascii = NULL;
       g_autofree char *local = NULL;
 
@@ -512,8 +512,8 @@ plan_time_off (DemoGenerator *gen, GArray *vacations)
 
   if (weeks >= 20)
     {
-      guint summer = MIN (weeks * 55 / 100 + rand_between (gen, -2, 2), weeks - 9);
-      guint spring = weeks * 25 / 100 + rand_between (gen, -2, 2);
+      guint     summer = MIN (weeks * 55 / 100 + rand_between (gen, -2, 2), weeks - 9);
+      guint     spring = weeks * 25 / 100 + rand_between (gen, -2, 2);
       DemoBlock blocks[] = { { spring * 7, 9 }, { summer * 7, 16 } };
 
       for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
@@ -526,7 +526,7 @@ plan_time_off (DemoGenerator *gen, GArray *vacations)
     {
       for (guint i = 0; i < 4; i++)
         {
-          guint week = rand_between (gen, 1, weeks - 7);
+          guint     week = rand_between (gen, 1, weeks - 7);
           DemoBlock block = { week * 7 + (chance (gen, 0.5) ? 0 : 4), 1 };
 
           if (gen->days[block.first_day].kind != DAY_WORK)
@@ -624,7 +624,7 @@ static void
 draw_features (DemoGenerator *gen, TendMessageKind kind, double stress, TendContentFeatures *f)
 {
   gboolean mail = kind == TEND_MESSAGE_KIND_MAIL;
-  double words = mail ? rand_lognormal (gen, 60, 0.8) : rand_lognormal (gen, 8, 0.6);
+  double   words = mail ? rand_lognormal (gen, 60, 0.8) : rand_lognormal (gen, 8, 0.6);
 
   f->words = (guint) CLAMP (words, 1, mail ? 1500 : 120);
   f->gratitude = chance (gen, mail ? 0.22 : 0.12) ? 1 + chance (gen, 0.2) : 0;
@@ -690,9 +690,9 @@ draw_reply_delay (DemoGenerator *gen, double intensity)
 static gint64
 my_answer_time (DemoGenerator *gen, gint64 t)
 {
-  guint i = day_of (gen, t);
+  guint          i = day_of (gen, t);
   const DemoDay *day = &gen->days[i];
-  gint64 local = t - day->base;
+  gint64         local = t - day->base;
 
   if (day->kind == DAY_WORK)
     {
@@ -714,9 +714,9 @@ my_answer_time (DemoGenerator *gen, gint64 t)
 static gint64
 their_answer_time (DemoGenerator *gen, gint64 t)
 {
-  guint i = day_of (gen, t);
+  guint          i = day_of (gen, t);
   const DemoDay *day = &gen->days[i];
-  gint64 local = t - day->base;
+  gint64         local = t - day->base;
 
   if (day->kind == DAY_WORK || day->kind == DAY_VACATION)
     {
@@ -772,7 +772,7 @@ draw_group (DemoGenerator *gen, guint d, DemoPerson *first, double extra_mean, g
   for (guint i = 0; i < extra && n < max; i++)
     {
       DemoPerson *person = pick_person (gen, d, TRUE);
-      gboolean seen = FALSE;
+      gboolean    seen = FALSE;
 
       for (guint j = 0; j < n; j++)
         seen |= out[j] == person;
@@ -787,16 +787,16 @@ static gboolean
 receive_mail (DemoGenerator *gen, guint d, GError **error)
 {
   const DemoDay *day = &gen->days[d];
-  DemoPerson *from = pick_person (gen, d, FALSE);
+  DemoPerson    *from = pick_person (gen, d, FALSE);
   /* Me, the sender (who is no recipient of their own mail) and whoever they copy. */
   const DemoPerson *to[5] = { gen->me };
-  guint n_to = 1 + draw_group (gen, d, from, 0.6, 4, to + 1);
-  g_autofree char *conversation = new_id (gen, "thread");
-  g_autofree char *id = NULL;
-  g_autofree char *reply_id = NULL;
-  g_autofree char *answer_id = NULL;
-  gint64 t = draw_their_time (gen, day);
-  gint64 reply_at, answer_at;
+  guint             n_to = 1 + draw_group (gen, d, from, 0.6, 4, to + 1);
+  g_autofree char  *conversation = new_id (gen, "thread");
+  g_autofree char  *id = NULL;
+  g_autofree char  *reply_id = NULL;
+  g_autofree char  *answer_id = NULL;
+  gint64            t = draw_their_time (gen, day);
+  gint64            reply_at, answer_at;
 
   if (!emit_message (gen, TEND_MESSAGE_KIND_MAIL, t, from, to, n_to, conversation, NULL,
                      day->intensity, &id, error))
@@ -822,17 +822,17 @@ receive_mail (DemoGenerator *gen, guint d, GError **error)
 static gboolean
 send_mail (DemoGenerator *gen, guint d, gboolean evening, GError **error)
 {
-  const DemoDay *day = &gen->days[d];
-  DemoPerson *first = pick_person (gen, d, chance (gen, 0.8));
+  const DemoDay    *day = &gen->days[d];
+  DemoPerson       *first = pick_person (gen, d, chance (gen, 0.8));
   const DemoPerson *to[4];
-  guint n_to = draw_group (gen, d, first, 0.7, G_N_ELEMENTS (to), to);
-  g_autofree char *conversation = new_id (gen, "thread");
-  g_autofree char *id = NULL;
-  g_autofree char *answer_id = NULL;
-  g_autofree char *follow_up_id = NULL;
-  gint64 t = evening ? draw_evening_time (gen, day) : draw_work_time (gen, day);
+  guint             n_to = draw_group (gen, d, first, 0.7, G_N_ELEMENTS (to), to);
+  g_autofree char  *conversation = new_id (gen, "thread");
+  g_autofree char  *id = NULL;
+  g_autofree char  *answer_id = NULL;
+  g_autofree char  *follow_up_id = NULL;
+  gint64            t = evening ? draw_evening_time (gen, day) : draw_work_time (gen, day);
   const DemoPerson *back[1] = { gen->me };
-  gint64 answer_at, follow_up_at;
+  gint64            answer_at, follow_up_at;
 
   if (!emit_message (gen, TEND_MESSAGE_KIND_MAIL, t, gen->me, to, n_to, conversation, NULL,
                      day->intensity, &id, error))
@@ -856,12 +856,12 @@ send_mail (DemoGenerator *gen, guint d, gboolean evening, GError **error)
 static gboolean
 chat (DemoGenerator *gen, guint d, gboolean evening, GError **error)
 {
-  const DemoDay *day = &gen->days[d];
+  const DemoDay    *day = &gen->days[d];
   const DemoPerson *members[7] = { gen->me };
-  g_autofree char *conversation = NULL;
-  guint n_members, n_messages;
+  g_autofree char  *conversation = NULL;
+  guint             n_members, n_messages;
   const DemoPerson *speaker;
-  gint64 t;
+  gint64            t;
 
   if (chance (gen, 0.15))
     {
@@ -893,8 +893,8 @@ static gboolean
 simulate_messages (DemoGenerator *gen, guint d, GError **error)
 {
   const DemoDay *day = &gen->days[d];
-  double received;
-  guint n;
+  double         received;
+  guint          n;
 
   switch (day->kind)
     {
@@ -943,8 +943,8 @@ simulate_messages (DemoGenerator *gen, guint d, GError **error)
 
 typedef struct
 {
-  int start[32]; /* local seconds after midnight of the meetings I attend that day */
-  int end[32];
+  int   start[32]; /* local seconds after midnight of the meetings I attend that day */
+  int   end[32];
   guint n;
 } DaySchedule;
 
@@ -1093,17 +1093,17 @@ static gboolean
 simulate_meetings (DemoGenerator *gen, guint d, GError **error)
 {
   static const int durations[] = { 30, 30, 30, 45, 60, 60, 90 };
-  const DemoDay *day = &gen->days[d];
-  DaySchedule schedule = { 0 };
-  guint week = d / 7;
-  guint weeks = gen->n_days / 7;
-  guint n;
+  const DemoDay   *day = &gen->days[d];
+  DaySchedule      schedule = { 0 };
+  guint            week = d / 7;
+  guint            weeks = gen->n_days / 7;
+  guint            n;
 
   for (guint i = 0; i < G_N_ELEMENTS (demo_series); i++)
     {
       const DemoSeries *series = &demo_series[i];
-      guint first = (guint) (series->first * weeks);
-      guint last = (guint) ceil (series->last * weeks);
+      guint             first = (guint) (series->first * weeks);
+      guint             last = (guint) ceil (series->last * weeks);
 
       if ((series->weekdays & WEEKDAY (day->weekday)) && week >= first && week < last
           && (week - first) % series->interval == 0
@@ -1254,7 +1254,7 @@ static void
 share_over_days (DemoGenerator *gen, guint n_active, guint total, double weekend, guint *counts)
 {
   double sum = 0, running = 0;
-  guint assigned = 0;
+  guint  assigned = 0;
 
   for (guint d = 0; d < n_active; d++)
     sum += gen->days[d].kind == DAY_WORK ? 1.0 : weekend;
@@ -1273,18 +1273,18 @@ static gboolean
 bulk_message (DemoGenerator *gen, guint d, gint64 t, RecentMessage *sent, RecentMessage *received,
               guint64 *n_sent, guint64 *n_received, GError **error)
 {
-  gboolean mine = chance (gen, 0.35);
-  TendMessageKind kind = chance (gen, 0.4) ? TEND_MESSAGE_KIND_CHAT : TEND_MESSAGE_KIND_MAIL;
-  DemoPerson *other = pick_person (gen, d, FALSE);
+  gboolean          mine = chance (gen, 0.35);
+  TendMessageKind   kind = chance (gen, 0.4) ? TEND_MESSAGE_KIND_CHAT : TEND_MESSAGE_KIND_MAIL;
+  DemoPerson       *other = pick_person (gen, d, FALSE);
   const DemoPerson *people[4] = { gen->me };
-  guint n_people = 1 + draw_group (gen, d, other, 0.5, 3, people + 1);
+  guint             n_people = 1 + draw_group (gen, d, other, 0.5, 3, people + 1);
   /* I answer what I received; they answer what I sent. */
-  RecentMessage *pool = mine ? received : sent;
-  guint64 pool_size = MIN (mine ? *n_received : *n_sent, BULK_RECENT);
+  RecentMessage       *pool = mine ? received : sent;
+  guint64              pool_size = MIN (mine ? *n_received : *n_sent, BULK_RECENT);
   const RecentMessage *parent = NULL;
-  RecentMessage *slot;
-  g_autofree char *conversation = NULL;
-  g_autofree char *id = NULL;
+  RecentMessage       *slot;
+  g_autofree char     *conversation = NULL;
+  g_autofree char     *id = NULL;
 
   if (pool_size > 0 && chance (gen, mine ? 0.5 : 0.3))
     parent = &pool[rand_between (gen, 0, (int) pool_size - 1)];
@@ -1305,7 +1305,7 @@ static gboolean
 bulk_event (DemoGenerator *gen, guint d, guint index_in_day, GError **error)
 {
   const DemoDay *day = &gen->days[d];
-  guint slot = index_in_day % 32;
+  guint          slot = index_in_day % 32;
   g_autoptr (TendEvent) event = NULL;
   DaySchedule schedule = { 0 };
 
@@ -1337,14 +1337,14 @@ bulk_event (DemoGenerator *gen, guint d, guint index_in_day, GError **error)
 static gboolean
 generate_bulk (DemoGenerator *gen, guint n_messages, guint n_events, guint n_people, GError **error)
 {
-  RecentMessage sent[BULK_RECENT] = { { 0 } };
-  RecentMessage received[BULK_RECENT] = { { 0 } };
+  RecentMessage     sent[BULK_RECENT] = { { 0 } };
+  RecentMessage     received[BULK_RECENT] = { { 0 } };
   g_autofree guint *message_counts = NULL;
   g_autofree guint *event_counts = NULL;
   g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint64 n_sent = 0, n_received = 0;
+  guint64  n_sent = 0, n_received = 0;
   gboolean ok = TRUE;
-  guint n_active = 0;
+  guint    n_active = 0;
 
   add_people (gen, n_people, DEMO_DOMAIN, TRUE, NULL);
   /* Zipf-like: a few people make most of the traffic, as in any inbox. */
@@ -1364,7 +1364,7 @@ generate_bulk (DemoGenerator *gen, guint n_messages, guint n_events, guint n_peo
   for (guint d = 0; d < n_active && ok; d++)
     {
       const DemoDay *day = &gen->days[d];
-      gint64 limit = MIN (day->base + DAY - 1, gen->now);
+      gint64         limit = MIN (day->base + DAY - 1, gen->now);
 
       /* Each day's messages in time order, so that a reply follows what it answers. */
       g_array_set_size (times, message_counts[d]);
@@ -1439,7 +1439,7 @@ static gboolean
 query_boolean (TendStore *store, const char *sql, gboolean *out, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   if (!(stmt = _tend_store_prepare (store, sql, error)))
     return FALSE;

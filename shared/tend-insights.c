@@ -43,8 +43,8 @@ struct _TendInsights
   GObject parent_instance;
 
   TendWorkHours hours;
-  guint focus_minimum;
-  gint64 now;
+  guint         focus_minimum;
+  gint64        now;
 
   /* Owned */
   TendStore *store;
@@ -55,28 +55,28 @@ G_DEFINE_FINAL_TYPE (TendInsights, tend_insights, G_TYPE_OBJECT)
 
 typedef struct
 {
-  gint64 at;
-  gint64 account_id;
-  gint64 provider_key;
-  gint64 conversation_key;
-  gint64 reply_to_key;
-  guint8 kind;
-  guint8 direction;
+  gint64   at;
+  gint64   account_id;
+  gint64   provider_key;
+  gint64   conversation_key;
+  gint64   reply_to_key;
+  guint8   kind;
+  guint8   direction;
   gboolean has_conversation;
   gboolean has_reply_to;
-  guint gratitude;
-  guint apologies;
-  guint hedges;
-  guint negative;
-  guint questions;
+  guint    gratitude;
+  guint    apologies;
+  guint    hedges;
+  guint    negative;
+  guint    questions;
 } MessageRow;
 
 typedef struct
 {
-  gint64 start;
-  gint64 end;
-  gint64 organizer_id; /* 0 if none */
-  guint attendee_count;
+  gint64   start;
+  gint64   end;
+  gint64   organizer_id; /* 0 if none */
+  guint    attendee_count;
   gboolean recurring;
   gboolean meeting; /* timed, not cancelled, attended, at most MEETING_MAX_SECONDS long */
 } EventRow;
@@ -89,11 +89,11 @@ typedef struct
 
 typedef struct
 {
-  gint64 start;      /* local midnight */
-  gint64 end;        /* the next local midnight */
-  gint64 work_start; /* == work_end on a day off */
-  gint64 work_end;
-  gint64 work_before; /* working seconds in the days before this one */
+  gint64   start;      /* local midnight */
+  gint64   end;        /* the next local midnight */
+  gint64   work_start; /* == work_end on a day off */
+  gint64   work_end;
+  gint64   work_before; /* working seconds in the days before this one */
   gboolean day_off;
 } DayInfo;
 
@@ -107,7 +107,7 @@ typedef struct
 typedef struct
 {
   gint64 person_id;
-  guint interactions;
+  guint  interactions;
 } Candidate;
 
 /* What one computation reads from the store, for @n_targets consecutive weeks that get figures
@@ -115,17 +115,17 @@ typedef struct
 typedef struct
 {
   TendInsights *self;
-  guint n_targets;
-  guint n_weeks;            /* NETWORK_HISTORY_WEEKS + n_targets */
-  gint64 *week_starts;      /* n_weeks + 1 boundaries; target t is week NETWORK_HISTORY_WEEKS + t */
-  GArray *days;             /* DayInfo: DAYS_BEFORE days, then 7 per target */
-  GArray *messages;         /* MessageRow by time, from REPLY_MAX_SECONDS before the targets */
-  GArray *events;           /* EventRow by start, over all n_weeks */
-  GArray *replies;          /* Reply by time, in the targets */
+  guint         n_targets;
+  guint         n_weeks;    /* NETWORK_HISTORY_WEEKS + n_targets */
+  gint64     *week_starts;  /* n_weeks + 1 boundaries; target t is week NETWORK_HISTORY_WEEKS + t */
+  GArray     *days;         /* DayInfo: DAYS_BEFORE days, then 7 per target */
+  GArray     *messages;     /* MessageRow by time, from REPLY_MAX_SECONDS before the targets */
+  GArray     *events;       /* EventRow by start, over all n_weeks */
+  GArray     *replies;      /* Reply by time, in the targets */
   GHashTable *interactions; /* person id → guint[n_weeks] */
-  gint64 me_id;
-  gint64 data_since; /* first message or event in the store, G_MAXINT64 if none */
-  gint64 now;
+  gint64      me_id;
+  gint64      data_since; /* first message or event in the store, G_MAXINT64 if none */
+  gint64      now;
 } Context;
 
 static void
@@ -195,7 +195,7 @@ intervals_measure (GArray *intervals, gint64 a, gint64 b)
   for (guint i = 0; i < intervals->len; i++)
     {
       const Interval *iv = &g_array_index (intervals, Interval, i);
-      gint64 start = MAX (iv->start, a), end = MIN (iv->end, b);
+      gint64          start = MAX (iv->start, a), end = MIN (iv->end, b);
 
       if (end > start)
         total += end - start;
@@ -231,7 +231,7 @@ free_blocks (GArray *intervals, gint64 a, gint64 b, gint64 minimum)
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *)a, y = *(const double *)b;
+  double x = *(const double *) a, y = *(const double *) b;
 
   return (x > y) - (x < y);
 }
@@ -282,9 +282,9 @@ static void
 context_init_calendar (Context *ctx, const TendWeek *first_target)
 {
   TendInsights *self = ctx->self;
-  TendWeek first_day_week;
-  gint64 work_before = 0;
-  guint n_days = DAYS_BEFORE + 7 * ctx->n_targets;
+  TendWeek      first_day_week;
+  gint64        work_before = 0;
+  guint         n_days = DAYS_BEFORE + 7 * ctx->n_targets;
 
   ctx->week_starts = g_new (gint64, ctx->n_weeks + 1);
   for (guint i = 0; i <= ctx->n_weeks; i++)
@@ -292,7 +292,7 @@ context_init_calendar (Context *ctx, const TendWeek *first_target)
       g_autoptr (GDateTime) start = NULL;
       TendWeek week;
 
-      tend_week_add (first_target, (int)i - NETWORK_HISTORY_WEEKS, &week);
+      tend_week_add (first_target, (int) i - NETWORK_HISTORY_WEEKS, &week);
       start = tend_week_get_start (&week, self->tz);
       ctx->week_starts[i] = to_unix (start);
     }
@@ -304,9 +304,9 @@ context_init_calendar (Context *ctx, const TendWeek *first_target)
     {
       g_autoptr (GDateTime) midnight = NULL;
       g_autoptr (GDateTime) next = NULL;
-      TendWeek week;
+      TendWeek           week;
       const TendWorkDay *wd = &self->hours.days[i % 7];
-      DayInfo day = { 0 };
+      DayInfo            day = { 0 };
 
       tend_week_add (&first_day_week, i / 7, &week);
       midnight = tend_week_get_day (&week, i % 7, self->tz);
@@ -339,7 +339,7 @@ context_get_day (Context *ctx, guint target, guint day)
 static gint64
 work_clock (Context *ctx, gint64 at)
 {
-  guint lo = 0, hi = ctx->days->len;
+  guint          lo = 0, hi = ctx->days->len;
   const DayInfo *day;
 
   /* The last day that starts at or before @at. */
@@ -359,9 +359,9 @@ work_clock (Context *ctx, gint64 at)
 static gboolean
 read_meta (Context *ctx, GError **error)
 {
-  TendStore *store = ctx->self->store;
+  TendStore    *store = ctx->self->store;
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = _tend_store_prepare (store,
                               "SELECT (SELECT min (id) FROM person WHERE is_me),"
@@ -393,9 +393,9 @@ received_first_within_second (GArray *messages)
 {
   for (guint i = 1; i < messages->len; i++)
     {
-      MessageRow *rows = (MessageRow *)messages->data;
-      MessageRow row = rows[i];
-      guint j = i;
+      MessageRow *rows = (MessageRow *) messages->data;
+      MessageRow  row = rows[i];
+      guint       j = i;
 
       for (; j > 0 && rows[j - 1].at == row.at && rows[j - 1].direction > row.direction; j--)
         rows[j] = rows[j - 1];
@@ -406,10 +406,10 @@ received_first_within_second (GArray *messages)
 static gboolean
 read_messages (Context *ctx, GError **error)
 {
-  TendStore *store = ctx->self->store;
-  gint64 from = ctx->week_starts[NETWORK_HISTORY_WEEKS] - REPLY_MAX_SECONDS;
+  TendStore    *store = ctx->self->store;
+  gint64        from = ctx->week_starts[NETWORK_HISTORY_WEEKS] - REPLY_MAX_SECONDS;
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = _tend_store_prepare (store,
                               "SELECT sent_at, kind, direction, account_id, provider_key,"
@@ -454,10 +454,10 @@ read_messages (Context *ctx, GError **error)
 static gboolean
 read_events (Context *ctx, GError **error)
 {
-  TendStore *store = ctx->self->store;
-  gint64 from = ctx->week_starts[0];
+  TendStore    *store = ctx->self->store;
+  gint64        from = ctx->week_starts[0];
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = _tend_store_prepare (store,
                               "SELECT start_at, end_at, all_day, cancelled, my_response,"
@@ -481,8 +481,8 @@ read_events (Context *ctx, GError **error)
         .recurring = sqlite3_column_int (stmt, 6) != 0,
         .organizer_id = sqlite3_column_int64 (stmt, 7),
       };
-      gboolean all_day = sqlite3_column_int (stmt, 2) != 0;
-      gboolean cancelled = sqlite3_column_int (stmt, 3) != 0;
+      gboolean     all_day = sqlite3_column_int (stmt, 2) != 0;
+      gboolean     cancelled = sqlite3_column_int (stmt, 3) != 0;
       TendResponse response = sqlite3_column_int (stmt, 4);
 
       row.meeting = !all_day && !cancelled && tend_response_is_attending (response)
@@ -518,18 +518,18 @@ context_find_week (Context *ctx, gint64 at)
 static void
 add_interaction (Context *ctx, gint64 person_id, gint64 at)
 {
-  int week = context_find_week (ctx, at);
+  int    week = context_find_week (ctx, at);
   guint *counts;
 
   if (week < 0 || person_id <= 0 || person_id == ctx->me_id)
     return;
   /* Person ids are SQLite rowids handed out from 1 upwards: they fit in a pointer, and the
    * direct hash keeps this, the engine's innermost loop, short. */
-  counts = g_hash_table_lookup (ctx->interactions, GSIZE_TO_POINTER ((gsize)person_id));
+  counts = g_hash_table_lookup (ctx->interactions, GSIZE_TO_POINTER ((gsize) person_id));
   if (counts == NULL)
     {
       counts = g_new0 (guint, ctx->n_weeks);
-      g_hash_table_insert (ctx->interactions, GSIZE_TO_POINTER ((gsize)person_id), counts);
+      g_hash_table_insert (ctx->interactions, GSIZE_TO_POINTER ((gsize) person_id), counts);
     }
   counts[week]++;
 }
@@ -557,7 +557,7 @@ read_interactions (Context *ctx, GError **error)
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
       sqlite3_stmt *stmt = _tend_store_prepare (store, queries[q], error);
-      int rc;
+      int           rc;
 
       if (stmt == NULL)
         return FALSE;
@@ -636,7 +636,7 @@ find_replies (Context *ctx)
 {
   g_autoptr (GHashTable) mail = g_hash_table_new (mail_key_hash, mail_key_equal);
   g_autoptr (GHashTable) chats
-      = g_hash_table_new_full (chat_key_hash, chat_key_equal, NULL, (GDestroyNotify)g_array_unref);
+      = g_hash_table_new_full (chat_key_hash, chat_key_equal, NULL, (GDestroyNotify) g_array_unref);
 
   ctx->replies = g_array_new (FALSE, FALSE, sizeof (Reply));
 
@@ -650,7 +650,7 @@ find_replies (Context *ctx)
           const MessageRow *parent;
 
           if (m->direction == TEND_DIRECTION_RECEIVED)
-            g_hash_table_add (mail, (gpointer)m);
+            g_hash_table_add (mail, (gpointer) m);
           else if (m->has_reply_to && (parent = g_hash_table_lookup (mail, &probe)) != NULL)
             {
               if (m->at - parent->at <= REPLY_MAX_SECONDS)
@@ -665,7 +665,7 @@ find_replies (Context *ctx)
           if (pending == NULL)
             {
               pending = g_array_new (FALSE, FALSE, sizeof (gint64));
-              g_hash_table_insert (chats, (gpointer)m, pending);
+              g_hash_table_insert (chats, (gpointer) m, pending);
             }
           if (m->direction == TEND_DIRECTION_RECEIVED)
             g_array_append_val (pending, m->at);
@@ -696,7 +696,7 @@ lower_bound (GArray *array, gint64 at)
     {
       guint mid = (lo + hi) / 2;
 
-      if (*(const gint64 *)(array->data + (gsize)mid * size) < at)
+      if (*(const gint64 *) (array->data + (gsize) mid * size) < at)
         lo = mid + 1;
       else
         hi = mid;
@@ -709,7 +709,7 @@ lower_bound (GArray *array, gint64 at)
 static void
 count_meetings (Context *ctx, gint64 ws, gint64 we, double *values)
 {
-  guint meetings = 0, large = 0, chains = 0, run = 0;
+  guint  meetings = 0, large = 0, chains = 0, run = 0;
   gint64 run_end = 0;
 
   /* Events come sorted by start, as the runs need. */
@@ -760,7 +760,7 @@ compute_meeting_time (Context *ctx, guint t, gint64 ws, gint64 we, double *value
   for (guint i = lower_bound (ctx->events, ws - MEETING_MAX_SECONDS); i < ctx->events->len; i++)
     {
       const EventRow *e = &g_array_index (ctx->events, EventRow, i);
-      Interval clipped = { MAX (e->start, ws), MIN (e->end, we) };
+      Interval        clipped = { MAX (e->start, ws), MIN (e->end, we) };
 
       if (e->start >= we)
         break;
@@ -777,9 +777,9 @@ compute_meeting_time (Context *ctx, guint t, gint64 ws, gint64 we, double *value
   for (guint d = 0; d < 7; d++)
     {
       const DayInfo *day = context_get_day (ctx, t, d);
-      gint64 day_total = intervals_measure (all, day->start, day->end);
-      gint64 day_work = intervals_measure (all, day->work_start, day->work_end);
-      gint64 focus = free_blocks (all, day->work_start, day->work_end, focus_minimum);
+      gint64         day_total = intervals_measure (all, day->start, day->end);
+      gint64         day_work = intervals_measure (all, day->work_start, day->work_end);
+      gint64         focus = free_blocks (all, day->work_start, day->work_end, focus_minimum);
 
       in_work += day_work;
       days[d].meeting_minutes = day_total / 60.0;
@@ -803,8 +803,8 @@ compute_messages (Context *ctx, guint t, gint64 ws, gint64 we, double *values, T
   for (guint i = lower_bound (ctx->messages, ws); i < ctx->messages->len; i++)
     {
       const MessageRow *m = &g_array_index (ctx->messages, MessageRow, i);
-      gboolean mail = m->kind == TEND_MESSAGE_KIND_MAIL;
-      const DayInfo *day;
+      gboolean          mail = m->kind == TEND_MESSAGE_KIND_MAIL;
+      const DayInfo    *day;
 
       if (m->at >= we)
         break;
@@ -878,13 +878,13 @@ compute_replies (Context *ctx, gint64 ws, gint64 we, double *values)
 
   g_array_sort (wall, compare_doubles);
   g_array_sort (work, compare_doubles);
-  values[TEND_METRIC_REPLY_MEDIAN_MINUTES] = median_of_sorted ((double *)wall->data, wall->len);
-  values[TEND_METRIC_REPLY_P90_MINUTES] = p90_of_sorted ((double *)wall->data, wall->len);
+  values[TEND_METRIC_REPLY_MEDIAN_MINUTES] = median_of_sorted ((double *) wall->data, wall->len);
+  values[TEND_METRIC_REPLY_P90_MINUTES] = p90_of_sorted ((double *) wall->data, wall->len);
   values[TEND_METRIC_REPLY_MEDIAN_WORK_MINUTES]
-      = median_of_sorted ((double *)work->data, work->len);
-  values[TEND_METRIC_REPLY_P90_WORK_MINUTES] = p90_of_sorted ((double *)work->data, work->len);
+      = median_of_sorted ((double *) work->data, work->len);
+  values[TEND_METRIC_REPLY_P90_WORK_MINUTES] = p90_of_sorted ((double *) work->data, work->len);
   values[TEND_METRIC_ANSWERED_WITHIN_24H_SHARE]
-      = wall->len > 0 ? (double)within_day / wall->len : NAN;
+      = wall->len > 0 ? (double) within_day / wall->len : NAN;
 }
 
 static int
@@ -907,8 +907,8 @@ add_listed (Context *ctx, TendWeekReport *report, TendCollaboratorList list, GAr
   for (guint i = 0; i < candidates->len && i < max; i++)
     {
       const Candidate *c = &g_array_index (candidates, Candidate, i);
-      sqlite3_stmt *stmt;
-      int rc;
+      sqlite3_stmt    *stmt;
+      int              rc;
 
       stmt = _tend_store_prepare (store,
                                   "SELECT p.display_name,"
@@ -920,8 +920,8 @@ add_listed (Context *ctx, TendWeekReport *report, TendCollaboratorList list, GAr
       sqlite3_bind_int64 (stmt, 1, c->person_id);
       if ((rc = sqlite3_step (stmt)) == SQLITE_ROW && sqlite3_column_type (stmt, 1) != SQLITE_NULL)
         _tend_week_report_add_collaborator (
-            report, list, (const char *)sqlite3_column_text (stmt, 1),
-            (const char *)sqlite3_column_text (stmt, 0), c->interactions);
+            report, list, (const char *) sqlite3_column_text (stmt, 1),
+            (const char *) sqlite3_column_text (stmt, 0), c->interactions);
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return _tend_store_set_error (store, rc, error);
@@ -960,13 +960,13 @@ compute_network (Context *ctx, guint t, double *values, TendWeekReport *report, 
   g_autoptr (GArray) fading = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autoptr (GArray) fresh = g_array_new (FALSE, FALSE, sizeof (Candidate));
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   g_hash_table_iter_init (&iter, ctx->interactions);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const guint *counts = value;
-      Candidate c = { .person_id = (gint64)GPOINTER_TO_SIZE (key) };
+      Candidate    c = { .person_id = (gint64) GPOINTER_TO_SIZE (key) };
 
       if (counts[w] > 0)
         {
@@ -1038,7 +1038,7 @@ set_trend (TendWeekReport *report, const double *series)
     {
       double row[TEND_TREND_WEEKS];
       double before[TEND_BASELINE_WEEKS];
-      guint n = 0;
+      guint  n = 0;
 
       for (guint t = 0; t < TEND_TREND_WEEKS; t++)
         row[t] = series[t * TEND_N_METRICS + m];
@@ -1062,14 +1062,14 @@ compute (TendInsights *self, const TendWeek *week, guint n_targets, GError **err
   g_auto (Context) ctx = { .self = self, .n_targets = n_targets };
   g_autoptr (TendWeekReport) report = NULL;
   g_autofree double *series = g_new (double, TEND_N_METRICS *n_targets);
-  g_autofree char *hours = NULL;
-  TendDayFigures days[7];
-  TendWeek first;
-  guint last = n_targets - 1;
+  g_autofree char   *hours = NULL;
+  TendDayFigures     days[7];
+  TendWeek           first;
+  guint              last = n_targets - 1;
 
   ctx.n_weeks = NETWORK_HISTORY_WEEKS + n_targets;
   ctx.now = self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
-  tend_week_add (week, -(int)last, &first);
+  tend_week_add (week, -(int) last, &first);
   context_init_calendar (&ctx, &first);
 
   if (!read_meta (&ctx, error) || !read_messages (&ctx, error) || !read_events (&ctx, error)
@@ -1083,7 +1083,7 @@ compute (TendInsights *self, const TendWeek *week, guint n_targets, GError **err
 
   for (guint t = 0; t < n_targets; t++)
     {
-      double *values = series + t * TEND_N_METRICS;
+      double  *values = series + t * TEND_N_METRICS;
       gboolean has_data;
 
       if (!compute_target (&ctx, t, values, days, &has_data, t == last ? report : NULL, error))
@@ -1113,7 +1113,7 @@ compute (TendInsights *self, const TendWeek *week, guint n_targets, GError **err
 static void
 tend_insights_finalize (GObject *object)
 {
-  TendInsights *self = (TendInsights *)object;
+  TendInsights *self = (TendInsights *) object;
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -1143,7 +1143,7 @@ tend_insights_get_user_time_zone (void)
 {
   g_autoptr (GSettings) settings = user_settings_new ();
   g_autofree char *identifier = NULL;
-  GTimeZone *tz = NULL;
+  GTimeZone       *tz = NULL;
 
   if (settings != NULL)
     identifier = g_settings_get_string (settings, "time-zone");

@@ -13,9 +13,9 @@
 
 typedef struct
 {
-  const char *key;
-  const char *title;
-  TendUnit unit;
+  const char  *key;
+  const char  *title;
+  TendUnit     unit;
   TendPolarity polarity;
 } MetricInfo;
 
@@ -162,7 +162,7 @@ tend_metric_format_value (TendMetric metric, double value)
         /* TRANSLATORS: a fractional number of days, e.g. "2.5 days" */
         return g_strdup_printf (_ ("%.1f days"), value);
       return g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "%.0f day", "%.0f days", (gulong)fabs (value)), value);
+          g_dngettext (GETTEXT_PACKAGE, "%.0f day", "%.0f days", (gulong) fabs (value)), value);
     case TEND_UNIT_COUNT:
     default:
       if (value != floor (value))

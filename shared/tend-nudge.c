@@ -23,10 +23,10 @@ struct _TendNudge
   char *why;
 
   TendNudgeKind kind;
-  TendMetric metric;
-  double value;
-  double baseline;
-  double importance;
+  TendMetric    metric;
+  double        value;
+  double        baseline;
+  double        importance;
 };
 
 G_DEFINE_FINAL_TYPE (TendNudge, tend_nudge, G_TYPE_OBJECT)
@@ -155,7 +155,7 @@ tend_nudge_set_property (GObject *object, guint prop_id, const GValue *value, GP
 static void
 tend_nudge_finalize (GObject *object)
 {
-  TendNudge *self = (TendNudge *)object;
+  TendNudge *self = (TendNudge *) object;
 
   g_free (self->id);
   g_free (self->title);
@@ -170,7 +170,7 @@ tend_nudge_finalize (GObject *object)
 static void
 tend_nudge_class_init (TendNudgeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass     *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
   /* NAN, the figure that is undefined, does not pass a GParamSpecDouble's range check, so
    * tend_nudge_new() sets these two itself. */
@@ -219,9 +219,9 @@ tend_nudge_new (const char *id, TendNudgeKind kind, TendMetric metric, double va
   g_return_val_if_fail (title != NULL && explanation != NULL && evidence != NULL, NULL);
   g_return_val_if_fail (suggestion != NULL && why != NULL, NULL);
 
-  self = g_object_new (TEND_TYPE_NUDGE, "id", id, "kind", kind, "metric", (int)metric, "importance",
-                       importance, "title", title, "explanation", explanation, "evidence", evidence,
-                       "suggestion", suggestion, "why", why, NULL);
+  self = g_object_new (TEND_TYPE_NUDGE, "id", id, "kind", kind, "metric", (int) metric,
+                       "importance", importance, "title", title, "explanation", explanation,
+                       "evidence", evidence, "suggestion", suggestion, "why", why, NULL);
   self->value = value;
   self->baseline = baseline;
   return self;
@@ -338,7 +338,8 @@ tend_nudge_to_json (TendNudge *self)
   if (self->metric < TEND_N_METRICS)
     {
       json_object_set_new (object, "value", tend_metric_value_to_json (self->metric, self->value));
-      json_object_set_new (object, "baseline", tend_metric_value_to_json (self->metric, self->baseline));
+      json_object_set_new (object, "baseline",
+                           tend_metric_value_to_json (self->metric, self->baseline));
     }
   else
     {

@@ -15,17 +15,17 @@ struct _TendWeekReport
 {
   GObject parent_instance;
 
-  TendWeek week;
-  gboolean has_data;
-  double values[TEND_N_METRICS];
-  double baseline[TEND_N_METRICS];
+  TendWeek       week;
+  gboolean       has_data;
+  double         values[TEND_N_METRICS];
+  double         baseline[TEND_N_METRICS];
   TendDayFigures days[7];
-  guint focus_minimum;
+  guint          focus_minimum;
 
   /* Owned */
   GTimeZone *tz;
-  char *working_hours;
-  double *series;      /* TEND_N_METRICS rows of TEND_TREND_WEEKS, NULL without a trend */
+  char      *working_hours;
+  double    *series;   /* TEND_N_METRICS rows of TEND_TREND_WEEKS, NULL without a trend */
   GPtrArray *lists[3]; /* indexed by TendCollaboratorList */
 };
 
@@ -48,7 +48,7 @@ tend_collaborator_free (TendCollaborator *collaborator)
 static void
 tend_week_report_finalize (GObject *object)
 {
-  TendWeekReport *self = (TendWeekReport *)object;
+  TendWeekReport *self = (TendWeekReport *) object;
 
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->working_hours, g_free);
@@ -73,7 +73,7 @@ tend_week_report_init (TendWeekReport *self)
   for (guint i = 0; i < TEND_N_METRICS; i++)
     self->values[i] = self->baseline[i] = NAN;
   for (guint i = 0; i < G_N_ELEMENTS (self->lists); i++)
-    self->lists[i] = g_ptr_array_new_with_free_func ((GDestroyNotify)tend_collaborator_free);
+    self->lists[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_collaborator_free);
 }
 
 TendWeekReport *
@@ -275,7 +275,7 @@ collaborators_to_json (GPtrArray *list)
       json_array_append_new (array,
                              json_pack ("{s:s, s:o, s:I}", "address", c->address, "name",
                                         c->name != NULL ? json_string (c->name) : json_null (),
-                                        "interactions", (json_int_t)c->interactions));
+                                        "interactions", (json_int_t) c->interactions));
     }
   return array;
 }
@@ -287,14 +287,14 @@ day_to_json (TendWeekReport *self, guint day)
   g_autoptr (GDateTime) date = tend_week_get_day (&self->week, day, self->tz);
   g_autofree char *iso_date = g_date_time_format (date, "%Y-%m-%d");
 
-  return json_pack ("{s:s, s:s, s:b, s:o, s:o, s:o, s:I, s:I, s:I}", "date", iso_date, "weekday",
-                    weekday_keys[day], "day_off", f->day_off, "meeting_minutes",
-                    tend_unit_value_to_json (TEND_UNIT_MINUTES, f->meeting_minutes), "focus_minutes",
-                    tend_unit_value_to_json (TEND_UNIT_MINUTES, f->focus_minutes), "after_hours_minutes",
-                    tend_unit_value_to_json (TEND_UNIT_MINUTES, f->after_hours_minutes),
-                    "after_hours_messages", (json_int_t)f->after_hours_messages, "messages_sent",
-                    (json_int_t)f->messages_sent, "messages_received",
-                    (json_int_t)f->messages_received);
+  return json_pack (
+      "{s:s, s:s, s:b, s:o, s:o, s:o, s:I, s:I, s:I}", "date", iso_date, "weekday",
+      weekday_keys[day], "day_off", f->day_off, "meeting_minutes",
+      tend_unit_value_to_json (TEND_UNIT_MINUTES, f->meeting_minutes), "focus_minutes",
+      tend_unit_value_to_json (TEND_UNIT_MINUTES, f->focus_minutes), "after_hours_minutes",
+      tend_unit_value_to_json (TEND_UNIT_MINUTES, f->after_hours_minutes), "after_hours_messages",
+      (json_int_t) f->after_hours_messages, "messages_sent", (json_int_t) f->messages_sent,
+      "messages_received", (json_int_t) f->messages_received);
 }
 
 json_t *
@@ -327,11 +327,13 @@ tend_week_report_to_json (TendWeekReport *self)
   json_object_set_new (root, "has_data", json_boolean (self->has_data));
 
   for (guint m = 0; m < TEND_N_METRICS; m++)
-    json_object_set_new (root, tend_metric_get_key (m), tend_metric_value_to_json (m, self->values[m]));
+    json_object_set_new (root, tend_metric_get_key (m),
+                         tend_metric_value_to_json (m, self->values[m]));
 
   baseline = json_object ();
   for (guint m = 0; m < TEND_N_METRICS; m++)
-    json_object_set_new (baseline, tend_metric_get_key (m), tend_metric_value_to_json (m, self->baseline[m]));
+    json_object_set_new (baseline, tend_metric_get_key (m),
+                         tend_metric_value_to_json (m, self->baseline[m]));
   json_object_set_new (root, "baseline", baseline);
 
   if (self->series != NULL)
@@ -341,7 +343,7 @@ tend_week_report_to_json (TendWeekReport *self)
 
       for (int i = 0; i < TEND_TREND_WEEKS; i++)
         {
-          TendWeek past;
+          TendWeek         past;
           g_autofree char *text = NULL;
 
           tend_week_add (&self->week, i - (TEND_TREND_WEEKS - 1), &past);
@@ -355,8 +357,8 @@ tend_week_report_to_json (TendWeekReport *self)
           json_t *values = json_array ();
 
           for (guint i = 0; i < TEND_TREND_WEEKS; i++)
-            json_array_append_new (values,
-                                   tend_metric_value_to_json (m, self->series[m * TEND_TREND_WEEKS + i]));
+            json_array_append_new (
+                values, tend_metric_value_to_json (m, self->series[m * TEND_TREND_WEEKS + i]));
           json_object_set_new (trend, tend_metric_get_key (m), values);
         }
       json_object_set_new (root, "trend", trend);

@@ -45,10 +45,10 @@ gboolean
 tend_work_hours_from_variant (TendWorkHours *hours, GVariant *variant, GError **error)
 {
   TendWorkHours parsed = { 0 };
-  gboolean seen[7] = { FALSE };
-  GVariantIter iter;
-  guint8 weekday;
-  guint16 start, end;
+  gboolean      seen[7] = { FALSE };
+  GVariantIter  iter;
+  guint8        weekday;
+  guint16       start, end;
 
   g_return_val_if_fail (hours != NULL, FALSE);
   g_return_val_if_fail (variant != NULL, FALSE);
@@ -92,7 +92,7 @@ tend_work_hours_to_variant (const TendWorkHours *hours)
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(yqq)"));
   for (guint i = 0; i < 7; i++)
     if (!tend_work_hours_is_day_off (hours, i))
-      g_variant_builder_add (&builder, "(yqq)", (guint8)(i + 1), hours->days[i].start,
+      g_variant_builder_add (&builder, "(yqq)", (guint8) (i + 1), hours->days[i].start,
                              hours->days[i].end);
   return g_variant_builder_end (&builder);
 }
@@ -202,8 +202,8 @@ invalid:
 gboolean
 tend_work_hours_parse (TendWorkHours *hours, const char *text, GError **error)
 {
-  TendWorkHours parsed = { 0 };
-  gboolean seen[7] = { FALSE };
+  TendWorkHours    parsed = { 0 };
+  gboolean         seen[7] = { FALSE };
   g_autofree char *stripped = NULL;
   g_auto (GStrv) entries = NULL;
 
@@ -243,7 +243,7 @@ tend_work_hours_to_string (const TendWorkHours *hours)
   for (guint day = 0; day < 7;)
     {
       const TendWorkDay *wd = &hours->days[day];
-      guint last = day;
+      guint              last = day;
 
       if (tend_work_hours_is_day_off (hours, day))
         {

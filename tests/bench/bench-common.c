@@ -15,7 +15,7 @@ void
 bench_fail (const char *format, ...)
 {
   g_autofree char *message = NULL;
-  va_list args;
+  va_list          args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
@@ -86,7 +86,7 @@ guint
 bench_get_runs (guint fallback)
 {
   const char *runs = g_getenv ("TEND_BENCH_RUNS");
-  guint64 n;
+  guint64     n;
 
   if (runs != NULL && g_ascii_string_to_unsigned (runs, 10, 1, 1000, &n, NULL))
     return (guint) n;

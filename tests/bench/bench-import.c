@@ -56,8 +56,8 @@ write_mbox (const char *path)
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GDateTime) start = g_date_time_new (tz, 2023, 1, 2, 9, 0, 0);
   g_autofree char *partial = g_strconcat (path, ".part", NULL);
-  FILE *file = fopen (partial, "w");
-  gint64 offset = 0;
+  FILE            *file = fopen (partial, "w");
+  gint64           offset = 0;
 
   if (file == NULL)
     bench_fail ("Cannot write %s: %s", partial, g_strerror (errno));
@@ -71,8 +71,8 @@ write_mbox (const char *path)
       g_autoptr (GDateTime) date = NULL;
       g_autofree char *envelope_date = NULL;
       g_autofree char *header_date = NULL;
-      guint lines = g_rand_int_range (rand, 1, 6);
-      gboolean reply = i > 0 && g_rand_double (rand) < 0.4;
+      guint            lines = g_rand_int_range (rand, 1, 6);
+      gboolean         reply = i > 0 && g_rand_double (rand) < 0.4;
 
       offset += g_rand_int_range (rand, 30, 1200);
       date = g_date_time_add_seconds (start, offset);
@@ -122,8 +122,8 @@ parse_with_gmime (const char *path, guint *n_messages)
 {
   GMimeParser *parser;
   GMimeStream *stream;
-  double start = bench_seconds ();
-  int fd = open (path, O_RDONLY);
+  double       start = bench_seconds ();
+  int          fd = open (path, O_RDONLY);
 
   /* GMime 3.2 has no autoptr cleanups. */
   if (fd < 0 || !(stream = g_mime_stream_mmap_new (fd, PROT_READ, MAP_PRIVATE)))
@@ -164,8 +164,8 @@ import_with_tendctl (const char *tendctl, const char *db, const char *mbox, guin
 {
   g_autoptr (GError) error = NULL;
   const char *argv[] = { tendctl, "--database", db, "import", "--me", ME, mbox, NULL };
-  double start;
-  int status;
+  double      start;
+  int         status;
 
   if (!tend_store_delete_files (db, &error))
     bench_fail ("%s", error->message);
@@ -216,12 +216,12 @@ main (int argc, char **argv)
   g_autoptr (GArray) gmime_rates = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) import_rates = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GError) error = NULL;
-  g_autofree char *tendctl = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *mbox = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *name = NULL;
-  guint runs = bench_get_runs (3);
+  g_autofree char   *tendctl = NULL;
+  g_autofree char   *dir = NULL;
+  g_autofree char   *mbox = NULL;
+  g_autofree char   *db = NULL;
+  g_autofree char   *name = NULL;
+  guint              runs = bench_get_runs (3);
   const GOptionEntry entries[]
       = { { "tendctl", 0, 0, G_OPTION_ARG_FILENAME, &tendctl,
             "Time this tendctl binary rather than the importer in this process", "PATH" },
@@ -247,7 +247,7 @@ main (int argc, char **argv)
 
   for (guint run = 0; run < runs; run++)
     {
-      guint parsed = 0, imported = 0;
+      guint  parsed = 0, imported = 0;
       double gmime = parse_with_gmime (mbox, &parsed);
       double import = tendctl != NULL ? import_with_tendctl (tendctl, db, mbox, &imported)
                                       : import_in_process (db, mbox, &imported);

@@ -24,10 +24,10 @@
 
 typedef struct
 {
-  GTimeZone *tz;
-  GDateTime *now;
-  TendWeek week;
-  sqlite3 *db;
+  GTimeZone    *tz;
+  GDateTime    *now;
+  TendWeek      week;
+  sqlite3      *db;
   sqlite3_stmt *count;
 } Bench;
 
@@ -57,7 +57,7 @@ ensure_database (Bench *bench, const char *path)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   TendStoreCounts counts = { 0 };
-  double start;
+  double          start;
 
   if (is_newer_than_self (path))
     {
@@ -86,7 +86,7 @@ static gint64
 query_int (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 value = 0;
+  gint64        value = 0;
 
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     bench_fail ("SQLite: %s", sqlite3_errmsg (db));
@@ -101,10 +101,10 @@ static void
 measure_size (Bench *bench, const char *path)
 {
   sqlite3_stmt *stmt = NULL;
-  GStatBuf info;
-  gint64 messages = query_int (bench->db, "SELECT count(*) FROM message");
-  gint64 pages = query_int (bench->db, "PRAGMA page_count");
-  gint64 page_size = query_int (bench->db, "PRAGMA page_size");
+  GStatBuf      info;
+  gint64        messages = query_int (bench->db, "SELECT count(*) FROM message");
+  gint64        pages = query_int (bench->db, "PRAGMA page_count");
+  gint64        page_size = query_int (bench->db, "PRAGMA page_size");
 
   if (g_stat (path, &info) != 0)
     bench_fail ("Cannot stat %s", path);
@@ -203,9 +203,9 @@ main (int argc, char **argv)
   g_autoptr (TendStore) store = NULL;
   g_autoptr (TendInsights) insights = NULL;
   g_autofree char *week_text = NULL;
-  guint runs = bench_get_runs (25);
-  TendWorkHours hours;
-  Bench bench = { 0 };
+  guint            runs = bench_get_runs (25);
+  TendWorkHours    hours;
+  Bench            bench = { 0 };
 
   g_set_prgname ("bench-insights");
   /* A zone with DST changes, if the system knows it. */

@@ -23,12 +23,12 @@
 typedef struct
 {
   TendMessage *message;
-  gint64 provider_key;
-  gint64 conversation_key;
-  gint64 reply_to_key; /* 0: none */
-  gint64 sender_id;
-  gint64 recipient_ids[MAX_RECIPIENTS];
-  guint n_recipients;
+  gint64       provider_key;
+  gint64       conversation_key;
+  gint64       reply_to_key; /* 0: none */
+  gint64       sender_id;
+  gint64       recipient_ids[MAX_RECIPIENTS];
+  guint        n_recipients;
 } BenchRow;
 
 static char *
@@ -43,12 +43,12 @@ make_rows (guint64 *n_rows)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (1);
   GArray *rows = g_array_sized_new (FALSE, TRUE, sizeof (BenchRow), N_MESSAGES);
-  gint64 t = 1700000000;
+  gint64  t = 1700000000;
 
   *n_rows = 0;
   for (guint i = 0; i < N_MESSAGES; i++)
     {
-      BenchRow row = { 0 };
+      BenchRow     row = { 0 };
       TendMessage *message = tend_message_new ();
       guint sender = g_rand_double (rand) < 0.35 ? 0 : g_rand_int_range (rand, 1, N_PEOPLE + 1);
       guint n = g_rand_int_range (rand, 1, MAX_RECIPIENTS + 1);
@@ -70,10 +70,10 @@ make_rows (guint64 *n_rows)
       /* Me, when someone else sent it; then distinct others. */
       for (guint r = 0; row.n_recipients < n && r < 16; r++)
         {
-          guint to = (sender != 0 && row.n_recipients == 0)
-                         ? 0
-                         : (guint) g_rand_int_range (rand, 1, N_PEOPLE + 1);
-          gboolean seen = to == sender;
+          guint            to = (sender != 0 && row.n_recipients == 0)
+                                    ? 0
+                                    : (guint) g_rand_int_range (rand, 1, N_PEOPLE + 1);
+          gboolean         seen = to == sender;
           g_autofree char *address = NULL;
 
           for (guint k = 0; k < row.n_recipients; k++)
@@ -173,9 +173,9 @@ run_raw (const char *path, GArray *rows)
   g_autoptr (TendStore) store = open_fresh_store (path);
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *person, *identity, *message, *recipient;
-  gint64 account;
-  sqlite3 *db = NULL;
-  double start, seconds;
+  gint64        account;
+  sqlite3      *db = NULL;
+  double        start, seconds;
 
   account = tend_store_ensure_account (store, "bench", "bench", &error);
   check (account != 0, error);
@@ -209,9 +209,9 @@ run_raw (const char *path, GArray *rows)
     }
   for (guint i = 0; i < rows->len; i++)
     {
-      const BenchRow *row = &g_array_index (rows, BenchRow, i);
+      const BenchRow            *row = &g_array_index (rows, BenchRow, i);
       const TendContentFeatures *f = &row->message->features;
-      gint64 message_id;
+      gint64                     message_id;
 
       sqlite3_bind_int64 (message, 1, account);
       sqlite3_bind_int64 (message, 2, row->provider_key);
@@ -260,8 +260,8 @@ main (int argc, char **argv)
   g_autoptr (GArray) raw_rates = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) rows = NULL;
   g_autofree char *name = NULL;
-  guint runs = bench_get_runs (5);
-  guint64 n_rows;
+  guint            runs = bench_get_runs (5);
+  guint64          n_rows;
 
   g_set_prgname ("bench-store");
   rows = make_rows (&n_rows);

@@ -18,7 +18,7 @@
 
 typedef struct
 {
-  char *dir;
+  char      *dir;
   TendStore *store;
   TendCoach *coach;
 } Fixture;
@@ -27,7 +27,7 @@ typedef struct
 static const struct
 {
   TendMetric metric;
-  double value;
+  double     value;
 } usual_week[] = {
   { TEND_METRIC_MEETING_HOURS, 10.0 },      { TEND_METRIC_MEETINGS, 12.0 },
   { TEND_METRIC_BACK_TO_BACK_CHAINS, 2.0 }, { TEND_METRIC_LARGE_MEETINGS, 2.0 },
@@ -70,7 +70,7 @@ static TendWeekReport *
 make_report (int week_number)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  TendWeek week = { 2026, week_number };
+  TendWeek        week = { 2026, week_number };
   TendWeekReport *report = _tend_week_report_new (&week, utc);
 
   _tend_week_report_set_has_data (report, TRUE);
@@ -408,7 +408,7 @@ test_welcome (Fixture *f, gconstpointer data)
   g_autoptr (TendWeekReport) no_baseline = _tend_week_report_new (&week, utc);
   g_autoptr (GPtrArray) nudges = NULL;
   g_autoptr (GPtrArray) again = NULL;
-  double series[TEND_TREND_WEEKS];
+  double     series[TEND_TREND_WEEKS];
   TendNudge *welcome;
 
   /* A first week: no trend at all, but a meeting-heavy week with no focus. */
@@ -568,7 +568,7 @@ test_json (Fixture *f, gconstpointer data)
   g_autoptr (TendNudge) nudge = NULL;
   g_autoptr (TendNudge) welcome = NULL;
   g_autofree char *text = NULL;
-  json_t *object;
+  json_t          *object;
 
   nudge = check_rule (f, "meeting-load-up", TEND_METRIC_MEETING_HOURS, 13.0, NAN, TRUE);
   object = tend_nudge_to_json (nudge);

@@ -12,7 +12,7 @@
 
 typedef struct
 {
-  char *dir;
+  char      *dir;
   GTimeZone *tz;
   GDateTime *now;
 } Fixture;
@@ -77,7 +77,7 @@ static gint64
 query_int (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  gint64        value;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -147,7 +147,7 @@ test_reproducible (Fixture *fixture, gconstpointer data)
   g_autofree char *sum_a = checksum_db (a);
   g_autofree char *sum_b = checksum_db (b);
   g_autofree char *sum_c = checksum_db (c);
-  TendStoreCounts counts_a, counts_b, counts_c;
+  TendStoreCounts  counts_a, counts_b, counts_c;
 
   get_counts (a, &counts_a);
   get_counts (b, &counts_b);
@@ -188,7 +188,7 @@ static guint
 count_sent_from_hour (Fixture *fixture, sqlite3 *db, int hour, gboolean weekend)
 {
   sqlite3_stmt *stmt = NULL;
-  guint n = 0;
+  guint         n = 0;
 
   g_assert_cmpint (
       sqlite3_prepare_v2 (db, "SELECT sent_at FROM message WHERE direction = 1", -1, &stmt, NULL),
@@ -213,11 +213,11 @@ test_year (Fixture *fixture, gconstpointer data)
   g_autofree char *path = generate (fixture, "year.db", 1, 52);
   g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
   g_auto (GStrv) me = NULL;
-  gint64 now = g_date_time_to_unix (fixture->now);
+  gint64           now = g_date_time_to_unix (fixture->now);
   g_autofree char *sql = NULL;
-  sqlite3 *db = open_db (path);
-  sqlite3_stmt *stmt = NULL;
-  TendStoreCounts counts;
+  sqlite3         *db = open_db (path);
+  sqlite3_stmt    *stmt = NULL;
+  TendStoreCounts  counts;
 
   g_assert_no_error (error);
   me = tend_store_dup_me (store, &error);
@@ -342,7 +342,7 @@ test_short (Fixture *fixture, gconstpointer data)
     {
       g_autofree char *name = g_strdup_printf ("short-%u.db", weeks);
       g_autofree char *path = generate (fixture, name, weeks, weeks);
-      TendStoreCounts counts;
+      TendStoreCounts  counts;
 
       get_counts (path, &counts);
       g_assert_cmpint (counts.messages, >, 0);
@@ -359,8 +359,8 @@ test_bulk (Fixture *fixture, gconstpointer data)
   g_autofree char *sum = NULL;
   g_autofree char *sum_again = NULL;
   g_autofree char *sql = NULL;
-  TendStoreCounts counts;
-  sqlite3 *db;
+  TendStoreCounts  counts;
+  sqlite3         *db;
 
   for (guint i = 0; i < 2; i++)
     {

@@ -13,7 +13,7 @@
 
 typedef struct
 {
-  char *dir;
+  char      *dir;
   TendStore *store;
 } Fixture;
 
@@ -45,7 +45,7 @@ static TendWeekReport *
 make_report (gboolean has_data, double after_hours_days)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  TendWeek week = { 2026, 9 };
+  TendWeek        week = { 2026, 9 };
   TendWeekReport *report = _tend_week_report_new (&week, utc);
 
   _tend_week_report_set_has_data (report, has_data);
@@ -63,8 +63,8 @@ test_add_list_remove (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) goals = NULL;
   g_autoptr (GPtrArray) remaining = NULL;
   g_autofree char *description = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  TendGoal *listed;
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
+  TendGoal        *listed;
 
   /* "At most two late evenings a week." */
   evenings = tend_goal_add (f->store, "after_hours_days", TEND_GOAL_AT_MOST, 2, &error);

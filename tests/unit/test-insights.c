@@ -22,12 +22,12 @@ static GTimeZone *berlin;
 
 typedef struct
 {
-  char *dir;
-  char *path;
+  char      *dir;
+  char      *path;
   TendStore *store;
-  gint64 mail;
-  gint64 other_mail;
-  gint64 chat;
+  gint64     mail;
+  gint64     other_mail;
+  gint64     chat;
 } Fixture;
 
 static Fixture *
@@ -174,7 +174,7 @@ compute_week (TendInsights *insights, const char *week_text)
 {
   g_autoptr (GError) error = NULL;
   TendWeekReport *report;
-  TendWeek week;
+  TendWeek        week;
 
   g_assert_true (tend_week_parse (week_text, &week, NULL));
   report = tend_insights_compute_week (insights, &week, &error);
@@ -188,7 +188,7 @@ compute_trend (TendInsights *insights, const char *week_text)
 {
   g_autoptr (GError) error = NULL;
   TendWeekReport *report;
-  TendWeek week;
+  TendWeek        week;
 
   g_assert_true (tend_week_parse (week_text, &week, NULL));
   report = tend_insights_compute (insights, &week, &error);
@@ -325,7 +325,7 @@ test_after_hours (void)
   g_autoptr (TendInsights) insights = NULL;
   g_autoptr (TendWeekReport) report = NULL;
   const TendDayFigures *days;
-  TendMessage *message;
+  TendMessage          *message;
 
   /* Sent: Mon 08:59 (after hours), 09:00, 16:59 (inside), 17:00 (after: the end is
    * exclusive), Wed 11:00 (day off), Sat 10:00 chat (weekend). */
@@ -411,7 +411,7 @@ test_dst (void)
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
   const TendDayFigures *days;
-  TendWeek week;
+  TendWeek              week;
 
   g_assert_true (tend_week_parse ("2026-W13", &week, NULL));
   start = tend_week_get_start (&week, berlin);
@@ -936,7 +936,7 @@ test_metric_info (void)
   g_autofree char *half = tend_metric_format_value (TEND_METRIC_MEETINGS, 6.5);
   g_autofree char *days = tend_metric_format_value (TEND_METRIC_AFTER_HOURS_DAYS, 2);
   g_autofree char *none = tend_metric_format_value (TEND_METRIC_REPLY_MEDIAN_MINUTES, NAN);
-  TendMetric metric;
+  TendMetric       metric;
 
   g_assert_cmpstr (hours, ==, "3.5 h");
   g_assert_cmpstr (minutes, ==, "42 min");

@@ -20,7 +20,7 @@ static void
 test_default (void)
 {
   g_autofree char *text = NULL;
-  TendWorkHours hours;
+  TendWorkHours    hours;
 
   tend_work_hours_init_default (&hours);
   /* Monday to Friday 09:00 (540) – 17:00 (1020); the weekend off. */
@@ -42,7 +42,7 @@ test_parse (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *mixed_text = NULL;
-  TendWorkHours hours;
+  TendWorkHours    hours;
 
   g_assert_true (tend_work_hours_parse (&hours, "mon-fri 09:00-17:00,sat 10:00-12:00", &error));
   g_assert_no_error (error);
