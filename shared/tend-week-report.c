@@ -297,6 +297,46 @@ day_to_json (TendWeekReport *self, guint day)
       "messages_received", (json_int_t) f->messages_received);
 }
 
+/* Every metric key into @object, with its value from @values (TEND_N_METRICS of them). */
+static void
+set_metrics (json_t *object, const double *values)
+{
+  for (guint m = 0; m < TEND_N_METRICS; m++)
+    json_object_set_new (object, tend_metric_get_key (m), tend_metric_value_to_json (m, values[m]));
+}
+
+/* "trend_weeks": the names of the TEND_TREND_WEEKS weeks, oldest first, and "trend": for every
+ * metric key, its values in those weeks. */
+static void
+set_trend (TendWeekReport *self, json_t *root)
+{
+  json_t *weeks = json_array ();
+  json_t *trend = json_object ();
+
+  for (int i = 0; i < TEND_TREND_WEEKS; i++)
+    {
+      TendWeek         past;
+      g_autofree char *text = NULL;
+
+      tend_week_add (&self->week, i - (TEND_TREND_WEEKS - 1), &past);
+      text = tend_week_to_string (&past);
+      json_array_append_new (weeks, json_string (text));
+    }
+
+  for (guint m = 0; m < TEND_N_METRICS; m++)
+    {
+      json_t *values = json_array ();
+
+      for (guint i = 0; i < TEND_TREND_WEEKS; i++)
+        json_array_append_new (
+            values, tend_metric_value_to_json (m, self->series[m * TEND_TREND_WEEKS + i]));
+      json_object_set_new (trend, tend_metric_get_key (m), values);
+    }
+
+  json_object_set_new (root, "trend_weeks", weeks);
+  json_object_set_new (root, "trend", trend);
+}
+
 json_t *
 tend_week_report_to_json (TendWeekReport *self)
 {
@@ -305,7 +345,7 @@ tend_week_report_to_json (TendWeekReport *self)
   g_autofree char *end = NULL;
   g_autoptr (GDateTime) start_time = NULL;
   g_autoptr (GDateTime) end_time = NULL;
-  json_t *root, *baseline, *days, *collaborators;
+  json_t *root, *baseline, *days, *people;
 
   g_return_val_if_fail (TEND_IS_WEEK_REPORT (self), NULL);
 
@@ -315,6 +355,7 @@ tend_week_report_to_json (TendWeekReport *self)
   start = g_date_time_format_iso8601 (start_time);
   end = g_date_time_format_iso8601 (end_time);
 
+  /* Inserted in the documented order, which json_dumps keeps without JSON_SORT_KEYS. */
   root = json_object ();
   json_object_set_new (root, "week", json_string (week));
   json_object_set_new (root, "start", json_string (start));
@@ -325,44 +366,14 @@ tend_week_report_to_json (TendWeekReport *self)
                                                    : json_null ());
   json_object_set_new (root, "focus_minimum_minutes", json_integer (self->focus_minimum));
   json_object_set_new (root, "has_data", json_boolean (self->has_data));
-
-  for (guint m = 0; m < TEND_N_METRICS; m++)
-    json_object_set_new (root, tend_metric_get_key (m),
-                         tend_metric_value_to_json (m, self->values[m]));
+  set_metrics (root, self->values);
 
   baseline = json_object ();
-  for (guint m = 0; m < TEND_N_METRICS; m++)
-    json_object_set_new (baseline, tend_metric_get_key (m),
-                         tend_metric_value_to_json (m, self->baseline[m]));
+  set_metrics (baseline, self->baseline);
   json_object_set_new (root, "baseline", baseline);
 
   if (self->series != NULL)
-    {
-      json_t *trend = json_object ();
-      json_t *weeks = json_array ();
-
-      for (int i = 0; i < TEND_TREND_WEEKS; i++)
-        {
-          TendWeek         past;
-          g_autofree char *text = NULL;
-
-          tend_week_add (&self->week, i - (TEND_TREND_WEEKS - 1), &past);
-          text = tend_week_to_string (&past);
-          json_array_append_new (weeks, json_string (text));
-        }
-      json_object_set_new (root, "trend_weeks", weeks);
-
-      for (guint m = 0; m < TEND_N_METRICS; m++)
-        {
-          json_t *values = json_array ();
-
-          for (guint i = 0; i < TEND_TREND_WEEKS; i++)
-            json_array_append_new (
-                values, tend_metric_value_to_json (m, self->series[m * TEND_TREND_WEEKS + i]));
-          json_object_set_new (trend, tend_metric_get_key (m), values);
-        }
-      json_object_set_new (root, "trend", trend);
-    }
+    set_trend (self, root);
 
   days = json_array ();
   for (guint d = 0; d < 7; d++)
@@ -370,14 +381,12 @@ tend_week_report_to_json (TendWeekReport *self)
   json_object_set_new (root, "days", days);
 
   /* Not "collaborators": that key is the metric, the number of distinct people. */
-  collaborators = json_object ();
-  json_object_set_new (collaborators, "top",
-                       collaborators_to_json (self->lists[TEND_COLLABORATORS_TOP]));
-  json_object_set_new (collaborators, "fading",
+  people = json_object ();
+  json_object_set_new (people, "top", collaborators_to_json (self->lists[TEND_COLLABORATORS_TOP]));
+  json_object_set_new (people, "fading",
                        collaborators_to_json (self->lists[TEND_COLLABORATORS_FADING]));
-  json_object_set_new (collaborators, "new",
-                       collaborators_to_json (self->lists[TEND_COLLABORATORS_NEW]));
-  json_object_set_new (root, "people", collaborators);
+  json_object_set_new (people, "new", collaborators_to_json (self->lists[TEND_COLLABORATORS_NEW]));
+  json_object_set_new (root, "people", people);
 
   return root;
 }
