@@ -50,7 +50,7 @@ static const char *const category_names[N_CATEGORIES] = {
 typedef struct
 {
   GHashTable *children; /* token id → node index, both as GUINT_TO_POINTER; NULL when a leaf */
-  Category category;    /* the category of the entry that ends here, if any */
+  Category    category; /* the category of the entry that ends here, if any */
 } Node;
 
 struct _TendLexicon
@@ -58,11 +58,11 @@ struct _TendLexicon
   GObject parent_instance;
 
   /* Owned */
-  char *language;
-  GHashTable *vocabulary; /* folded token → token id (GUINT_TO_POINTER, from 1) */
-  GArray *nodes;          /* Node; index 0 is the root */
-  guint n_entries;
-  GMutex iterator_lock;
+  char           *language;
+  GHashTable     *vocabulary; /* folded token → token id (GUINT_TO_POINTER, from 1) */
+  GArray         *nodes;      /* Node; index 0 is the root */
+  guint           n_entries;
+  GMutex          iterator_lock;
   UBreakIterator *iterator; /* under iterator_lock */
 };
 
@@ -75,13 +75,13 @@ typedef void (*TokenFunc) (const char *folded, gpointer user_data);
 typedef struct
 {
   const char *start;
-  gsize len;
+  gsize       len;
 } Line;
 
 static UBreakIterator *
 open_iterator (const char *language, GError **error)
 {
-  UErrorCode status = U_ZERO_ERROR;
+  UErrorCode      status = U_ZERO_ERROR;
   UBreakIterator *iterator = ubrk_open (UBRK_WORD, language, NULL, 0, &status);
 
   if (U_FAILURE (status))
@@ -121,8 +121,8 @@ static const char *
 fold_token (const char *token, gsize len, char *buf, gsize buf_size, char **heap)
 {
   g_autofree char *folded = NULL;
-  gboolean alnum = FALSE;
-  gsize i;
+  gboolean         alnum = FALSE;
+  gsize            i;
 
   for (i = 0; i < len && (guchar) token[i] < 0x80; i++)
     alnum = alnum || g_ascii_isalnum (token[i]);
@@ -163,12 +163,12 @@ is_break (gunichar c)
 static guint
 tokenize (UBreakIterator *iterator, const char *text, gsize len, TokenFunc func, gpointer user_data)
 {
-  UText utext = UTEXT_INITIALIZER;
+  UText      utext = UTEXT_INITIALIZER;
   UErrorCode status = U_ZERO_ERROR;
-  gboolean barrier = FALSE, any_word = FALSE;
-  guint words = 0, newlines = 0;
-  int32_t start, end;
-  char buf[64];
+  gboolean   barrier = FALSE, any_word = FALSE;
+  guint      words = 0, newlines = 0;
+  int32_t    start, end;
+  char       buf[64];
 
   utext_openUTF8 (&utext, text, (int64_t) len, &status);
   ubrk_setUText (iterator, &utext, &status);
@@ -184,7 +184,7 @@ tokenize (UBreakIterator *iterator, const char *text, gsize len, TokenFunc func,
       if (ubrk_getRuleStatus (iterator) >= UBRK_WORD_NONE_LIMIT)
         {
           g_autofree char *heap = NULL;
-          const char *folded = fold_token (text + start, end - start, buf, sizeof buf, &heap);
+          const char      *folded = fold_token (text + start, end - start, buf, sizeof buf, &heap);
 
           if (folded != NULL)
             {
@@ -249,7 +249,7 @@ static guint
 node_ensure_child (TendLexicon *self, guint node, guint token)
 {
   Node *parent = &g_array_index (self->nodes, Node, node);
-  Node child = { NULL, CATEGORY_NONE };
+  Node  child = { NULL, CATEGORY_NONE };
   guint index;
 
   if ((index = node_child (self, node, token)) != 0)
@@ -265,15 +265,15 @@ node_ensure_child (TendLexicon *self, guint node, guint token)
 typedef struct
 {
   TendLexicon *lexicon;
-  GArray *tokens;
-  gboolean split; /* the entry spans a sentence break */
+  GArray      *tokens;
+  gboolean     split; /* the entry spans a sentence break */
 } EntryBuilder;
 
 static void
 entry_token_cb (const char *folded, gpointer user_data)
 {
   EntryBuilder *builder = user_data;
-  gpointer id;
+  gpointer      id;
 
   if (folded == NULL)
     {
@@ -294,8 +294,8 @@ add_entry (TendLexicon *self, const char *entry, gsize len, Category category, g
 {
   g_autoptr (GArray) tokens = g_array_new (FALSE, FALSE, sizeof (gpointer));
   EntryBuilder builder = { self, tokens, FALSE };
-  Node *node;
-  guint index = 0;
+  Node        *node;
+  guint        index = 0;
 
   tokenize (self->iterator, entry, len, entry_token_cb, &builder);
   if (tokens->len == 0 || tokens->len > MAX_ENTRY_WORDS || builder.split)
@@ -439,11 +439,11 @@ static gboolean
 lexicon_load (TendLexicon *self, const char *data, gsize len, GError **error)
 {
   const char *invalid = NULL;
-  Category category = CATEGORY_NONE;
-  gboolean have_header = FALSE;
-  guint line_number = 0;
-  gsize pos = 0;
-  Line line;
+  Category    category = CATEGORY_NONE;
+  gboolean    have_header = FALSE;
+  guint       line_number = 0;
+  gsize       pos = 0;
+  Line        line;
 
   if (!g_utf8_validate_len (data, len, &invalid))
     {
@@ -504,7 +504,7 @@ lexicon_load (TendLexicon *self, const char *data, gsize len, GError **error)
 static gboolean
 ends_own_text (const Line *line, const char *text, gsize len, gsize next, gboolean *drop_previous)
 {
-  Line trimmed = line_trim (line), ahead;
+  Line  trimmed = line_trim (line), ahead;
   gsize pos = next;
 
   *drop_previous = FALSE;
@@ -563,14 +563,14 @@ ends_own_text (const Line *line, const char *text, gsize len, gsize next, gboole
 static const char *
 own_text (const char *text, gsize len, gsize *own_len, GString **copy)
 {
-  gsize pos = 0, end = 0, previous_start = 0;
+  gsize    pos = 0, end = 0, previous_start = 0;
   gboolean previous_blank = TRUE;
-  Line line;
+  Line     line;
 
   *copy = NULL;
   while (end < MAX_ANALYSED_BYTES && next_line (text, len, &pos, &line))
     {
-      Line trimmed = line_trim (&line);
+      Line     trimmed = line_trim (&line);
       gboolean drop_previous;
 
       if (trimmed.len > 0 && *trimmed.start == '>')
@@ -625,7 +625,7 @@ static guint
 count_questions (const char *text, gsize len)
 {
   const char *p = text, *end = text + len;
-  guint questions = 0;
+  guint       questions = 0;
 
   while (p < end)
     {
@@ -678,10 +678,10 @@ add_count (TendContentFeatures *features, Category category)
  * longest possible length, so the text is not kept. */
 typedef struct
 {
-  TendLexicon *lexicon;
+  TendLexicon         *lexicon;
   TendContentFeatures *features;
-  guint window[MAX_ENTRY_WORDS];
-  guint n_window;
+  guint                window[MAX_ENTRY_WORDS];
+  guint                n_window;
 } Matcher;
 
 /* Longest match first at the start of the window, and each word counts towards one entry at
@@ -690,8 +690,8 @@ static void
 matcher_step (Matcher *matcher)
 {
   TendLexicon *self = matcher->lexicon;
-  Category best = CATEGORY_NONE;
-  guint node = 0, consumed = 1;
+  Category     best = CATEGORY_NONE;
+  guint        node = 0, consumed = 1;
 
   for (guint j = 0; j < matcher->n_window; j++)
     {
@@ -720,7 +720,7 @@ static void
 matcher_token_cb (const char *folded, gpointer user_data)
 {
   Matcher *matcher = user_data;
-  guint id = TOKEN_UNKNOWN;
+  guint    id = TOKEN_UNKNOWN;
 
   if (folded != NULL)
     id = GPOINTER_TO_UINT (g_hash_table_lookup (matcher->lexicon->vocabulary, folded));
@@ -789,7 +789,7 @@ tend_lexicon_new_for_language (const char *language, GError **error)
   g_autofree char *path = NULL;
   g_autoptr (GBytes) bytes = NULL;
   gconstpointer data;
-  gsize len;
+  gsize         len;
 
   g_return_val_if_fail (language != NULL, NULL);
 
@@ -883,11 +883,11 @@ tend_lexicon_analyse (TendLexicon *self, const char *text, gssize length,
 {
   g_autofree char *valid = NULL;
   g_autoptr (GString) copy = NULL;
-  Matcher matcher = { self, features, { 0 }, 0 };
+  Matcher         matcher = { self, features, { 0 }, 0 };
   UBreakIterator *iterator;
-  const char *own;
-  gboolean shared;
-  gsize len, own_len;
+  const char     *own;
+  gboolean        shared;
+  gsize           len, own_len;
 
   g_return_if_fail (TEND_IS_LEXICON (self));
   g_return_if_fail (text != NULL || length == 0);

@@ -34,10 +34,10 @@ struct _TendCalendarImporter
   TendStore *store;
   GTimeZone *tz;
 
-  gint64 account_id;
+  gint64   account_id;
   gboolean has_window;
-  gint64 window_start;
-  gint64 window_end;
+  gint64   window_start;
+  gint64   window_end;
 };
 
 G_DEFINE_FINAL_TYPE (TendCalendarImporter, tend_calendar_importer, G_TYPE_OBJECT)
@@ -46,13 +46,13 @@ G_DEFINE_FINAL_TYPE (TendCalendarImporter, tend_calendar_importer, G_TYPE_OBJECT
 typedef struct
 {
   TendCalendarImporter *self;
-  TendImportReport *report; /* this call's counts, added to the caller's after the commit */
-  GHashTable *me;           /* my normalized addresses */
-  GPtrArray *calendars;     /* (element-type icalcomponent): borrowed VCALENDARs */
-  gboolean check_utf8;
-  gint64 window_start;
-  gint64 window_end;
-  gint64 max_date;
+  TendImportReport     *report;    /* this call's counts, added to the caller's after the commit */
+  GHashTable           *me;        /* my normalized addresses */
+  GPtrArray            *calendars; /* (element-type icalcomponent): borrowed VCALENDARs */
+  gboolean              check_utf8;
+  gint64                window_start;
+  gint64                window_end;
+  gint64                max_date;
 } Import;
 
 /* A VEVENT and the calendar around it. */
@@ -65,8 +65,8 @@ typedef struct
 /* The VEVENTs that share a UID. */
 typedef struct
 {
-  char *uid;
-  Item *master;         /* the one without RECURRENCE-ID, NULL if the file has none */
+  char      *uid;
+  Item      *master;    /* the one without RECURRENCE-ID, NULL if the file has none */
   GPtrArray *overrides; /* (element-type Item) */
 } Series;
 
@@ -74,42 +74,42 @@ typedef struct
 typedef struct
 {
   struct icaltimetype wall; /* DTSTART as written */
-  icaltimezone *zone;       /* NULL for floating times and dates */
-  const char *tzid;         /* borrowed from the VEVENT, NULL for UTC and floating */
-  gint64 start;
-  gint64 end;
-  gboolean has_end; /* DTEND or DURATION was given */
-  gint64 duration;  /* seconds, for timed events */
-  int days;         /* for all-day events */
+  icaltimezone       *zone; /* NULL for floating times and dates */
+  const char         *tzid; /* borrowed from the VEVENT, NULL for UTC and floating */
+  gint64              start;
+  gint64              end;
+  gboolean            has_end;  /* DTEND or DURATION was given */
+  gint64              duration; /* seconds, for timed events */
+  int                 days;     /* for all-day events */
 } Timing;
 
 /* Who and how, the same for every instance a VEVENT stands for. */
 typedef struct
 {
-  char *organizer;
-  guint attendee_count;
+  char        *organizer;
+  guint        attendee_count;
   TendResponse my_response;
-  gboolean cancelled;
-  gboolean online;
+  gboolean     cancelled;
+  gboolean     online;
 } Traits;
 
 /* One occurrence of an expanded series. */
 typedef struct
 {
-  gint64 rid;
-  gint64 start;
-  gint64 end;
-  struct icaltimetype wall; /* its original start, in the series' zone */
-  gboolean excluded;        /* by an EXDATE */
-  Item *override;           /* NULL for an instance generated from the master */
-  Timing timing;            /* the override's own, if any */
+  gint64              rid;
+  gint64              start;
+  gint64              end;
+  struct icaltimetype wall;     /* its original start, in the series' zone */
+  gboolean            excluded; /* by an EXDATE */
+  Item               *override; /* NULL for an instance generated from the master */
+  Timing              timing;   /* the override's own, if any */
 } Instance;
 
 typedef struct
 {
-  GArray *instances;  /* (element-type Instance) */
-  GHashTable *by_rid; /* gint64 rid → index + 1 */
-  gboolean truncated;
+  GArray     *instances; /* (element-type Instance) */
+  GHashTable *by_rid;    /* gint64 rid → index + 1 */
+  gboolean    truncated;
 } Expansion;
 
 static const char *const online_properties[] = {
@@ -160,9 +160,9 @@ typedef struct
 {
   const char *pos;
   const char *end;
-  guint depth;            /* BEGIN lines not yet closed */
-  gboolean at_line_start; /* the next piece starts a line */
-  gboolean dropping;      /* the rest of the current line is dropped */
+  guint       depth;         /* BEGIN lines not yet closed */
+  gboolean    at_line_start; /* the next piece starts a line */
+  gboolean    dropping;      /* the rest of the current line is dropped */
 } LineReader;
 
 /* Whether @line is named @keyword, as "END:VEVENT" and "end;x=y:VEVENT" are named END. */
@@ -185,9 +185,9 @@ read_line_cb (char *buf, size_t size, void *user_data)
 
   while (reader->pos < reader->end && size >= 2)
     {
-      gboolean line_start = reader->at_line_start;
+      gboolean    line_start = reader->at_line_start;
       const char *newline;
-      size_t n;
+      size_t      n;
 
       n = MIN ((size_t) (reader->end - reader->pos), size - 1);
       if ((newline = memchr (reader->pos, '\n', n)) != NULL)
@@ -228,8 +228,8 @@ read_line_cb (char *buf, size_t size, void *user_data)
 static icalcomponent *
 parse (const char *data, gsize length)
 {
-  LineReader reader = { .pos = data, .end = data + length, .at_line_start = TRUE };
-  icalparser *parser = icalparser_new ();
+  LineReader     reader = { .pos = data, .end = data + length, .at_line_start = TRUE };
+  icalparser    *parser = icalparser_new ();
   icalcomponent *root;
 
   icalparser_set_gen_data (parser, &reader);
@@ -286,7 +286,7 @@ drop_insane_vtimezones (icalcomponent *calendar)
 static gboolean
 component_is_utf8 (icalcomponent *event)
 {
-  char *text = icalcomponent_as_ical_string_r (event);
+  char    *text = icalcomponent_as_ical_string_r (event);
   gboolean valid = text != NULL && g_utf8_validate (text, -1, NULL);
 
   icalmemory_free_buffer (text);
@@ -298,7 +298,7 @@ component_is_utf8 (icalcomponent *event)
 static char *
 synthesize_uid (icalcomponent *event)
 {
-  char *text = icalcomponent_as_ical_string_r (event);
+  char            *text = icalcomponent_as_ical_string_r (event);
   g_autofree char *digest = NULL;
 
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text != NULL ? text : "", -1);
@@ -339,9 +339,9 @@ collect_events (Import *imp, icalcomponent *calendar, GHashTable *by_uid, GPtrAr
        event != NULL; event = icalcomponent_get_next_component (calendar, ICAL_VEVENT_COMPONENT))
     {
       g_autofree char *synthesized = NULL;
-      const char *uid;
-      Series *series;
-      Item *item;
+      const char      *uid;
+      Series          *series;
+      Item            *item;
 
       if (imp->check_utf8 && !component_is_utf8 (event))
         {
@@ -429,9 +429,9 @@ static gboolean
 resolve_zone (Import *imp, icalcomponent *calendar, icalproperty *prop, struct icaltimetype tt,
               icaltimezone *fallback, icaltimezone **zone, const char **tzid)
 {
-  icaltimezone *utc = icaltimezone_get_utc_timezone ();
+  icaltimezone  *utc = icaltimezone_get_utc_timezone ();
   icalparameter *param;
-  const char *id;
+  const char    *id;
 
   *zone = NULL;
   if (tzid != NULL)
@@ -544,8 +544,8 @@ duration_to_seconds (struct icaldurationtype d)
 static gboolean
 read_timing (Import *imp, Item *item, Timing *out, TendSkipReason *reason)
 {
-  icalproperty *prop;
-  icaltimezone *end_zone;
+  icalproperty       *prop;
+  icaltimezone       *end_zone;
   struct icaltimetype end_tt;
 
   memset (out, 0, sizeof *out);
@@ -716,7 +716,7 @@ mentions_meeting_link (const char *text)
   for (guint i = 0; i < G_N_ELEMENTS (meeting_hosts); i++)
     {
       const char *host = meeting_hosts[i];
-      size_t len = strlen (host);
+      size_t      len = strlen (host);
 
       for (const char *hit = strstr (lower, host); hit != NULL; hit = strstr (hit + 1, host))
         {
@@ -752,10 +752,10 @@ read_traits (Import *imp, Item *item, Traits *out)
 {
   icalproperty_method method = icalcomponent_get_method (item->calendar);
   g_autoptr (GPtrArray) attendees = g_ptr_array_new_with_free_func (g_free);
-  gboolean have_organizer = FALSE, organizer_listed = FALSE;
-  guint n_attendees = 0;
+  gboolean     have_organizer = FALSE, organizer_listed = FALSE;
+  guint        n_attendees = 0;
   TendResponse mine = TEND_RESPONSE_NONE;
-  gboolean found_me = FALSE;
+  gboolean     found_me = FALSE;
 
   memset (out, 0, sizeof *out);
 
@@ -867,7 +867,7 @@ read_recurrence_id (Import *imp, Item *item, const Timing *series, gint64 *rid,
 {
   icalproperty *prop = icalcomponent_get_first_property (item->event, ICAL_RECURRENCEID_PROPERTY);
   struct icaltimetype tt = icalproperty_get_recurrenceid (prop);
-  icaltimezone *zone;
+  icaltimezone       *zone;
 
   if (icaltime_is_null_time (tt))
     {
@@ -893,11 +893,11 @@ read_recurrence_id (Import *imp, Item *item, const Timing *series, gint64 *rid,
 static gboolean
 import_lone_override (Import *imp, Series *series, Item *item, gint64 rid, GError **error)
 {
-  TendEvent event = { 0 };
-  Traits traits;
-  Timing timing;
+  TendEvent      event = { 0 };
+  Traits         traits;
+  Timing         timing;
   TendSkipReason reason;
-  gboolean ok;
+  gboolean       ok;
 
   if (!read_timing (imp, item, &timing, &reason))
     {
@@ -926,14 +926,14 @@ import_lone_overrides (Import *imp, Series *series, GError **error)
 {
   g_autoptr (GHashTable) latest = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   for (guint i = 0; i < series->overrides->len; i++)
     {
-      Item *item = g_ptr_array_index (series->overrides, i);
+      Item          *item = g_ptr_array_index (series->overrides, i);
       TendSkipReason reason;
-      Item *current;
-      gint64 rid;
+      Item          *current;
+      gint64         rid;
 
       if (!read_recurrence_id (imp, item, NULL, &rid, &reason))
         tend_import_report_skip (imp->report, reason);
@@ -1018,7 +1018,7 @@ skip_to_window (Import *imp, icalrecur_iterator *iter, const Timing *timing,
                 struct icalrecurrencetype rule)
 {
   /* Two days early: libical keeps DTSTART's time of day when it starts elsewhere. */
-  gint64 target = imp->window_start - 2 * SECONDS_PER_DAY;
+  gint64              target = imp->window_start - 2 * SECONDS_PER_DAY;
   struct icaltimetype wall;
 
   if (timing->wall.is_date || rule.count > 0 || target <= timing->start
@@ -1050,7 +1050,7 @@ expand_rule (Import *imp, Expansion *x, const Timing *timing, struct icalrecurre
   for (guint steps = 0;; steps++)
     {
       struct icaltimetype next = icalrecur_iterator_next (iter);
-      gint64 start;
+      gint64              start;
 
       if (icaltime_is_null_time (next))
         break;
@@ -1074,9 +1074,9 @@ static void
 add_rdate (Import *imp, Expansion *x, Item *master, const Timing *timing, icalproperty *prop)
 {
   struct icaldatetimeperiodtype value = icalproperty_get_rdate (prop);
-  struct icaltimetype tt;
-  icaltimezone *zone;
-  gint64 start, end;
+  struct icaltimetype           tt;
+  icaltimezone                 *zone;
+  gint64                        start, end;
 
   tt = icaltime_is_null_time (value.time) ? value.period.start : value.time;
   if (icaltime_is_null_time (tt))
@@ -1118,9 +1118,9 @@ apply_exdates (Import *imp, Expansion *x, Item *master, const Timing *timing)
        prop != NULL; prop = icalcomponent_get_next_property (master->event, ICAL_EXDATE_PROPERTY))
     {
       struct icaltimetype tt = icalproperty_get_exdate (prop);
-      icaltimezone *zone;
-      Instance *instance;
-      gint64 rid;
+      icaltimezone       *zone;
+      Instance           *instance;
+      gint64              rid;
 
       if (icaltime_is_null_time (tt))
         continue;
@@ -1150,11 +1150,11 @@ apply_overrides (Import *imp, Expansion *x, Series *series, const Timing *timing
 {
   for (guint i = 0; i < series->overrides->len; i++)
     {
-      Item *item = g_ptr_array_index (series->overrides, i);
+      Item          *item = g_ptr_array_index (series->overrides, i);
       TendSkipReason reason;
-      Timing own;
-      Instance *instance;
-      gint64 rid;
+      Timing         own;
+      Instance      *instance;
+      gint64         rid;
 
       if (!read_recurrence_id (imp, item, timing, &rid, &reason)
           || !read_timing (imp, item, &own, &reason))
@@ -1184,10 +1184,10 @@ store_instance (Import *imp, Series *series, const Instance *instance, const Tim
                 const Traits *traits, GError **error)
 {
   const Timing *own = &instance->timing;
-  TendEvent event = { 0 };
-  Traits own_traits;
-  gint64 end;
-  gboolean ok;
+  TendEvent     event = { 0 };
+  Traits        own_traits;
+  gint64        end;
+  gboolean      ok;
 
   if (instance->override == NULL)
     {
@@ -1213,9 +1213,9 @@ import_recurring (Import *imp, Series *series, const Timing *timing, const Trait
   g_autoptr (GArray) keep = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GPtrArray) rules = g_ptr_array_new ();
   g_autoptr (GPtrArray) rdates = g_ptr_array_new ();
-  Item *master = series->master;
+  Item    *master = series->master;
   gboolean ok = FALSE;
-  guint removed = 0;
+  guint    removed = 0;
 
   x.instances = g_array_new (FALSE, FALSE, sizeof (Instance));
   x.by_rid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1282,9 +1282,9 @@ import_series (Import *imp, Series *series, GError **error)
   if (series->master != NULL)
     {
       TendSkipReason reason;
-      Timing timing;
-      Traits traits;
-      gboolean ok = TRUE;
+      Timing         timing;
+      Traits         traits;
+      gboolean       ok = TRUE;
 
       if (!read_timing (imp, series->master, &timing, &reason))
         tend_import_report_skip (imp->report, reason);
@@ -1393,8 +1393,8 @@ import_bytes (TendCalendarImporter *self, const char *data, gsize length, TendIm
   g_autoptr (GPtrArray) calendars = g_ptr_array_new ();
   g_auto (GStrv) addresses = NULL;
   icalcomponent *root;
-  Import imp = { 0 };
-  gboolean ok;
+  Import         imp = { 0 };
+  gboolean       ok;
 
   if (length > MAX_FILE_SIZE)
     {
@@ -1515,7 +1515,7 @@ tend_calendar_importer_import_file (TendCalendarImporter *self, const char *path
   g_autoptr (GFile) file = NULL;
   g_autoptr (GFileInfo) info = NULL;
   g_autofree char *contents = NULL;
-  gsize length = 0;
+  gsize            length = 0;
 
   g_return_val_if_fail (TEND_IS_CALENDAR_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);

@@ -15,16 +15,16 @@ static const struct
   const char *key;
   const char *text;
 } reasons[TEND_SKIP_N_REASONS] = {
-  [TEND_SKIP_INVALID_UTF8] = { "invalid-utf8", N_("invalid UTF-8 in a header") },
-  [TEND_SKIP_MISSING_DATE] = { "missing-date", N_("no date") },
-  [TEND_SKIP_ABSURD_DATE] = { "absurd-date", N_("a date before 1990 or in the future") },
-  [TEND_SKIP_OVERSIZED] = { "oversized", N_("headers or file too large") },
-  [TEND_SKIP_UNKNOWN_TZID] = { "unknown-tzid", N_("an unknown time zone") },
-  [TEND_SKIP_GARBAGE] = { "garbage", N_("text that is not a message") },
-  [TEND_SKIP_MISSING_SENDER] = { "missing-sender", N_("no sender") },
-  [TEND_SKIP_MALFORMED] = { "malformed", N_("malformed") },
-  [TEND_SKIP_UNREADABLE] = { "unreadable", N_("file could not be read") },
-  [TEND_SKIP_UNSUPPORTED] = { "unsupported", N_("neither mail nor calendar") },
+  [TEND_SKIP_INVALID_UTF8] = { "invalid-utf8", N_ ("invalid UTF-8 in a header") },
+  [TEND_SKIP_MISSING_DATE] = { "missing-date", N_ ("no date") },
+  [TEND_SKIP_ABSURD_DATE] = { "absurd-date", N_ ("a date before 1990 or in the future") },
+  [TEND_SKIP_OVERSIZED] = { "oversized", N_ ("headers or file too large") },
+  [TEND_SKIP_UNKNOWN_TZID] = { "unknown-tzid", N_ ("an unknown time zone") },
+  [TEND_SKIP_GARBAGE] = { "garbage", N_ ("text that is not a message") },
+  [TEND_SKIP_MISSING_SENDER] = { "missing-sender", N_ ("no sender") },
+  [TEND_SKIP_MALFORMED] = { "malformed", N_ ("malformed") },
+  [TEND_SKIP_UNREADABLE] = { "unreadable", N_ ("file could not be read") },
+  [TEND_SKIP_UNSUPPORTED] = { "unsupported", N_ ("neither mail nor calendar") },
 };
 
 TendImportReport *
@@ -71,7 +71,7 @@ tend_skip_reason_to_string (TendSkipReason reason)
 {
   g_return_val_if_fail (reason < TEND_SKIP_N_REASONS, NULL);
 
-  return _(reasons[reason].text);
+  return _ (reasons[reason].text);
 }
 
 /* A stable key for machine-readable output. */

@@ -22,7 +22,7 @@ struct _TendImporter
 
   /* Borrowed */
   TendImportProgressFunc progress;
-  gpointer progress_data;
+  gpointer               progress_data;
 };
 
 G_DEFINE_FINAL_TYPE (TendImporter, tend_importer, G_TYPE_OBJECT)
@@ -36,8 +36,8 @@ G_DEFINE_FINAL_TYPE (TendImporter, tend_importer, G_TYPE_OBJECT)
 static gboolean
 is_mailbox_bookkeeping (const char *name)
 {
-  static const char *const prefixes[] = { "dovecot", "courierimap", ".", "maildirfolder",
-                                          "subscriptions" };
+  static const char *const prefixes[]
+      = { "dovecot", "courierimap", ".", "maildirfolder", "subscriptions" };
 
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (name, prefixes[i]))
@@ -50,8 +50,8 @@ looks_like_calendar (const char *path)
 {
   g_autoptr (GFile) file = NULL;
   g_autoptr (GFileInputStream) stream = NULL;
-  char head[64] = { 0 };
-  gsize got = 0;
+  char        head[64] = { 0 };
+  gsize       got = 0;
   const char *p;
 
   if (g_str_has_suffix (path, ".ics") || g_str_has_suffix (path, ".ICS")
@@ -110,7 +110,7 @@ collect_files (const char *path, GPtrArray *files, TendImportReport *report,
 
   for (guint i = 0; i < names->len; i++)
     {
-      const char *child_name = g_ptr_array_index (names, i);
+      const char      *child_name = g_ptr_array_index (names, i);
       g_autofree char *child = g_build_filename (path, child_name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
@@ -180,7 +180,7 @@ tend_importer_run (TendImporter *self, const char *const *paths, TendImportRepor
   g_autoptr (GPtrArray) mail = g_ptr_array_new ();
   g_autoptr (TendMailImporter) mail_importer = NULL;
   g_autoptr (TendCalendarImporter) calendar_importer = NULL;
-  guint done = 0;
+  guint  done = 0;
   gint64 account;
 
   g_return_val_if_fail (TEND_IS_IMPORTER (self), FALSE);

@@ -36,14 +36,14 @@ struct _TendMailImporter
   GObject parent_instance;
 
   /* Owned */
-  TendStore *store;
-  GByteArray *text;         /* the decoded body being analysed, emptied after each message */
-  GMimeStream *text_stream; /* writes into text */
-  GHashTable *sent_senders; /* sender → number of Sent-folder messages (GUINT_TO_POINTER) */
-  guint sent_total;         /* messages read in Sent folders */
-  gint64 account_id;
-  guint pending; /* messages stored since the last commit */
-  gboolean in_transaction;
+  TendStore   *store;
+  GByteArray  *text;         /* the decoded body being analysed, emptied after each message */
+  GMimeStream *text_stream;  /* writes into text */
+  GHashTable  *sent_senders; /* sender → number of Sent-folder messages (GUINT_TO_POINTER) */
+  guint        sent_total;   /* messages read in Sent folders */
+  gint64       account_id;
+  guint        pending; /* messages stored since the last commit */
+  gboolean     in_transaction;
 
   /* Borrowed */
   TendLexicon *lexicon;
@@ -52,13 +52,13 @@ struct _TendMailImporter
 /* The file being imported. */
 typedef struct
 {
-  GMimeStream *stream; /* a GMimeStreamMmap of the whole file */
-  GMimeParser *parser; /* one parser for all its messages */
-  const char *data;
-  gsize size;
-  gint64 mtime;
-  gboolean mbox;
-  gboolean sent_folder;
+  GMimeStream      *stream; /* a GMimeStreamMmap of the whole file */
+  GMimeParser      *parser; /* one parser for all its messages */
+  const char       *data;
+  gsize             size;
+  gint64            mtime;
+  gboolean          mbox;
+  gboolean          sent_folder;
   TendImportReport *report;
 } MailFile;
 
@@ -66,9 +66,9 @@ typedef struct
 typedef struct
 {
   const char *addr;
-  gsize addr_len;
+  gsize       addr_len;
   const char *name;
-  gsize name_len;
+  gsize       name_len;
 } RawMailbox;
 
 G_DEFINE_FINAL_TYPE (TendMailImporter, tend_mail_importer, G_TYPE_OBJECT)
@@ -134,13 +134,13 @@ looks_like_message (const char *data, gsize len)
     "cc",   "in-reply-to", "references",   "sender",       "x-from",
   };
   gboolean seen_known = FALSE;
-  guint fields = 0;
-  gsize pos = 0;
+  guint    fields = 0;
+  gsize    pos = 0;
 
   while (pos < len)
     {
       const char *line = data + pos, *newline = memchr (line, '\n', len - pos);
-      gsize line_len = newline != NULL ? (gsize) (newline - line) : len - pos;
+      gsize       line_len = newline != NULL ? (gsize) (newline - line) : len - pos;
       const char *colon;
 
       if (line_len == 0 || (line_len == 1 && *line == '\r'))
@@ -223,8 +223,8 @@ static gboolean
 is_sent_folder_name (const char *component)
 {
   static const char *const names[] = { "sent", "sent items", "sent mail", "sent messages" };
-  g_autofree char *name = g_ascii_strdown (component, -1);
-  char *p = name;
+  g_autofree char         *name = g_ascii_strdown (component, -1);
+  char                    *p = name;
 
   if (g_str_has_suffix (p, ".mbox"))
     p[strlen (p) - strlen (".mbox")] = '\0';
@@ -258,8 +258,8 @@ static gboolean
 parse_mailbox (const char *start, const char *end, RawMailbox *out)
 {
   const char *open = NULL, *close = NULL, *word = NULL;
-  gboolean quoted = FALSE;
-  int comment = 0;
+  gboolean    quoted = FALSE;
+  int         comment = 0;
 
   for (const char *p = start; p < end && close == NULL; p++)
     {
@@ -343,8 +343,8 @@ next_mailbox (const char **cursor, RawMailbox *out)
   while (*p != '\0')
     {
       const char *start = p, *end;
-      gboolean quoted = FALSE;
-      int comment = 0, angle = 0;
+      gboolean    quoted = FALSE;
+      int         comment = 0, angle = 0;
 
       for (; *p != '\0'; p++)
         {
@@ -416,7 +416,7 @@ static void
 add_recipients (TendMessage *message, const char *value)
 {
   const char *cursor = value;
-  RawMailbox mailbox;
+  RawMailbox  mailbox;
 
   while (next_mailbox (&cursor, &mailbox))
     {
@@ -463,13 +463,13 @@ static void
 read_sender (GMimeMessage *mime, const char *raw_from, TendMessage *message)
 {
   InternetAddressList *from = g_mime_message_get_from (mime);
-  RawMailbox mailbox;
-  const char *cursor = raw_from;
+  RawMailbox           mailbox;
+  const char          *cursor = raw_from;
 
   for (int i = 0; from != NULL && i < internet_address_list_length (from); i++)
     {
       InternetAddress *address = internet_address_list_get_address (from, i);
-      const char *addr;
+      const char      *addr;
 
       if (INTERNET_ADDRESS_IS_GROUP (address))
         {
@@ -518,7 +518,7 @@ has_ancient_year (const char *value)
   while (*p != '\0')
     {
       const char *word;
-      gboolean digits = TRUE;
+      gboolean    digits = TRUE;
 
       while (*p != '\0' && (g_ascii_isspace (*p) || *p == ','))
         p++;
@@ -539,9 +539,9 @@ has_ancient_year (const char *value)
 static char *
 first_message_id (const char *value)
 {
-  const char *open, *close;
+  const char      *open, *close;
   GMimeReferences *references;
-  char *id = NULL;
+  char            *id = NULL;
 
   if (value == NULL)
     return NULL;
@@ -614,8 +614,8 @@ read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, Te
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (mime));
   const char *raw_from = NULL, *raw_date = NULL, *raw_in_reply_to = NULL, *raw_references = NULL;
   const char *id;
-  GDateTime *date;
-  int n_headers = g_mime_header_list_get_count (headers);
+  GDateTime  *date;
+  int         n_headers = g_mime_header_list_get_count (headers);
 
   if (n_headers == 0)
     return TEND_SKIP_GARBAGE;
@@ -623,8 +623,8 @@ read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, Te
   for (int i = 0; i < n_headers; i++)
     {
       GMimeHeader *header = g_mime_header_list_get_header_at (headers, i);
-      HeaderKind kind = classify_header (g_mime_header_get_name (header));
-      const char *raw = g_mime_header_get_raw_value (header);
+      HeaderKind   kind = classify_header (g_mime_header_get_name (header));
+      const char  *raw = g_mime_header_get_raw_value (header);
 
       if (kind == HEADER_OTHER || raw == NULL)
         continue;
@@ -750,8 +750,8 @@ decode_text (TendMailImporter *self, GMimePart *part)
     {
       /* Nothing to decode: copy the bytes, without the filter stream GMime would make. */
       GMimeStream *source = g_mime_data_wrapper_get_stream (content);
-      char buffer[4096];
-      gssize got;
+      char         buffer[4096];
+      gssize       got;
 
       g_mime_stream_reset (source);
       while ((got = g_mime_stream_read (source, buffer, sizeof buffer)) > 0)
@@ -790,11 +790,11 @@ decode_entity (const char *p, const char *end, char *out, gsize *written)
   static const struct
   {
     const char *name;
-    char c;
+    char        c;
   } named[] = { { "amp", '&' },  { "lt", '<' },    { "gt", '>' },
                 { "quot", '"' }, { "apos", '\'' }, { "nbsp", ' ' } };
   const char *semicolon = memchr (p, ';', MIN ((gsize) (end - p), 10));
-  gsize len;
+  gsize       len;
 
   if (semicolon == NULL)
     return 0;
@@ -809,7 +809,7 @@ decode_entity (const char *p, const char *end, char *out, gsize *written)
   if (len >= 2 && *p == '#')
     {
       gboolean hex = p[1] == 'x' || p[1] == 'X';
-      char digits[10] = { 0 };
+      char     digits[10] = { 0 };
       gunichar c;
 
       memcpy (digits, p + 1 + hex, len - 1 - hex);
@@ -828,17 +828,17 @@ static gsize
 html_to_text (char *html, gsize len)
 {
   static const char *const hidden[] = { "script", "style", "head", "title", "blockquote" };
-  const char *p = html, *end = html + len, *hiding = NULL;
-  char *out = html;
-  guint depth = 0;
+  const char              *p = html, *end = html + len, *hiding = NULL;
+  char                    *out = html;
+  guint                    depth = 0;
 
   while (p < end)
     {
       if (*p == '<')
         {
           const char *close, *name;
-          gboolean closing;
-          gsize name_len = 0;
+          gboolean    closing;
+          gsize       name_len = 0;
 
           if (end - p >= 4 && memcmp (p, "<!--", 4) == 0)
             {
@@ -896,8 +896,8 @@ static gsize
 unescape_from_lines (char *text, gsize len)
 {
   const char *p = text, *end = text + len;
-  gboolean line_start = TRUE;
-  char *out = text;
+  gboolean    line_start = TRUE;
+  char       *out = text;
 
   while (p < end)
     {
@@ -923,8 +923,8 @@ analyse_body (TendMailImporter *self, GMimeMessage *mime, gboolean from_mbox,
               TendContentFeatures *features)
 {
   GMimeObject *body = g_mime_message_get_mime_part (mime);
-  GMimePart *part;
-  gsize len;
+  GMimePart   *part;
+  gsize        len;
 
   if (body == NULL)
     return;
@@ -960,12 +960,12 @@ static gboolean
 import_message (TendMailImporter *self, MailFile *file, gsize start, gsize len, GError **error)
 {
   const char *raw = file->data + start;
-  gssize header_len = find_header_end (raw, len);
+  gssize      header_len = find_header_end (raw, len);
   g_autoptr (GMimeStream) substream = NULL;
   g_autoptr (GMimeMessage) mime = NULL;
   g_autoptr (TendMessage) message = NULL;
   TendSkipReason reason;
-  gboolean inserted;
+  gboolean       inserted;
 
   if (header_len < 0)
     {
@@ -1041,7 +1041,7 @@ mbox_resume_offset (TendMailImporter *self, MailFile *file, const char *collecti
   g_autofree char *cursor = tend_store_get_cursor (self->store, self->account_id, collection, NULL);
   g_auto (GStrv) fields = NULL;
   guint64 offset, size;
-  gint64 mtime;
+  gint64  mtime;
 
   if (cursor == NULL)
     return 0;
@@ -1069,7 +1069,7 @@ import_mbox (TendMailImporter *self, MailFile *file, const char *path, GCancella
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *collection = g_strconcat ("mbox:", absolute, NULL);
-  gsize pos = mbox_resume_offset (self, file, collection);
+  gsize            pos = mbox_resume_offset (self, file, collection);
 
   if (pos == file->size && pos > 0)
     {
@@ -1095,8 +1095,8 @@ import_mbox (TendMailImporter *self, MailFile *file, const char *path, GCancella
   while (pos < file->size)
     {
       const char *newline = memchr (file->data + pos, '\n', file->size - pos);
-      gsize start = newline != NULL ? (gsize) (newline - file->data) + 1 : file->size;
-      gsize next = find_mbox_separator (file->data, file->size, start);
+      gsize       start = newline != NULL ? (gsize) (newline - file->data) + 1 : file->size;
+      gsize       next = find_mbox_separator (file->data, file->size, start);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -1181,9 +1181,9 @@ tend_mail_importer_new (TendStore *store, gint64 account_id)
 gboolean
 tend_mail_importer_can_import (const char *path)
 {
-  char head[SNIFF_BYTES];
+  char   head[SNIFF_BYTES];
   gssize got;
-  int fd;
+  int    fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -1215,9 +1215,9 @@ tend_mail_importer_import_file (TendMailImporter *self, const char *path, TendIm
 {
   g_autoptr (GMimeStream) stream = NULL;
   g_autoptr (GMimeParser) parser = NULL;
-  MailFile file = { 0 };
+  MailFile    file = { 0 };
   struct stat info;
-  int fd;
+  int         fd;
 
   g_return_val_if_fail (TEND_IS_MAIL_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1292,7 +1292,7 @@ infer_me (TendMailImporter *self, TendImportReport *report, GError **error)
 {
   g_autoptr (GPtrArray) senders = g_ptr_array_new ();
   GHashTableIter iter;
-  gpointer sender, count;
+  gpointer       sender, count;
 
   g_hash_table_iter_init (&iter, self->sent_senders);
   while (g_hash_table_iter_next (&iter, &sender, &count))

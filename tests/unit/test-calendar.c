@@ -18,25 +18,25 @@
 
 typedef struct
 {
-  char *dir;
-  char *path;
-  TendStore *store;
-  gint64 account;
+  char                 *dir;
+  char                 *path;
+  TendStore            *store;
+  gint64                account;
   TendCalendarImporter *importer;
 } Fixture;
 
 typedef struct
 {
-  gint64 start;
-  gint64 end;
-  char *tzid;
-  gboolean all_day;
-  char *organizer;
-  guint attendee_count;
+  gint64       start;
+  gint64       end;
+  char        *tzid;
+  gboolean     all_day;
+  char        *organizer;
+  guint        attendee_count;
   TendResponse my_response;
-  gboolean cancelled;
-  gboolean recurring;
-  gboolean online;
+  gboolean     cancelled;
+  gboolean     recurring;
+  gboolean     online;
 } Row;
 
 static void
@@ -104,9 +104,9 @@ import_fixture (Fixture *f, const char *name, TendImportReport *report)
 static gboolean
 get_row (Fixture *f, const char *uid, gint64 rid, Row *row)
 {
-  sqlite3 *db = _tend_store_get_db (f->store);
+  sqlite3      *db = _tend_store_get_db (f->store);
   sqlite3_stmt *stmt = NULL;
-  gboolean found;
+  gboolean      found;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db,
                                        "SELECT start_at, end_at, tzid, all_day,"
@@ -151,9 +151,9 @@ require_row (Fixture *f, const char *uid, gint64 rid, Row *row)
 static gint64
 count_rows (Fixture *f, const char *uid)
 {
-  sqlite3 *db = _tend_store_get_db (f->store);
+  sqlite3      *db = _tend_store_get_db (f->store);
   sqlite3_stmt *stmt = NULL;
-  gint64 n;
+  gint64        n;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db,
                                        "SELECT count(*) FROM event"
@@ -258,7 +258,7 @@ test_single (void)
     {
       g_autofree char *file = g_strconcat (f.path, i == 0 ? "" : "-wal", NULL);
       g_autofree char *contents = NULL;
-      gsize length = 0;
+      gsize            length = 0;
 
       if (!g_file_get_contents (file, &contents, &length, NULL))
         continue;
@@ -276,7 +276,7 @@ test_dst_weekly_berlin (void)
   /* 09:30 Berlin every Monday: 03-16 and 03-23 in winter time (UTC+1, 08:30Z), 03-30 and
    * 04-06 in summer time (UTC+2, 07:30Z) — the UTC time moves, the local one does not. */
   const gint64 starts[] = { 1773649800, 1774254600, 1774855800, 1775460600 };
-  Fixture f = { 0 };
+  Fixture      f = { 0 };
   g_autoptr (TendImportReport) report = tend_import_report_new ();
 
   fixture_open (&f);
@@ -312,7 +312,7 @@ test_new_york_dst (void)
    * 03-09 in EDT (12:00Z). The zone comes from the file's own VTIMEZONE. */
   const gint64 fall[] = { 1793023200, 1793631600, 1794236400 };
   const gint64 spring[] = { 1772802000, 1772888400, 1772971200, 1773057600 };
-  Fixture f = { 0 };
+  Fixture      f = { 0 };
   g_autoptr (TendImportReport) report = tend_import_report_new ();
 
   fixture_open (&f);
@@ -478,7 +478,7 @@ test_override_cancelled (void)
 {
   /* Tuesdays 15:00Z: 06-02, 06-09 (cancelled), 06-16. */
   const gint64 rids[] = { 1780412400, 1781017200, 1781622000 };
-  Fixture f = { 0 };
+  Fixture      f = { 0 };
   g_autoptr (TendImportReport) report = tend_import_report_new ();
 
   fixture_open (&f);
@@ -780,7 +780,7 @@ test_online (void)
   const struct
   {
     const char *uid;
-    gboolean online;
+    gboolean    online;
   } cases[] = {
     { "online-conference@tend.test", TRUE },
     { "online-teams-property@tend.test", TRUE },
@@ -859,7 +859,7 @@ test_open_ended_window (void)
     g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
     g_autoptr (GDateTime) limit = g_date_time_add_years (now, 20);
     gint64 max = g_date_time_to_unix (limit);
-    guint daily = 0, birthday = (2403730800 <= max) + (2435266800 <= max);
+    guint  daily = 0, birthday = (2403730800 <= max) + (2435266800 <= max);
 
     for (gint64 i = 0; i < 730; i++)
       daily += 2398410000 + i * 86400 <= max;
@@ -909,12 +909,12 @@ test_bad_input (void)
   g_autoptr (TendImportReport) other = tend_import_report_new ();
   g_autofree char *big = NULL;
   g_autofree char *missing = NULL;
-  const char *garbage = "Hello,\nthis is a letter, not a calendar.\n";
-  const char *truncated = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
-                          "UID:complete@tend.test\r\nDTSTART:20260316T090000Z\r\n"
-                          "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:cut@tend.test\r\nDTSTA";
+  const char      *garbage = "Hello,\nthis is a letter, not a calendar.\n";
+  const char      *truncated = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+                               "UID:complete@tend.test\r\nDTSTART:20260316T090000Z\r\n"
+                               "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:cut@tend.test\r\nDTSTA";
   const char binary[] = { '\x89', 'P', 'N', 'G', '\r', '\n', '\x1a', '\n', '\0', '\0', '\xff' };
-  int fd;
+  int        fd;
 
   fixture_open (&f);
   /* The file also opens with a stray END:VEVENT, which is dropped without a word. */
@@ -1033,7 +1033,7 @@ test_idempotent (void)
   g_autoptr (TendImportReport) second = tend_import_report_new ();
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  Fixture f = { 0 };
+  Fixture          f = { 0 };
 
   fixture_open (&f);
   g_assert_true (tend_store_add_me (f.store, "me@example.org", &error));
@@ -1091,7 +1091,7 @@ test_cancellable (void)
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (TendImportReport) report = tend_import_report_new ();
   g_autofree char *path = fixture_path ("single.ics");
-  Fixture f = { 0 };
+  Fixture          f = { 0 };
 
   fixture_open (&f);
   g_cancellable_cancel (cancellable);
@@ -1134,8 +1134,8 @@ test_shared_data (void)
 {
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *root = NULL;
-  const char *shared = g_getenv ("TEND_SHARED_DATA");
-  Fixture f = { 0 };
+  const char      *shared = g_getenv ("TEND_SHARED_DATA");
+  Fixture          f = { 0 };
 
   if (shared == NULL
       || !g_file_test ((root = g_build_filename (shared, "ical", NULL)), G_FILE_TEST_IS_DIR))
@@ -1156,7 +1156,7 @@ test_shared_data (void)
       g_autoptr (TendImportReport) second = tend_import_report_new ();
       g_autoptr (TendCalendarImporter) importer = NULL;
       g_autofree char *contents = NULL;
-      gint64 account;
+      gint64           account;
 
       g_test_message ("%s", path + strlen (root) + 1);
       /* One account per file, so that files sharing UIDs do not meet. */

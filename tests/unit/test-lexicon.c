@@ -241,15 +241,15 @@ test_format_errors (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TendLexicon) lexicon = NULL;
-  static const char good[] = "\xEF\xBB\xBF# A comment\n"
-                             "\n"
-                             "tend-lexicon 1 xx\r\n"
-                             "[Gratitude]\n"
-                             "  merci  \n"
-                             "# indented comment\n"
-                             "[hedges]\n"
-                             "peut-être\n"
-                             "je pense\n";
+  static const char   good[] = "\xEF\xBB\xBF# A comment\n"
+                               "\n"
+                               "tend-lexicon 1 xx\r\n"
+                               "[Gratitude]\n"
+                               "  merci  \n"
+                               "# indented comment\n"
+                               "[hedges]\n"
+                               "peut-être\n"
+                               "je pense\n";
   TendContentFeatures f = { 0 };
 
   /* A BOM, CRLF, comments, blank lines, spaces and a capitalized section are all fine:

@@ -14,10 +14,10 @@
 
 typedef struct
 {
-  char *dir;
-  char *path;
+  char      *dir;
+  char      *path;
   TendStore *store;
-  gint64 account;
+  gint64     account;
 } Fixture;
 
 static void
@@ -77,7 +77,7 @@ static GPtrArray *
 list_files (const char *folder)
 {
   g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray  *files = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (dir);
@@ -129,7 +129,7 @@ static gint64
 query_int (TendStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  gint64        value;
 
   g_assert_cmpint (sqlite3_prepare_v2 (_tend_store_get_db (store), sql, -1, &stmt, NULL), ==,
                    SQLITE_OK);
@@ -143,7 +143,7 @@ static char *
 query_text (TendStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  char *value;
+  char         *value;
 
   g_assert_cmpint (sqlite3_prepare_v2 (_tend_store_get_db (store), sql, -1, &stmt, NULL), ==,
                    SQLITE_OK);
@@ -175,8 +175,8 @@ copy_to_dir (Fixture *f, const char *source, const char *name)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
-  char *target = g_build_filename (f->dir, name, NULL);
-  gsize len;
+  char            *target = g_build_filename (f->dir, name, NULL);
+  gsize            len;
 
   g_assert_true (g_file_get_contents (source, &contents, &len, &error));
   g_assert_true (g_file_set_contents (target, contents, len, &error));
@@ -208,7 +208,7 @@ mbox_cursor (Fixture *f, const char *path)
   g_autoptr (GError) error = NULL;
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *collection = g_strconcat ("mbox:", absolute, NULL);
-  char *cursor = tend_store_get_cursor (f->store, f->account, collection, &error);
+  char            *cursor = tend_store_get_cursor (f->store, f->account, collection, &error);
 
   g_assert_no_error (error);
   return cursor;
@@ -249,7 +249,7 @@ test_eml (Fixture *f, gconstpointer data)
   g_autofree char *sender = NULL;
   g_autofree char *name = NULL;
   g_autofree char *sql = NULL;
-  const char *id = "eml-1@example.org";
+  const char      *id = "eml-1@example.org";
 
   g_assert_cmpuint (report->files, ==, 1);
   g_assert_cmpuint (report->messages_added, ==, 1);
@@ -318,7 +318,7 @@ test_mbox (Fixture *f, gconstpointer data)
   g_autoptr (TendImportReport) report = import_one (f, path);
   g_autofree char *cursor = mbox_cursor (f, path);
   g_autofree char *expected = NULL;
-  GStatBuf info;
+  GStatBuf         info;
 
   /* Four messages; the ">From the list" body line is an escaped line, not a fifth message. */
   g_assert_cmpuint (report->files, ==, 1);
@@ -410,7 +410,7 @@ test_no_message_id_idempotent (Fixture *f, gconstpointer data)
   g_autoptr (TendImportReport) second = NULL;
   g_autoptr (TendImportReport) third = NULL;
   const char *blank;
-  gsize len;
+  gsize       len;
 
   first = import_one (f, path);
   g_assert_cmpuint (first->messages_added, ==, 1);
@@ -506,8 +506,8 @@ test_mbox_resume (Fixture *f, gconstpointer data)
   g_autoptr (TendImportReport) second = NULL;
   g_autoptr (TendImportReport) third = NULL;
   const char *second_message;
-  gsize len;
-  GStatBuf info;
+  gsize       len;
+  GStatBuf    info;
 
   first = import_one (f, mbox);
   g_assert_cmpuint (first->messages_added, ==, 4);
@@ -556,8 +556,8 @@ test_mbox_batches (Fixture *f, gconstpointer data)
   g_autofree char *absolute = NULL;
   g_autofree char *cursor = NULL;
   g_autofree char *expected = NULL;
-  TendStoreCounts counts;
-  gsize offset_2001 = 0;
+  TendStoreCounts  counts;
+  gsize            offset_2001 = 0;
 
   for (guint i = 1; i <= 2500; i++)
     {
@@ -793,7 +793,7 @@ static gboolean
 file_contains (const char *path, const char *needle)
 {
   g_autofree char *contents = NULL;
-  gsize len, needle_len = strlen (needle);
+  gsize            len, needle_len = strlen (needle);
 
   if (!g_file_get_contents (path, &contents, &len, NULL))
     return FALSE;
@@ -857,7 +857,7 @@ collect_tree (const char *path, GPtrArray *files)
 static void
 test_shared_data (Fixture *f, gconstpointer data)
 {
-  const char *shared = g_getenv ("TEND_SHARED_DATA");
+  const char      *shared = g_getenv ("TEND_SHARED_DATA");
   g_autofree char *root = NULL;
   g_autofree char *allen = NULL;
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
@@ -867,7 +867,7 @@ test_shared_data (Fixture *f, gconstpointer data)
   g_autoptr (TendImportReport) allen_report = NULL;
   g_autoptr (GError) error = NULL;
   const char *const trees[] = { "maildir", "maildir-inbox-only" };
-  Fixture allen_fixture = { 0 };
+  Fixture           allen_fixture = { 0 };
 
   if (shared == NULL)
     {
