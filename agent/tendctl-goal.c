@@ -31,13 +31,6 @@ open_store (const TendctlOptions *options, gboolean write, gboolean *is_demo, GE
 static int
 report_error (GOptionContext *context, const GError *error)
 {
-  if (g_error_matches (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND))
-    {
-      g_printerr ("tendctl: %s\n",
-                  _ ("There is no Tend database yet. Import your mail and calendars with "
-                     "“tendctl import PATH…”, or try Tend on invented data with “tendctl demo”."));
-      return TENDCTL_EXIT_DATABASE;
-    }
   if (error->domain == TEND_GOAL_ERROR && error->code != TEND_GOAL_ERROR_NOT_FOUND)
     return tendctl_usage_error (context, error->message);
   return tendctl_report_error (error);

@@ -404,13 +404,6 @@ tendctl_week (const TendctlOptions *options, int argc, char **argv)
     return tendctl_usage_error (context, error->message);
 
   store = open_store (options, &view.demo, &error);
-  if (store == NULL && g_error_matches (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND))
-    {
-      g_printerr ("tendctl: %s\n",
-                  _ ("There is no Tend database yet. Import your mail and calendars with "
-                     "“tendctl import PATH…”, or try Tend on invented data with “tendctl demo”."));
-      return TENDCTL_EXIT_DATABASE;
-    }
   if (store == NULL)
     return tendctl_report_error (error);
 

@@ -68,6 +68,15 @@ tendctl_open_store (const TendctlOptions *options, TendStoreOpenFlags flags, gbo
 int
 tendctl_report_error (const GError *error)
 {
+  /* The first thing a newcomer meets: say what to do, not only what is missing. */
+  if (g_error_matches (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND))
+    {
+      g_printerr ("tendctl: %s\n",
+                  _("There is no Tend database yet. Import your mail and calendars with "
+                    "“tendctl import PATH…”, or try Tend on invented data with “tendctl demo”."));
+      return TENDCTL_EXIT_DATABASE;
+    }
+
   g_printerr ("tendctl: %s\n", error->message);
   if (error->domain == TEND_STORE_ERROR)
     return TENDCTL_EXIT_DATABASE;
