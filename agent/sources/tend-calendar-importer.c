@@ -15,10 +15,18 @@
 
 /* Larger files are not read at all: no real calendar comes near this. */
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
+/* Components nest three deep in real calendars (VCALENDAR, VEVENT, VALARM). */
+#define MAX_DEPTH 32
+/* Rules in the VTIMEZONEs of one file; real zones have one or two each. */
+#define MAX_ZONE_RULES 256
 /* Instances stored per series: a FREQ=SECONDLY rule must not fill the disk. */
 #define MAX_INSTANCES 20000
 /* Rule steps per series, counting those before the window; about half a second of libical. */
 #define MAX_STEPS 200000
+/* The same for all the series of a file, so that thousands of such series cannot take hours.
+ * A real calendar (a hundred daily series over the ten-year window) stays far below both. */
+#define MAX_FILE_INSTANCES (25 * MAX_INSTANCES)
+#define MAX_FILE_STEPS (10 * MAX_STEPS)
 /* All-day events longer than ten years are taken for mistakes and cut. */
 #define MAX_ALL_DAY_DAYS 3660
 /* 1990-01-01T00:00:00Z: anything earlier is a typo or a placeholder. */
@@ -49,10 +57,14 @@ typedef struct
   TendImportReport     *report;    /* this call's counts, added to the caller's after the commit */
   GHashTable           *me;        /* my normalized addresses */
   GPtrArray            *calendars; /* (element-type icalcomponent): borrowed VCALENDARs */
+  GHashTable           *shared_zones; /* TZID → icaltimezone from find_shared_zone(), or NULL */
   gboolean              check_utf8;
   gint64                window_start;
   gint64                window_end;
   gint64                max_date;
+  int                   max_year; /* of max_date, plus one: later dates are not even converted */
+  guint                 instances_left; /* of MAX_FILE_INSTANCES */
+  guint                 steps_left;     /* of MAX_FILE_STEPS */
 } Import;
 
 /* A VEVENT and the calendar around it. */
@@ -107,8 +119,10 @@ typedef struct
 
 typedef struct
 {
-  GArray     *instances; /* (element-type Instance) */
-  GHashTable *by_rid;    /* gint64 rid → index + 1 */
+  GArray     *instances;     /* (element-type Instance) */
+  GHashTable *by_rid;        /* gint64 rid → index + 1 */
+  guint       max_instances; /* MAX_INSTANCES, or less once the file's budget runs low */
+  guint       steps_left;    /* rule steps this series may still take */
   gboolean    truncated;
 } Expansion;
 
@@ -163,6 +177,7 @@ typedef struct
   guint       depth;         /* BEGIN lines not yet closed */
   gboolean    at_line_start; /* the next piece starts a line */
   gboolean    dropping;      /* the rest of the current line is dropped */
+  gboolean    too_deep;      /* input ended early at a component nested beyond MAX_DEPTH */
 } LineReader;
 
 /* Whether @line is named @keyword, as "END:VEVENT" and "end;x=y:VEVENT" are named END. */
@@ -177,13 +192,15 @@ is_keyword_line (const char *line, const char *keyword)
 /* Hands libical one line at a time, like fgets(), from a buffer that need not end in NUL.
  * A NUL byte is not text: it becomes an invalid byte, so the VEVENT holding it fails the UTF-8
  * check instead of being cut short silently. An END without its BEGIN is dropped here, since
- * libical would complain about it on stderr. */
+ * libical would complain about it on stderr. A BEGIN nested deeper than MAX_DEPTH ends the
+ * input: libical copies and frees components recursively, and 300 000 nested BEGIN lines
+ * overflow the stack. */
 static char *
 read_line_cb (char *buf, size_t size, void *user_data)
 {
   LineReader *reader = user_data;
 
-  while (reader->pos < reader->end && size >= 2)
+  while (reader->pos < reader->end && size >= 2 && !reader->too_deep)
     {
       gboolean    line_start = reader->at_line_start;
       const char *newline;
@@ -206,6 +223,11 @@ read_line_cb (char *buf, size_t size, void *user_data)
           if (reader->dropping)
             continue;
         }
+      else if (is_keyword_line (buf, "BEGIN") && reader->depth == MAX_DEPTH)
+        {
+          reader->too_deep = TRUE;
+          break;
+        }
       else if (is_keyword_line (buf, "BEGIN"))
         reader->depth++;
       else if (is_keyword_line (buf, "END") && reader->depth == 0)
@@ -225,8 +247,10 @@ read_line_cb (char *buf, size_t size, void *user_data)
   return NULL;
 }
 
+/* The components of @data; *@too_deep tells that the input was cut at a component nested too
+ * deeply. */
 static icalcomponent *
-parse (const char *data, gsize length)
+parse (const char *data, gsize length, gboolean *too_deep)
 {
   LineReader     reader = { .pos = data, .end = data + length, .at_line_start = TRUE };
   icalparser    *parser = icalparser_new ();
@@ -240,44 +264,85 @@ parse (const char *data, gsize length)
     root = icalcomponent_new_clone (root);
   icalparser_free (parser);
   icalerror_clear_errno ();
+  *too_deep = reader.too_deep;
   return root;
 }
 
-/* Real zones change their offset once or twice a year; a VTIMEZONE whose rule repeats more
- * often would make libical expand millions of transitions. */
+/* Whether the RRULE @prop of a VTIMEZONE observance that starts at @start changes the offset at
+ * most twice in its first year, as real zones do (a yearly rule can fire twice within 366 days of
+ * its DTSTART). libical expands each rule from its DTSTART up to the year it is asked about; a rule
+ * that fires every second, or one whose BYHOUR and BYMINUTE lists fire 10 000 times a year, would
+ * keep it busy for minutes. Rules stepping faster than monthly are refused unread: libical may step
+ * through millions of candidates between two of their occurrences. */
 static gboolean
-vtimezone_is_sane (icalcomponent *vtimezone)
+zone_rule_is_sane (struct icaltimetype start, icalproperty *prop)
 {
-  for (icalcomponent *part = icalcomponent_get_first_component (vtimezone, ICAL_ANY_COMPONENT);
-       part != NULL; part = icalcomponent_get_next_component (vtimezone, ICAL_ANY_COMPONENT))
-    {
-      for (icalproperty *prop = icalcomponent_get_first_property (part, ICAL_RRULE_PROPERTY);
-           prop != NULL; prop = icalcomponent_get_next_property (part, ICAL_RRULE_PROPERTY))
-        {
-          struct icalrecurrencetype rule = icalproperty_get_rrule (prop);
+  struct icalrecurrencetype rule = icalproperty_get_rrule (prop);
+  struct icaltimetype       limit;
+  icalrecur_iterator       *iter;
+  guint                     changes = 0;
 
-          if (rule.freq != ICAL_YEARLY_RECURRENCE && rule.freq != ICAL_MONTHLY_RECURRENCE)
-            return FALSE;
-        }
+  if (rule.freq != ICAL_YEARLY_RECURRENCE && rule.freq != ICAL_MONTHLY_RECURRENCE)
+    return FALSE;
+  /* Without a DTSTART, or with a rule libical cannot iterate, libical expands nothing. */
+  if (icaltime_is_null_time (start) || (iter = icalrecur_iterator_new (rule, start)) == NULL)
+    {
+      icalerror_clear_errno ();
+      return TRUE;
     }
-  return TRUE;
+
+  limit = start;
+  limit.year++;
+  for (struct icaltimetype next = icalrecur_iterator_next (iter);
+       !icaltime_is_null_time (next) && icaltime_compare (next, limit) < 0 && changes <= 2;
+       next = icalrecur_iterator_next (iter))
+    changes++;
+  icalrecur_iterator_free (iter);
+  icalerror_clear_errno ();
+  return changes <= 2;
 }
 
+/* Removes the VTIMEZONEs that would make libical work for minutes: those with a rule that
+ * changes the offset too often, and those that would bring the file's rules over MAX_ZONE_RULES
+ * (each rule costs libical up to two changes a year since its DTSTART, which may be year 1).
+ * @n_rules counts the rules kept so far, across the calendars of the file. */
 static void
-drop_insane_vtimezones (icalcomponent *calendar)
+drop_insane_vtimezones (icalcomponent *calendar, guint *n_rules)
 {
   g_autoptr (GPtrArray) doomed = g_ptr_array_new ();
 
   for (icalcomponent *vtz = icalcomponent_get_first_component (calendar, ICAL_VTIMEZONE_COMPONENT);
        vtz != NULL; vtz = icalcomponent_get_next_component (calendar, ICAL_VTIMEZONE_COMPONENT))
-    if (!vtimezone_is_sane (vtz))
-      g_ptr_array_add (doomed, vtz);
+    {
+      gboolean sane = TRUE;
+      guint    rules = 0;
+
+      for (icalcomponent *part = icalcomponent_get_first_component (vtz, ICAL_ANY_COMPONENT);
+           part != NULL && sane; part = icalcomponent_get_next_component (vtz, ICAL_ANY_COMPONENT))
+        {
+          /* Read before the loop: libical's property cursor is shared by every accessor. */
+          struct icaltimetype start = icalcomponent_get_dtstart (part);
+
+          for (icalproperty *prop = icalcomponent_get_first_property (part, ICAL_RRULE_PROPERTY);
+               prop != NULL && sane;
+               prop = icalcomponent_get_next_property (part, ICAL_RRULE_PROPERTY))
+            {
+              sane = zone_rule_is_sane (start, prop);
+              rules++;
+            }
+        }
+
+      if (sane && *n_rules + rules <= MAX_ZONE_RULES)
+        *n_rules += rules;
+      else
+        g_ptr_array_add (doomed, vtz);
+    }
 
   for (guint i = 0; i < doomed->len; i++)
     {
       icalcomponent *vtz = g_ptr_array_index (doomed, i);
 
-      g_debug ("Ignoring a VTIMEZONE with a sub-monthly rule");
+      g_debug ("Ignoring a VTIMEZONE whose rules would take too long to expand");
       icalcomponent_remove_component (calendar, vtz);
       icalcomponent_free (vtz);
     }
@@ -393,20 +458,15 @@ is_plausible_zone_name (const char *tzid)
   return TRUE;
 }
 
+/* The zone @tzid names in any calendar of the file, or in libical's database. */
 static icaltimezone *
-lookup_zone (Import *imp, icalcomponent *calendar, const char *tzid)
+find_shared_zone (Import *imp, const char *tzid)
 {
   icaltimezone *zone;
 
-  if ((zone = icalcomponent_get_timezone (calendar, tzid)) != NULL)
-    return zone;
   for (guint i = 0; i < imp->calendars->len; i++)
-    {
-      icalcomponent *other = g_ptr_array_index (imp->calendars, i);
-
-      if (other != calendar && (zone = icalcomponent_get_timezone (other, tzid)) != NULL)
-        return zone;
-    }
+    if ((zone = icalcomponent_get_timezone (g_ptr_array_index (imp->calendars, i), tzid)) != NULL)
+      return zone;
 
   if (!is_plausible_zone_name (tzid))
     return NULL;
@@ -421,6 +481,23 @@ lookup_zone (Import *imp, icalcomponent *calendar, const char *tzid)
       if (p[1] != '\0' && (zone = icaltimezone_get_builtin_timezone (p + 1)) != NULL)
         return zone;
   return NULL;
+}
+
+/* The VTIMEZONE of the event's own calendar comes first. What is found beyond it is the same for
+ * every event, and is kept: a file may hold a hundred thousand calendars. */
+static icaltimezone *
+lookup_zone (Import *imp, icalcomponent *calendar, const char *tzid)
+{
+  icaltimezone *zone;
+  gpointer      shared;
+
+  if ((zone = icalcomponent_get_timezone (calendar, tzid)) != NULL)
+    return zone;
+  if (g_hash_table_lookup_extended (imp->shared_zones, tzid, NULL, &shared))
+    return shared;
+  zone = find_shared_zone (imp, tzid);
+  g_hash_table_insert (imp->shared_zones, g_strdup (tzid), zone);
+  return zone;
 }
 
 /* The zone of a date-time property: its TZID, UTC for "Z", else @fallback (NULL: floating).
@@ -490,13 +567,14 @@ time_to_date (struct icaltimetype tt, GDate *date)
 }
 
 /* Unix time of @tt read in @zone; floating times and dates are placed in the importer's
- * zone. FALSE for dates GLib and libical cannot represent. */
+ * zone. FALSE for dates GLib and libical cannot represent, and for those after imp->max_year:
+ * libical expands a VTIMEZONE's rules up to the year asked about, which may be 2582. */
 static gboolean
 to_unix (Import *imp, struct icaltimetype tt, icaltimezone *zone, gint64 *out)
 {
   GDate date;
 
-  if (!time_to_date (tt, &date))
+  if (tt.year > imp->max_year || !time_to_date (tt, &date))
     return FALSE;
   if (tt.is_date)
     return local_midnight (imp, &date, out);
@@ -973,7 +1051,7 @@ add_instance (Expansion *x, gint64 rid, gint64 start, gint64 end, struct icaltim
 
   if (find_instance (x, rid) != NULL)
     return TRUE;
-  if (x->instances->len >= MAX_INSTANCES)
+  if (x->instances->len >= x->max_instances)
     {
       x->truncated = TRUE;
       return FALSE;
@@ -1047,18 +1125,19 @@ expand_rule (Import *imp, Expansion *x, const Timing *timing, struct icalrecurre
     }
   skip_to_window (imp, iter, timing, rule);
 
-  for (guint steps = 0;; steps++)
+  for (;;)
     {
       struct icaltimetype next = icalrecur_iterator_next (iter);
       gint64              start;
 
       if (icaltime_is_null_time (next))
         break;
-      if (steps >= MAX_STEPS)
+      if (x->steps_left == 0)
         {
           x->truncated = TRUE;
           break;
         }
+      x->steps_left--;
       if (!to_unix (imp, next, timing->zone, &start) || start >= imp->window_end)
         break;
       if (start < imp->window_start)
@@ -1215,10 +1294,12 @@ import_recurring (Import *imp, Series *series, const Timing *timing, const Trait
   g_autoptr (GPtrArray) rdates = g_ptr_array_new ();
   Item    *master = series->master;
   gboolean ok = FALSE;
-  guint    removed = 0;
+  guint    removed = 0, steps_granted;
 
   x.instances = g_array_new (FALSE, FALSE, sizeof (Instance));
   x.by_rid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  x.max_instances = MIN (MAX_INSTANCES, imp->instances_left);
+  x.steps_left = steps_granted = MIN (MAX_STEPS, imp->steps_left);
 
   /* RFC 5545 §3.8.5.3: DTSTART is always the first instance. */
   if (in_window (imp, timing->start))
@@ -1237,6 +1318,9 @@ import_recurring (Import *imp, Series *series, const Timing *timing, const Trait
     add_rdate (imp, &x, master, timing, g_ptr_array_index (rdates, i));
   apply_exdates (imp, &x, master, timing);
   apply_overrides (imp, &x, series, timing);
+  /* What this series took comes off the file's budget. */
+  imp->instances_left -= x.instances->len;
+  imp->steps_left -= steps_granted - x.steps_left;
 
   if (x.truncated)
     {
@@ -1342,6 +1426,9 @@ compute_window (TendCalendarImporter *self, Import *imp)
   g_autoptr (GDateTime) latest = g_date_time_add_years (now, MAX_YEARS_AHEAD);
 
   imp->max_date = latest != NULL ? g_date_time_to_unix (latest) : G_MAXINT64;
+  imp->max_year = latest != NULL ? g_date_time_get_year (latest) + 1 : 9999;
+  imp->instances_left = MAX_FILE_INSTANCES;
+  imp->steps_left = MAX_FILE_STEPS;
 
   if (self->has_window)
     {
@@ -1364,9 +1451,10 @@ import_calendars (TendCalendarImporter *self, Import *imp, GCancellable *cancell
 {
   g_autoptr (GHashTable) by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
+  guint n_zone_rules = 0;
 
   for (guint i = 0; i < imp->calendars->len; i++)
-    drop_insane_vtimezones (g_ptr_array_index (imp->calendars, i));
+    drop_insane_vtimezones (g_ptr_array_index (imp->calendars, i), &n_zone_rules);
   for (guint i = 0; i < imp->calendars->len; i++)
     collect_events (imp, g_ptr_array_index (imp->calendars, i), by_uid, order);
 
@@ -1391,10 +1479,12 @@ import_bytes (TendCalendarImporter *self, const char *data, gsize length, TendIm
   g_autoptr (TendImportReport) counts = tend_import_report_new ();
   g_autoptr (GHashTable) me = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GPtrArray) calendars = g_ptr_array_new ();
+  g_autoptr (GHashTable) shared_zones
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto (GStrv) addresses = NULL;
   icalcomponent *root;
   Import         imp = { 0 };
-  gboolean       ok;
+  gboolean       too_deep, ok;
 
   if (length > MAX_FILE_SIZE)
     {
@@ -1413,7 +1503,7 @@ import_bytes (TendCalendarImporter *self, const char *data, gsize length, TendIm
   for (guint i = 0; addresses[i] != NULL; i++)
     g_hash_table_add (me, g_strdup (addresses[i]));
 
-  root = parse (data, length);
+  root = parse (data, length, &too_deep);
   find_calendars (root, calendars);
   if (calendars->len == 0)
     {
@@ -1422,11 +1512,14 @@ import_bytes (TendCalendarImporter *self, const char *data, gsize length, TendIm
       g_clear_pointer (&root, icalcomponent_free);
       return TRUE;
     }
+  if (too_deep)
+    tend_import_report_skip (counts, TEND_SKIP_MALFORMED);
 
   imp.self = self;
   imp.report = counts;
   imp.me = me;
   imp.calendars = calendars;
+  imp.shared_zones = shared_zones;
   /* The whole is valid in the common case, which spares checking every VEVENT. */
   imp.check_utf8 = !g_utf8_validate (data, (gssize) length, NULL);
   compute_window (self, &imp);
@@ -1526,11 +1619,21 @@ tend_calendar_importer_import_file (TendCalendarImporter *self, const char *path
   report->files++;
 
   file = g_file_new_for_path (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                            cancellable, error);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, error);
   if (info == NULL)
     {
       g_prefix_error (error, _ ("Could not read the calendar file: "));
+      return FALSE;
+    }
+  /* Reading a named pipe would wait for a writer forever. */
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error_literal (error, G_IO_ERROR,
+                           g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY
+                               ? G_IO_ERROR_IS_DIRECTORY
+                               : G_IO_ERROR_NOT_REGULAR_FILE,
+                           _ ("Could not read the calendar file: it is not a regular file"));
       return FALSE;
     }
   if (g_file_info_get_size (info) > MAX_FILE_SIZE)

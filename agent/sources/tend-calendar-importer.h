@@ -23,18 +23,19 @@ G_BEGIN_DECLS
  *   which also knows prefixed ids such as "/freeassociation.sourceforge.net/Europe/Berlin";
  *   other vendors' prefixes are matched by the Olson name they end in. An event whose TZID
  *   is neither is skipped as TEND_SKIP_UNKNOWN_TZID (Windows names like "Pacific Standard
- *   Time" without their VTIMEZONE, too). VTIMEZONEs whose rules repeat more often than
- *   monthly are ignored as hostile.
+ *   Time" without their VTIMEZONE, too). VTIMEZONEs are ignored as hostile when a rule of
+ *   theirs steps faster than monthly or changes the offset more than twice in its first year,
+ *   or once the file's VTIMEZONEs hold 256 rules.
  * - Floating times and all-day dates are placed in the importer's zone (default: local).
  *   An all-day event without DTEND lasts one day; a timed one without DTEND or DURATION
  *   lasts zero seconds. An override without DTEND or DURATION keeps its series' duration.
  * - recurrence_id is the UTC start the instance originally had (0 for a single event).
  *
  * Series
- * - Instances are produced only within the window (default: 10 years back to 1 year ahead)
- *   and at most 20 000 per series; a series cut short by that cap (or by taking more than
- *   200 000 rule steps) is counted once as TEND_SKIP_MALFORMED, because counting each
- *   dropped instance would mean expanding it. A rule that can never occur also counts as
+ * - Instances are produced only within the window (default: 10 years back to 1 year ahead),
+ *   at most 20 000 per series and 500 000 per file; a series cut short by those caps (or by
+ *   taking more than 200 000 rule steps, or the file's 2 000 000) is counted once as
+ *   TEND_SKIP_MALFORMED, because counting each dropped instance would mean expanding it. A rule that can never occur also counts as
  *   TEND_SKIP_MALFORMED; one libical cannot parse at all is dropped by libical, which leaves
  *   the DTSTART as the only instance.
  * - A RECURRENCE-ID override replaces its instance (moved, resized, STATUS:CANCELLED); an
@@ -69,8 +70,10 @@ G_BEGIN_DECLS
  * UTF-8 (per VEVENT), no DTSTART, dates before 1990 or more than 20 years ahead (judged per
  * instance), unknown TZIDs, data without a VCALENDAR (TEND_SKIP_GARBAGE, once per file) and
  * files over 64 MiB (TEND_SKIP_OVERSIZED). A file cut off before its end keeps its complete
- * events. Only failures of the whole import return FALSE: a file that cannot be read
- * (G_IO_ERROR), a database error (TEND_STORE_ERROR), cancellation (G_IO_ERROR_CANCELLED).
+ * events; so does one whose components nest more than 32 deep, which ends there and counts
+ * once as TEND_SKIP_MALFORMED. Only failures of the whole import return FALSE: a file that
+ * cannot be read or is not a regular file (G_IO_ERROR), a database error (TEND_STORE_ERROR),
+ * cancellation (G_IO_ERROR_CANCELLED). Nothing of a failed call stays in the store.
  */
 
 #define TEND_TYPE_CALENDAR_IMPORTER (tend_calendar_importer_get_type ())

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -900,6 +901,137 @@ test_instance_cap (void)
   fixture_close (&f);
 }
 
+/* However many series a file holds, expanding them takes at most 2 000 000 rule steps in all.
+ * Ten series that cannot be moved forward (COUNT) each take their 200 000 steps without reaching
+ * the window, and leave none for the eleventh, which keeps its DTSTART only. */
+static void
+test_file_budget (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendImportReport) report = tend_import_report_new ();
+  g_autoptr (GString) text = g_string_new ("BEGIN:VCALENDAR\nVERSION:2.0\n");
+  Fixture f = { 0 };
+
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (text,
+                            "BEGIN:VEVENT\nUID:slow-%u@tend.test\nDTSTART:19950101T000000Z\n"
+                            "RRULE:FREQ=MINUTELY;COUNT=100000000\nEND:VEVENT\n",
+                            i);
+  g_string_append (text, "BEGIN:VEVENT\nUID:daily@tend.test\nDTSTART:20260316T090000Z\n"
+                         "RRULE:FREQ=DAILY\nEND:VEVENT\nEND:VCALENDAR\n");
+
+  fixture_open (&f);
+  g_assert_true (tend_calendar_importer_import_data (f.importer, text->str, (gssize) text->len,
+                                                     report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (&f, "daily@tend.test"), ==, 1);
+  g_assert_cmpint (count_rows (&f, NULL), ==, 1);
+  g_assert_cmpuint (report->skipped[TEND_SKIP_MALFORMED], ==, 11);
+
+  fixture_close (&f);
+}
+
+/* VTIMEZONEs that would keep libical busy for minutes are ignored, and dates too far ahead are not
+ * even converted (libical would expand the zone's rules up to them). */
+static void
+test_hostile_zones (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendImportReport) report = tend_import_report_new ();
+  g_autoptr (TendImportReport) many = tend_import_report_new ();
+  g_autoptr (GString) text = g_string_new ("BEGIN:VCALENDAR\nVERSION:2.0\n");
+  Fixture f = { 0 };
+  g_auto (Row) row = { 0 };
+
+  fixture_open (&f);
+  import_fixture (&f, "hostile-zones.ics", report);
+  /* "Exploding Time" changes its offset 4 × 4 × 6 = 96 times a year: not a zone, so its event's
+   * TZID is unknown. The year 2500 is absurd. */
+  g_assert_cmpuint (report->events_added, ==, 1);
+  g_assert_cmpuint (report->skipped[TEND_SKIP_UNKNOWN_TZID], ==, 1);
+  g_assert_cmpuint (report->skipped[TEND_SKIP_ABSURD_DATE], ==, 1);
+  g_assert_cmpuint (tend_import_report_total_skipped (report), ==, 2);
+  /* 2026-07-01 10:00 in the file's summer time, UTC+2: 08:00Z. */
+  require_row (&f, "yearly-zone@tend.test", 0, &row);
+  g_assert_cmpint (row.start, ==, 1782892800);
+  row_clear (&row);
+
+  /* 130 zones of two rules each: 128 of them fill the file's 256 rules, two are ignored (which
+   * two depends on the order libical keeps them in). */
+  for (guint i = 0; i < 130; i++)
+    g_string_append_printf (text,
+                            "BEGIN:VTIMEZONE\nTZID:Zone %u\n"
+                            "BEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\n"
+                            "TZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\n"
+                            "END:STANDARD\n"
+                            "BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\n"
+                            "TZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\n"
+                            "END:DAYLIGHT\nEND:VTIMEZONE\n",
+                            i);
+  for (guint i = 0; i < 130; i++)
+    g_string_append_printf (text,
+                            "BEGIN:VEVENT\nUID:zone-%u@tend.test\n"
+                            "DTSTART;TZID=Zone %u:20260701T100000\nEND:VEVENT\n",
+                            i, i);
+  g_string_append (text, "END:VCALENDAR\n");
+  g_assert_true (tend_calendar_importer_import_data (f.importer, text->str, (gssize) text->len,
+                                                     many, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->events_added, ==, 128);
+  g_assert_cmpuint (many->skipped[TEND_SKIP_UNKNOWN_TZID], ==, 2);
+  g_assert_cmpint (count_rows (&f, NULL), ==, 1 + 128);
+  require_row (&f, "zone-64@tend.test", 0, &row);
+  g_assert_cmpint (row.start, ==, 1782892800);
+
+  fixture_close (&f);
+}
+
+/* 100 000 nested components would overflow the stack of libical's recursive copy and free. The
+ * input ends at the 32nd level, and the event before it is kept. */
+static void
+test_deep_nesting (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendImportReport) report = tend_import_report_new ();
+  g_autoptr (GString) text = g_string_new ("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\n"
+                                           "UID:before@tend.test\nDTSTART:20260316T090000Z\n"
+                                           "END:VEVENT\n");
+  Fixture f = { 0 };
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (text, "BEGIN:X-DEEPER\n");
+
+  fixture_open (&f);
+  g_assert_true (tend_calendar_importer_import_data (f.importer, text->str, (gssize) text->len,
+                                                     report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (&f, "before@tend.test"), ==, 1);
+  g_assert_cmpuint (report->events_added, ==, 1);
+  g_assert_cmpuint (report->skipped[TEND_SKIP_MALFORMED], ==, 1);
+
+  fixture_close (&f);
+}
+
+/* A named pipe is not read: that would wait for a writer for ever. */
+static void
+test_named_pipe (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendImportReport) report = tend_import_report_new ();
+  g_autofree char *pipe = NULL;
+  Fixture          f = { 0 };
+
+  fixture_open (&f);
+  pipe = g_build_filename (f.dir, "pipe.ics", NULL);
+  g_assert_cmpint (mkfifo (pipe, 0600), ==, 0);
+  g_assert_false (tend_calendar_importer_import_file (f.importer, pipe, report, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_cmpuint (report->files, ==, 1);
+  g_assert_cmpint (g_unlink (pipe), ==, 0);
+
+  fixture_close (&f);
+}
+
 static void
 test_bad_input (void)
 {
@@ -1206,6 +1338,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/calendar/online", test_online);
   g_test_add_func ("/calendar/open-ended-window", test_open_ended_window);
   g_test_add_func ("/calendar/instance-cap", test_instance_cap);
+  g_test_add_func ("/calendar/file-budget", test_file_budget);
+  g_test_add_func ("/calendar/hostile-zones", test_hostile_zones);
+  g_test_add_func ("/calendar/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/calendar/named-pipe", test_named_pipe);
   g_test_add_func ("/calendar/bad-input", test_bad_input);
   g_test_add_func ("/calendar/duplicates", test_duplicates);
   g_test_add_func ("/calendar/idempotent", test_idempotent);
