@@ -22,6 +22,10 @@
 /* A header block larger than this is an attack or a broken file, not mail. It is measured before
  * GMime reads it, so that no message costs more memory than this for its headers. */
 #define MAX_HEADER_BYTES (1024 * 1024)
+/* A body part is decoded up to this size. The lexicon reads at most 8 MiB of the writer's own
+ * words, which quoted lines may precede; a multi-gigabyte log pasted into a message is not
+ * copied whole. */
+#define MAX_TEXT_BYTES (16 * 1024 * 1024)
 /* Stored messages per transaction: bounds what a crash loses and how long the lock is held. */
 #define BATCH_SIZE 1000
 /* How much of a file tend_mail_importer_can_import() reads. */
@@ -36,14 +40,13 @@ struct _TendMailImporter
   GObject parent_instance;
 
   /* Owned */
-  TendStore   *store;
-  GByteArray  *text;         /* the decoded body being analysed, emptied after each message */
-  GMimeStream *text_stream;  /* writes into text */
-  GHashTable  *sent_senders; /* sender → number of Sent-folder messages (GUINT_TO_POINTER) */
-  guint        sent_total;   /* messages read in Sent folders */
-  gint64       account_id;
-  guint        pending; /* messages stored since the last commit */
-  gboolean     in_transaction;
+  TendStore  *store;
+  GByteArray *text;         /* the decoded body being analysed, emptied after each message */
+  GHashTable *sent_senders; /* sender → number of Sent-folder messages (GUINT_TO_POINTER) */
+  guint       sent_total;   /* messages read in Sent folders */
+  gint64      account_id;
+  guint       pending; /* messages stored since the last commit */
+  gboolean    in_transaction;
 
   /* Borrowed */
   TendLexicon *lexicon;
@@ -716,51 +719,62 @@ is_utf8_compatible (const char *charset)
   return FALSE;
 }
 
-static gboolean
-is_identity_encoding (GMimeContentEncoding encoding)
+/* Runs @len bytes at @in through the transfer decoder and the charset converter, either of them
+ * possibly NULL, and appends the result to @text. @last flushes what the filters hold back. */
+static void
+append_decoded (GByteArray *text, GMimeFilter *decoder, GMimeFilter *converter, char *in,
+                size_t len, gboolean last)
 {
-  return encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT
-         || encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY;
+  size_t prespace = 0;
+
+  if (decoder != NULL && last)
+    g_mime_filter_complete (decoder, in, len, prespace, &in, &len, &prespace);
+  else if (decoder != NULL)
+    g_mime_filter_filter (decoder, in, len, prespace, &in, &len, &prespace);
+  if (converter != NULL && last)
+    g_mime_filter_complete (converter, in, len, prespace, &in, &len, &prespace);
+  else if (converter != NULL)
+    g_mime_filter_filter (converter, in, len, prespace, &in, &len, &prespace);
+  g_byte_array_append (text, (const guint8 *) in, len);
 }
 
-/* Decodes the content of @part (transfer encoding, then charset to UTF-8) into self->text. The
- * common case, a body already in UTF-8 or ASCII, goes straight into the reused memory stream. */
+/* Decodes the content of @part (transfer encoding, then charset to UTF-8) into self->text, up to
+ * about MAX_TEXT_BYTES. A body in UTF-8 or ASCII without a transfer encoding, the common case,
+ * is copied as it is. */
 static void
 decode_text (TendMailImporter *self, GMimePart *part)
 {
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
-  g_autoptr (GMimeStream) filtered = NULL;
-  g_autoptr (GMimeFilter) filter = NULL;
-  GMimeStream *target = self->text_stream;
+  g_autoptr (GMimeFilter) decoder = NULL;
+  g_autoptr (GMimeFilter) converter = NULL;
+  GMimeStream *source;
+  char         buffer[4096];
+  gssize       got;
 
   g_byte_array_set_size (self->text, 0);
-  g_mime_stream_reset (self->text_stream);
-  if (content == NULL)
+  if (content == NULL || (source = g_mime_data_wrapper_get_stream (content)) == NULL)
     return;
 
+  switch (g_mime_data_wrapper_get_encoding (content))
+    {
+    case GMIME_CONTENT_ENCODING_BASE64:
+    case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+    case GMIME_CONTENT_ENCODING_UUENCODE:
+      decoder = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (content), FALSE);
+      break;
+    default:
+      break;
+    }
   /* An unknown charset leaves the bytes as they are; the lexicon copes with bad UTF-8. */
-  if (charset != NULL && !is_utf8_compatible (charset)
-      && (filter = g_mime_filter_charset_new (charset, "UTF-8")) != NULL)
-    {
-      target = filtered = g_mime_stream_filter_new (self->text_stream);
-      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
-    }
-  if (filter == NULL && is_identity_encoding (g_mime_data_wrapper_get_encoding (content)))
-    {
-      /* Nothing to decode: copy the bytes, without the filter stream GMime would make. */
-      GMimeStream *source = g_mime_data_wrapper_get_stream (content);
-      char         buffer[4096];
-      gssize       got;
+  if (charset != NULL && !is_utf8_compatible (charset))
+    converter = g_mime_filter_charset_new (charset, "UTF-8");
 
-      g_mime_stream_reset (source);
-      while ((got = g_mime_stream_read (source, buffer, sizeof buffer)) > 0)
-        g_byte_array_append (self->text, (const guint8 *) buffer, got);
-      g_mime_stream_reset (source);
-      return;
-    }
-  if (g_mime_data_wrapper_write_to_stream (content, target) < 0 || g_mime_stream_flush (target) < 0)
-    g_debug ("A body could not be decoded entirely");
+  g_mime_stream_reset (source);
+  while (self->text->len < MAX_TEXT_BYTES
+         && (got = g_mime_stream_read (source, buffer, sizeof buffer)) > 0)
+    append_decoded (self->text, decoder, converter, buffer, got, FALSE);
+  append_decoded (self->text, decoder, converter, buffer, 0, TRUE);
 }
 
 static gboolean
@@ -955,7 +969,7 @@ skip (MailFile *file, TendSkipReason reason)
 }
 
 /* Imports the message at [@start, @start + @len) of @file. Bad messages are counted and
- * skipped; FALSE means a database failure, after which the transaction is rolled back. */
+ * skipped; FALSE means a database failure. */
 static gboolean
 import_message (TendMailImporter *self, MailFile *file, gsize start, gsize len, GError **error)
 {
@@ -990,13 +1004,9 @@ import_message (TendMailImporter *self, MailFile *file, gsize start, gsize len, 
     }
   analyse_body (self, mime, file->mbox, &message->features);
 
-  if (!ensure_transaction (self, error))
+  if (!ensure_transaction (self, error)
+      || !tend_store_add_message (self->store, self->account_id, message, &inserted, error))
     return FALSE;
-  if (!tend_store_add_message (self->store, self->account_id, message, &inserted, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
   self->pending++;
   if (inserted)
     file->report->messages_added++;
@@ -1021,14 +1031,8 @@ set_mbox_cursor (TendMailImporter *self, MailFile *file, const char *collection,
   g_autofree char *cursor = g_strdup_printf (
       "%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ":%" G_GINT64_FORMAT, offset, file->size, file->mtime);
 
-  if (!ensure_transaction (self, error))
-    return FALSE;
-  if (!tend_store_set_cursor (self->store, self->account_id, collection, cursor, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return ensure_transaction (self, error)
+         && tend_store_set_cursor (self->store, self->account_id, collection, cursor, error);
 }
 
 /* Where to start reading an mbox imported before. Mail clients append to an mbox, so when it has
@@ -1131,7 +1135,6 @@ tend_mail_importer_finalize (GObject *object)
 {
   TendMailImporter *self = (TendMailImporter *) object;
 
-  g_object_unref (self->text_stream);
   g_byte_array_unref (self->text);
   g_hash_table_unref (self->sent_senders);
 
@@ -1153,8 +1156,6 @@ static void
 tend_mail_importer_init (TendMailImporter *self)
 {
   self->text = g_byte_array_new ();
-  self->text_stream = g_mime_stream_mem_new_with_byte_array (self->text);
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (self->text_stream), FALSE);
   self->sent_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->lexicon = tend_lexicon_get_default ();
 }
@@ -1187,7 +1188,8 @@ tend_mail_importer_can_import (const char *path)
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
+  /* Non-blocking, so that a named pipe does not wait for a writer. */
+  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0)) < 0)
     return FALSE;
   do
     got = read (fd, head, sizeof head);
@@ -1198,6 +1200,70 @@ tend_mail_importer_can_import (const char *path)
   return is_mbox_separator (head, got, 0) || looks_like_message (head, got);
 }
 
+/* Opens and maps @path, or counts why it cannot and returns NULL; an empty file is not counted.
+ *
+ * The file is mapped rather than read: an mbox may hold gigabytes. Mail clients append to an
+ * mbox (the map covers what was there) and replace Maildir files by renaming, so the map stays
+ * valid. A program that shrinks the file in place while it is being read (mutt rewriting an
+ * mbox) makes the process fail with SIGBUS; catching that signal would cost more than the rare
+ * case is worth. */
+static GMimeStream *
+map_file (const char *path, gint64 *mtime, TendImportReport *report)
+{
+  GMimeStream *stream;
+  struct stat  info;
+  int          fd;
+
+  /* Non-blocking, so that a named pipe does not wait for a writer; it is refused below. */
+  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0)) < 0)
+    {
+      g_debug ("Cannot open a mail file: %s", g_strerror (errno));
+      tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
+      return NULL;
+    }
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      close (fd);
+      tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
+      return NULL;
+    }
+  if (info.st_size == 0)
+    {
+      close (fd);
+      return NULL;
+    }
+  /* The stream owns the descriptor from here on. */
+  if (!(stream = g_mime_stream_mmap_new (fd, PROT_READ, MAP_PRIVATE)))
+    {
+      g_debug ("Cannot map a mail file: %s", g_strerror (errno));
+      close (fd);
+      tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
+      return NULL;
+    }
+  *mtime = info.st_mtime;
+  return stream;
+}
+
+/* Imports @file as an mbox or as a single message, whichever it is. */
+static gboolean
+import_contents (TendMailImporter *self, MailFile *file, const char *path,
+                 GCancellable *cancellable, GError **error)
+{
+  if (is_mbox_separator (file->data, file->size, 0))
+    file->mbox = TRUE;
+  else if (looks_like_message (file->data, MIN (file->size, MAX_HEADER_BYTES)))
+    return import_message (self, file, 0, file->size, error);
+  /* Some exports write a line of their own before the first "From " line. */
+  else if (find_mbox_separator (file->data, file->size, 0) < file->size)
+    file->mbox = TRUE;
+  else
+    {
+      skip (file, TEND_SKIP_GARBAGE);
+      return TRUE;
+    }
+  return import_mbox (self, file, path, cancellable, error);
+}
+
 /**
  * tend_mail_importer_import_file:
  * @path: an mbox, or a file holding one message (.eml, a Maildir entry, an Enron-style
@@ -1206,8 +1272,8 @@ tend_mail_importer_can_import (const char *path)
  * Reads the messages of @path into the store, in the transaction kept open across files. Bad
  * messages and unreadable files are counted in @report and skipped.
  *
- * Returns: %FALSE only on a database failure (the pending transaction is then rolled back) or
- *   when cancelled.
+ * Returns: %FALSE only on a database failure or when cancelled; what was pending since the last
+ *   commit is then rolled back.
  */
 gboolean
 tend_mail_importer_import_file (TendMailImporter *self, const char *path, TendImportReport *report,
@@ -1215,9 +1281,7 @@ tend_mail_importer_import_file (TendMailImporter *self, const char *path, TendIm
 {
   g_autoptr (GMimeStream) stream = NULL;
   g_autoptr (GMimeParser) parser = NULL;
-  MailFile    file = { 0 };
-  struct stat info;
-  int         fd;
+  MailFile file = { 0 };
 
   g_return_val_if_fail (TEND_IS_MAIL_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1225,65 +1289,27 @@ tend_mail_importer_import_file (TendMailImporter *self, const char *path, TendIm
 
   report->files++;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
     {
-      g_debug ("Cannot open a mail file: %s", g_strerror (errno));
-      tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
-      return TRUE;
+      rollback (self);
+      return FALSE;
     }
-  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
-    {
-      close (fd);
-      tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
-      return TRUE;
-    }
-  if (info.st_size == 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  /* The stream owns the descriptor from here on. */
-  if (!(stream = g_mime_stream_mmap_new (fd, PROT_READ, MAP_PRIVATE)))
-    {
-      g_debug ("Cannot map a mail file: %s", g_strerror (errno));
-      close (fd);
-      tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
-      return TRUE;
-    }
+  if (!(stream = map_file (path, &file.mtime, report)))
+    return TRUE;
 
   parser = g_mime_parser_new ();
   file.stream = stream;
   file.parser = parser;
   file.data = GMIME_STREAM_MMAP (stream)->map;
   file.size = GMIME_STREAM_MMAP (stream)->maplen;
-  file.mtime = info.st_mtime;
   file.sent_folder = is_in_sent_folder (path);
   file.report = report;
 
-  file.mbox = is_mbox_separator (file.data, file.size, 0);
-  if (file.mbox)
+  if (!import_contents (self, &file, path, cancellable, error)
+      || (self->pending >= BATCH_SIZE && !commit (self, error)))
     {
-      if (!import_mbox (self, &file, path, cancellable, error))
-        return FALSE;
+      rollback (self);
+      return FALSE;
     }
-  else if (looks_like_message (file.data, MIN (file.size, MAX_HEADER_BYTES)))
-    {
-      if (!import_message (self, &file, 0, file.size, error))
-        return FALSE;
-    }
-  else if (find_mbox_separator (file.data, file.size, 0) < file.size)
-    {
-      file.mbox = TRUE;
-      if (!import_mbox (self, &file, path, cancellable, error))
-        return FALSE;
-    }
-  else
-    skip (&file, TEND_SKIP_GARBAGE);
-
-  if (self->pending >= BATCH_SIZE && !commit (self, error))
-    return FALSE;
   return TRUE;
 }
 

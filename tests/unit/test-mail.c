@@ -789,6 +789,84 @@ test_me_explicit (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM message WHERE direction = 1"), ==, 4);
 }
 
+/* A body in base64 and windows-1252 is decoded and then converted, in that order. */
+static void
+test_base64_charset (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "Great job on the na\xefve plan. Sorry for the delay.\n";
+  g_autofree char  *encoded = g_base64_encode ((const guchar *) text, sizeof text - 1);
+  g_autofree char  *message = NULL;
+  g_autofree char  *path = g_build_filename (f->dir, "base64.eml", NULL);
+  g_autoptr (TendImportReport) report = NULL;
+  const char *id = "base64-1@example.org";
+
+  message = g_strconcat ("Message-ID: <base64-1@example.org>\n"
+                         "Date: Mon, 13 May 2024 08:00:00 +0000\n"
+                         "From: ben@example.com\n"
+                         "MIME-Version: 1.0\n"
+                         "Content-Type: text/plain; charset=windows-1252\n"
+                         "Content-Transfer-Encoding: base64\n"
+                         "\n",
+                         encoded, "\n", NULL);
+  g_assert_true (g_file_set_contents (path, message, -1, NULL));
+  report = import_one (f, path);
+  g_assert_cmpuint (report->messages_added, ==, 1);
+
+  /* Great job on the naïve plan (6) / Sorry for the delay (4) = 10 words; read as Latin-1 bytes
+   * in UTF-8, "na\xef" would break "naïve" in two (11). */
+  g_assert_cmpint (message_int (f, id, "words"), ==, 10);
+  g_assert_cmpint (message_int (f, id, "gratitude"), ==, 1);
+  g_assert_cmpint (message_int (f, id, "apologies"), ==, 1);
+}
+
+/* Cancelling rolls back what is pending; the transaction does not stay open. */
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (TendMailImporter) importer = tend_mail_importer_new (f->store, f->account);
+  g_autoptr (TendImportReport) report = tend_import_report_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *eml = data_path ("single.eml");
+  g_autofree char *mbox = data_path ("inbox.mbox");
+
+  g_assert_true (tend_mail_importer_import_file (importer, eml, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_messages (f), ==, 1);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (tend_mail_importer_import_file (importer, mbox, report, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_messages (f), ==, 0);
+  g_assert_cmpuint (report->files, ==, 2);
+
+  /* The store takes a new transaction, and the importer goes on. */
+  g_assert_true (tend_store_begin (f->store, &error));
+  g_assert_no_error (error);
+  tend_store_rollback (f->store);
+  g_assert_true (tend_mail_importer_import_file (importer, mbox, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (tend_mail_importer_finish (importer, report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_messages (f), ==, 4);
+}
+
+/* A named pipe is neither sniffed nor read: opening it would wait for a writer for ever. */
+static void
+test_named_pipe (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pipe = g_build_filename (f->dir, "pipe.eml", NULL);
+  g_autoptr (TendImportReport) report = NULL;
+
+  g_assert_cmpint (mkfifo (pipe, 0600), ==, 0);
+  g_assert_false (tend_mail_importer_can_import (pipe));
+  report = import_one (f, pipe);
+  g_assert_cmpuint (report->files, ==, 1);
+  g_assert_cmpuint (report->skipped[TEND_SKIP_UNREADABLE], ==, 1);
+  g_assert_cmpuint (tend_import_report_total_skipped (report), ==, 1);
+}
+
 static gboolean
 file_contains (const char *path, const char *needle)
 {
@@ -959,6 +1037,9 @@ main (int argc, char *argv[])
   ADD ("/mail/bad-input", test_bad_input);
   ADD ("/mail/infer-me", test_infer_me);
   ADD ("/mail/me-explicit", test_me_explicit);
+  ADD ("/mail/base64-charset", test_base64_charset);
+  ADD ("/mail/cancel", test_cancel);
+  ADD ("/mail/named-pipe", test_named_pipe);
   ADD ("/mail/no-body-stored", test_no_body_stored);
   ADD ("/mail/shared-data", test_shared_data);
 #undef ADD
