@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tend-calendar-importer.h"
 #include "tend-importer.h"
@@ -45,18 +47,21 @@ is_mailbox_bookkeeping (const char *name)
   return FALSE;
 }
 
+/* By its extension, in any case, or by its first line. */
 static gboolean
 looks_like_calendar (const char *path)
 {
+  static const char *const extensions[] = { ".ics", ".ical", ".ifb" };
+  const char              *extension = strrchr (path, '.');
   g_autoptr (GFile) file = NULL;
   g_autoptr (GFileInputStream) stream = NULL;
   char        head[64] = { 0 };
   gsize       got = 0;
   const char *p;
 
-  if (g_str_has_suffix (path, ".ics") || g_str_has_suffix (path, ".ICS")
-      || g_str_has_suffix (path, ".ical") || g_str_has_suffix (path, ".ifb"))
-    return TRUE;
+  for (guint i = 0; extension != NULL && i < G_N_ELEMENTS (extensions); i++)
+    if (g_ascii_strcasecmp (extension, extensions[i]) == 0)
+      return TRUE;
 
   file = g_file_new_for_path (path);
   if (!(stream = g_file_read (file, NULL, NULL))
@@ -75,7 +80,9 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Collects regular files below @path in a stable (sorted) order. Maildir's tmp/ holds
+/* Collects the regular files below @path in a stable (sorted) order. Links below @path are not
+ * followed, so that a link to a parent folder cannot make the walk endless; named pipes and
+ * devices are not files to read (opening a pipe would wait for a writer). Maildir's tmp/ holds
  * deliveries still being written, so it is left alone. */
 static void
 collect_files (const char *path, GPtrArray *files, TendImportReport *report,
@@ -112,15 +119,16 @@ collect_files (const char *path, GPtrArray *files, TendImportReport *report,
     {
       const char      *child_name = g_ptr_array_index (names, i);
       g_autofree char *child = g_build_filename (path, child_name, NULL);
+      GStatBuf         info;
 
-      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        continue;
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      if (g_lstat (child, &info) != 0)
+        tend_import_report_skip (report, TEND_SKIP_UNREADABLE);
+      else if (S_ISDIR (info.st_mode))
         {
           if (!g_str_equal (child_name, "tmp"))
             collect_files (child, files, report, cancellable);
         }
-      else if (!is_mailbox_bookkeeping (child_name))
+      else if (S_ISREG (info.st_mode) && !is_mailbox_bookkeeping (child_name))
         g_ptr_array_add (files, g_steal_pointer (&child));
     }
 }
