@@ -29,14 +29,14 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (TendLexicon, tend_lexicon, TEND, LEXICON, GObject)
 
-GQuark tend_lexicon_error_quark (void);
+GQuark       tend_lexicon_error_quark      (void);
 TendLexicon *tend_lexicon_new_for_language (const char *language, GError **error);
-TendLexicon *tend_lexicon_new_from_data (const char *language, const char *data, gsize len,
-                                         GError **error);
-TendLexicon *tend_lexicon_get_default (void);
-const char *tend_lexicon_get_language (TendLexicon *self);
-guint tend_lexicon_get_n_entries (TendLexicon *self);
-void tend_lexicon_analyse (TendLexicon *self, const char *text, gssize length,
-                           TendContentFeatures *features);
+TendLexicon *tend_lexicon_new_from_data    (const char *language, const char *data, gsize len,
+                                            GError **error);
+TendLexicon *tend_lexicon_get_default      (void);
+const char  *tend_lexicon_get_language     (TendLexicon *self);
+guint        tend_lexicon_get_n_entries    (TendLexicon *self);
+void         tend_lexicon_analyse          (TendLexicon *self, const char *text, gssize length,
+                                            TendContentFeatures *features);
 
 G_END_DECLS

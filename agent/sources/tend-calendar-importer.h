@@ -35,9 +35,9 @@ G_BEGIN_DECLS
  * - Instances are produced only within the window (default: 10 years back to 1 year ahead),
  *   at most 20 000 per series and 500 000 per file; a series cut short by those caps (or by
  *   taking more than 200 000 rule steps, or the file's 2 000 000) is counted once as
- *   TEND_SKIP_MALFORMED, because counting each dropped instance would mean expanding it. A rule that can never occur also counts as
- *   TEND_SKIP_MALFORMED; one libical cannot parse at all is dropped by libical, which leaves
- *   the DTSTART as the only instance.
+ *   TEND_SKIP_MALFORMED, because counting each dropped instance would mean expanding it. A
+ *   rule that can never occur also counts as TEND_SKIP_MALFORMED; one libical cannot parse at
+ *   all is dropped by libical, which leaves the DTSTART as the only instance.
  * - A RECURRENCE-ID override replaces its instance (moved, resized, STATUS:CANCELLED); an
  *   override wins over an EXDATE of the same instance, and is kept when its original or its
  *   new start is in the window. Overrides without their master are stored as they are,
@@ -81,14 +81,20 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TendCalendarImporter, tend_calendar_importer, TEND, CALENDAR_IMPORTER,
                       GObject)
 
-TendCalendarImporter *tend_calendar_importer_new (TendStore *store, gint64 account_id);
-void tend_calendar_importer_set_time_zone (TendCalendarImporter *self, GTimeZone *tz);
-void tend_calendar_importer_set_window (TendCalendarImporter *self, gint64 start, gint64 end);
-gboolean tend_calendar_importer_import_file (TendCalendarImporter *self, const char *path,
-                                             TendImportReport *report, GCancellable *cancellable,
-                                             GError **error);
-gboolean tend_calendar_importer_import_data (TendCalendarImporter *self, const char *data,
-                                             gssize length, TendImportReport *report,
-                                             GCancellable *cancellable, GError **error);
+TendCalendarImporter *tend_calendar_importer_new           (TendStore *store, gint64 account_id);
+void                  tend_calendar_importer_set_time_zone (TendCalendarImporter *self,
+                                                            GTimeZone *tz);
+void                  tend_calendar_importer_set_window    (TendCalendarImporter *self,
+                                                            gint64 start, gint64 end);
+gboolean              tend_calendar_importer_import_file   (TendCalendarImporter *self,
+                                                            const char *path,
+                                                            TendImportReport *report,
+                                                            GCancellable *cancellable,
+                                                            GError **error);
+gboolean              tend_calendar_importer_import_data   (TendCalendarImporter *self,
+                                                            const char *data, gssize length,
+                                                            TendImportReport *report,
+                                                            GCancellable *cancellable,
+                                                            GError **error);
 
 G_END_DECLS

@@ -8,8 +8,6 @@
 
 G_BEGIN_DECLS
 
-gsize _tend_mail_importer_extract_text (GMimeMessage *mime,
-                                        gboolean      from_mbox,
-                                        GByteArray   *text);
+gsize _tend_mail_importer_extract_text (GMimeMessage *mime, gboolean from_mbox, GByteArray *text);
 
 G_END_DECLS

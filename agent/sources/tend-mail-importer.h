@@ -15,12 +15,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TendMailImporter, tend_mail_importer, TEND, MAIL_IMPORTER, GObject)
 
-TendMailImporter *tend_mail_importer_new (TendStore *store, gint64 account_id);
-gboolean tend_mail_importer_can_import (const char *path);
-gboolean tend_mail_importer_import_file (TendMailImporter *self, const char *path,
-                                         TendImportReport *report, GCancellable *cancellable,
-                                         GError **error);
-gboolean tend_mail_importer_finish (TendMailImporter *self, TendImportReport *report,
-                                    GError **error);
+TendMailImporter *tend_mail_importer_new         (TendStore *store, gint64 account_id);
+gboolean          tend_mail_importer_can_import  (const char *path);
+gboolean          tend_mail_importer_import_file (TendMailImporter *self, const char *path,
+                                                  TendImportReport *report,
+                                                  GCancellable *cancellable, GError **error);
+gboolean          tend_mail_importer_finish      (TendMailImporter *self, TendImportReport *report,
+                                                  GError **error);
 
 G_END_DECLS
