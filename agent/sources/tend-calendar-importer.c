@@ -1,6 +1,12 @@
 /* tend-calendar-importer.c: events from iCalendar (.ics) data
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
+ *
+ * How a file goes in (the header says what comes out): libical parses it, hostile VTIMEZONEs
+ * are dropped, and the VEVENTs are grouped by UID into a Series, a master and its
+ * RECURRENCE-ID overrides. Then, in one transaction for the file, each series is read
+ * (read_timing(), read_traits()), expanded within the window (import_recurring()) and its
+ * occurrences stored; those stored before that the series no longer has are pruned.
  */
 #define G_LOG_DOMAIN "tend-calendar"
 
@@ -29,8 +35,6 @@
 #define MAX_FILE_STEPS (10 * MAX_STEPS)
 /* All-day events longer than ten years are taken for mistakes and cut. */
 #define MAX_ALL_DAY_DAYS 3660
-/* 1990-01-01T00:00:00Z: anything earlier is a typo or a placeholder. */
-#define MIN_DATE G_GINT64_CONSTANT (631152000)
 #define MAX_YEARS_AHEAD 20
 #define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
 
@@ -138,16 +142,10 @@ static const char *const meeting_hosts[] = {
 };
 
 static void
-item_free (Item *item)
-{
-  g_free (item);
-}
-
-static void
 series_free (Series *series)
 {
   g_free (series->uid);
-  g_clear_pointer (&series->master, item_free);
+  g_clear_pointer (&series->master, g_free);
   g_ptr_array_unref (series->overrides);
   g_free (series);
 }
@@ -422,7 +420,7 @@ collect_events (Import *imp, icalcomponent *calendar, GHashTable *by_uid, GPtrAr
         {
           series = g_new0 (Series, 1);
           series->uid = g_strdup (uid);
-          series->overrides = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+          series->overrides = g_ptr_array_new_with_free_func (g_free);
           g_hash_table_insert (by_uid, series->uid, series);
           g_ptr_array_add (order, series);
         }
@@ -435,11 +433,11 @@ collect_events (Import *imp, icalcomponent *calendar, GHashTable *by_uid, GPtrAr
         g_ptr_array_add (series->overrides, item);
       else if (series->master == NULL || supersedes (item, series->master))
         {
-          g_clear_pointer (&series->master, item_free);
+          g_clear_pointer (&series->master, g_free);
           series->master = item;
         }
       else
-        item_free (item);
+        g_free (item);
     }
 }
 
@@ -725,7 +723,7 @@ match_form (struct icaltimetype tt, const Timing *series)
 static gboolean
 is_absurd (Import *imp, gint64 start)
 {
-  return start < MIN_DATE || start > imp->max_date;
+  return start < TEND_IMPORT_EARLIEST_DATE || start > imp->max_date;
 }
 
 static gboolean

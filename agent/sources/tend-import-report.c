@@ -60,6 +60,8 @@ tend_import_report_total_skipped (const TendImportReport *report)
 {
   guint total = 0;
 
+  g_return_val_if_fail (report != NULL, 0);
+
   for (guint i = 0; i < TEND_SKIP_N_REASONS; i++)
     total += report->skipped[i];
   return total;

@@ -8,12 +8,16 @@
 
 G_BEGIN_DECLS
 
+/* 1990-01-01T00:00:00Z. Mail or events dated earlier come from a broken clock, a typo or a
+ * placeholder: they are skipped as TEND_SKIP_ABSURD_DATE. */
+#define TEND_IMPORT_EARLIEST_DATE G_GINT64_CONSTANT (631152000)
+
 /* Why an item was skipped. Each reason is counted; the import goes on. */
 typedef enum
 {
   TEND_SKIP_INVALID_UTF8,     /* a header that is not valid UTF-8 after decoding */
   TEND_SKIP_MISSING_DATE,     /* no Date header / no DTSTART */
-  TEND_SKIP_ABSURD_DATE,      /* before 1990 or more than a day in the future */
+  TEND_SKIP_ABSURD_DATE,      /* before 1990, or too far ahead: mail a day, events 20 years */
   TEND_SKIP_OVERSIZED,        /* headers over the 1 MiB limit, or a file over its limit */
   TEND_SKIP_UNKNOWN_TZID,     /* a TZID that is neither in the file nor a known zone */
   TEND_SKIP_GARBAGE,          /* bytes that are not a message between messages */
@@ -31,7 +35,7 @@ typedef struct
   guint events_added;          /* occurrences newly stored or changed */
   guint events_unchanged;
   guint events_removed;        /* occurrences gone from a re-imported series */
-  guint files;
+  guint files;                 /* files handed to an importer, whether they could be read or not */
   guint skipped[TEND_SKIP_N_REASONS];
   GPtrArray *inferred_me;      /* (element-type utf8): addresses inferred as mine, if any */
 } TendImportReport;

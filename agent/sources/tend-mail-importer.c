@@ -27,8 +27,6 @@
 #define BATCH_SIZE 1000
 /* How much of a file tend_mail_importer_can_import() reads. */
 #define SNIFF_BYTES 4096
-/* 1990-01-01T00:00:00Z. Mail dated before it comes from a broken clock or a broken header. */
-#define EARLIEST_DATE G_GINT64_CONSTANT (631152000)
 /* "Not skipped", beside the skip reasons. */
 #define NOT_SKIPPED TEND_SKIP_N_REASONS
 
@@ -650,7 +648,7 @@ read_headers (GMimeMessage *mime, const char *header_block, gsize header_len, Te
   if (raw_date == NULL || !(date = g_mime_message_get_date (mime)))
     return TEND_SKIP_MISSING_DATE;
   message->sent_at = g_date_time_to_unix (date);
-  if (has_ancient_year (raw_date) || message->sent_at < EARLIEST_DATE
+  if (has_ancient_year (raw_date) || message->sent_at < TEND_IMPORT_EARLIEST_DATE
       || message->sent_at > g_get_real_time () / G_USEC_PER_SEC + 24 * 60 * 60)
     return TEND_SKIP_ABSURD_DATE;
 
