@@ -58,15 +58,15 @@ G_DEFINE_FINAL_TYPE (TendCalendarImporter, tend_calendar_importer, G_TYPE_OBJECT
 typedef struct
 {
   TendCalendarImporter *self;
-  TendImportReport     *report;    /* this call's counts, added to the caller's after the commit */
-  GHashTable           *me;        /* my normalized addresses */
-  GPtrArray            *calendars; /* (element-type icalcomponent): borrowed VCALENDARs */
-  GHashTable           *shared_zones; /* TZID → icaltimezone from find_shared_zone(), or NULL */
+  TendImportReport     *report;       /* this call's counts, added to the caller's on commit */
+  GHashTable           *me;           /* my normalized addresses */
+  GPtrArray            *calendars;    /* (element-type icalcomponent): borrowed VCALENDARs */
+  GHashTable           *shared_zones; /* TZID → what find_shared_zone() found, maybe NULL */
   gboolean              check_utf8;
   gint64                window_start;
   gint64                window_end;
   gint64                max_date;
-  int                   max_year; /* of max_date, plus one: later dates are not even converted */
+  int                   max_year;       /* later dates are not even converted */
   guint                 instances_left; /* of MAX_FILE_INSTANCES */
   guint                 steps_left;     /* of MAX_FILE_STEPS */
 } Import;
