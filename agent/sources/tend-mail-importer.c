@@ -791,12 +791,22 @@ mbox_resume_offset (TendMailImporter *self, MailFile *file, const char *collecti
   return offset;
 }
 
+/* The sync_cursor collection of the mbox at @path. Only a digest of the path is kept: folder
+ * names ("Lawyer", "Job search") can say more than Tend needs to know. */
+static char *
+mbox_collection (const char *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, absolute, -1);
+
+  return g_strconcat ("mbox-sha256:", digest, NULL);
+}
+
 static gboolean
 import_mbox (TendMailImporter *self, MailFile *file, const char *path, GCancellable *cancellable,
              GError **error)
 {
-  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
-  g_autofree char *collection = g_strconcat ("mbox:", absolute, NULL);
+  g_autofree char *collection = mbox_collection (path);
   gsize            pos = mbox_resume_offset (self, file, collection);
 
   if (pos == file->size && pos > 0)
