@@ -382,31 +382,13 @@ next_mailbox (const char **cursor, RawMailbox *out)
   return FALSE;
 }
 
-/* tend_normalize_address() of @len bytes at @address, without its Unicode case mapping for the
- * ASCII addresses that nearly all are: that mapping is a good part of an import's time. */
+/* tend_normalize_address() of the @len bytes at @address, which need not end in NUL. */
 static char *
 normalize_address (const char *address, gsize len)
 {
-  gsize start = 0, end = len;
-  char *normalized;
+  g_autofree char *copy = g_strndup (address, len);
 
-  for (gsize i = 0; i < len; i++)
-    if ((guchar) address[i] >= 0x80)
-      {
-        g_autofree char *copy = g_strndup (address, len);
-
-        return tend_normalize_address (copy);
-      }
-  while (start < end && g_ascii_isspace (address[start]))
-    start++;
-  while (end > start && g_ascii_isspace (address[end - 1]))
-    end--;
-  if (start == end)
-    return NULL;
-  normalized = g_strndup (address + start, end - start);
-  for (char *p = normalized; *p != '\0'; p++)
-    *p = g_ascii_tolower (*p);
-  return normalized;
+  return tend_normalize_address (copy);
 }
 
 static void
