@@ -1,6 +1,11 @@
 /* tend-mail-importer.c: mail files (mbox, Maildir, .eml) into the store
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
+ *
+ * How a file goes in: it is mapped, and an mbox is cut at its "From " lines. GMime parses each
+ * message; its headers become a TendMessage, its body is counted by the lexicon
+ * (tend-mail-importer-body.c) and dropped, and the message is stored. Messages are committed in
+ * batches, each with the mbox offset it reached, so that an interrupted import resumes there.
  */
 #define G_LOG_DOMAIN "tend-mail"
 
