@@ -22,12 +22,12 @@ static const struct
   CommandFunc func;
   const char *summary;
 } commands[] = {
-  { "import", tendctl_import, N_("Import mail (mbox, Maildir, .eml) and calendars (.ics)") },
-  { "week", tendctl_week, N_("Show a week’s figures and the coach’s nudges") },
-  { "goal", tendctl_goal, N_("Set, list and remove your own goals") },
-  { "export", tendctl_export, N_("Export everything Tend stores as JSON or CSV") },
-  { "forget", tendctl_forget, N_("Delete the database and everything in it") },
-  { "demo", tendctl_demo, N_("Create a demo database with a synthetic year") },
+  { "import", tendctl_import, N_ ("Import mail (mbox, Maildir, .eml) and calendars (.ics)") },
+  { "week", tendctl_week, N_ ("Show a week’s figures and the coach’s nudges") },
+  { "goal", tendctl_goal, N_ ("Set, list and remove your own goals") },
+  { "export", tendctl_export, N_ ("Export everything Tend stores as JSON or CSV") },
+  { "forget", tendctl_forget, N_ ("Delete the database and everything in it") },
+  { "demo", tendctl_demo, N_ ("Create a demo database with a synthetic year") },
 };
 
 char *
@@ -45,7 +45,7 @@ tendctl_open_store (const TendctlOptions *options, TendStoreOpenFlags flags, gbo
                     GError **error)
 {
   g_autofree char *path = tendctl_get_store_path (options);
-  gboolean demo = options->demo;
+  gboolean         demo = options->demo;
 
   if ((flags & TEND_STORE_OPEN_READ_ONLY) && options->database == NULL && !options->demo
       && !g_file_test (path, G_FILE_TEST_EXISTS))
@@ -72,8 +72,8 @@ tendctl_report_error (const GError *error)
   if (g_error_matches (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND))
     {
       g_printerr ("tendctl: %s\n",
-                  _("There is no Tend database yet. Import your mail and calendars with "
-                    "“tendctl import PATH…”, or try Tend on invented data with “tendctl demo”."));
+                  _ ("There is no Tend database yet. Import your mail and calendars with "
+                     "“tendctl import PATH…”, or try Tend on invented data with “tendctl demo”."));
       return TENDCTL_EXIT_DATABASE;
     }
 
@@ -89,7 +89,7 @@ int
 tendctl_usage_error (GOptionContext *context, const char *message)
 {
   g_printerr ("tendctl: %s\n", message);
-  g_printerr (_("Try “%s --help”.\n"), g_get_prgname ());
+  g_printerr (_ ("Try “%s --help”.\n"), g_get_prgname ());
   return TENDCTL_EXIT_USAGE;
 }
 
@@ -110,17 +110,17 @@ tendctl_parse (GOptionContext *context, int *argc, char ***argv, int *status)
 static char *
 describe_commands (void)
 {
-  GString *text = g_string_new (_("Commands:\n"));
+  GString *text = g_string_new (_ ("Commands:\n"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
-  g_string_append (text, _("\nRun “tendctl COMMAND --help” for a command’s options.\n\n"
-                           "Exit status:\n"
-                           "  0  success\n"
-                           "  1  failure\n"
-                           "  2  wrong usage: unknown command, option or argument\n"
-                           "  3  the database is locked, read-only, damaged, too new or missing\n"
-                           "  4  a confirmation was declined\n"));
+    g_string_append_printf (text, "  %-8s %s\n", commands[i].name, _ (commands[i].summary));
+  g_string_append (text, _ ("\nRun “tendctl COMMAND --help” for a command’s options.\n\n"
+                            "Exit status:\n"
+                            "  0  success\n"
+                            "  1  failure\n"
+                            "  2  wrong usage: unknown command, option or argument\n"
+                            "  3  the database is locked, read-only, damaged, too new or missing\n"
+                            "  4  a confirmation was declined\n"));
   return g_string_free (text, FALSE);
 }
 
@@ -129,18 +129,17 @@ main (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *description = NULL;
-  g_autofree char *prgname = NULL;
-  TendctlOptions options = { 0 };
-  gboolean version = FALSE;
-  int status;
-  const GOptionEntry entries[] = {
-    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &options.database,
-      N_("Use the database at PATH"), N_("PATH") },
-    { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo, N_("Use the demo database"), NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
-    { NULL }
-  };
+  g_autofree char   *description = NULL;
+  g_autofree char   *prgname = NULL;
+  TendctlOptions     options = { 0 };
+  gboolean           version = FALSE;
+  int                status;
+  const GOptionEntry entries[]
+      = { { "database", 'd', 0, G_OPTION_ARG_FILENAME, &options.database,
+            N_ ("Use the database at PATH"), N_ ("PATH") },
+          { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo, N_ ("Use the demo database"), NULL },
+          { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version and exit"), NULL },
+          { NULL } };
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -148,9 +147,9 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("tendctl");
 
-  context = g_option_context_new (_("COMMAND [OPTION…]"));
-  g_option_context_set_summary (context, _("Tend keeps your work habits on your own computer and "
-                                           "coaches you on them, privately."));
+  context = g_option_context_new (_ ("COMMAND [OPTION…]"));
+  g_option_context_set_summary (context, _ ("Tend keeps your work habits on your own computer and "
+                                            "coaches you on them, privately."));
   description = describe_commands ();
   g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -192,7 +191,7 @@ main (int argc, char **argv)
     }
 
   {
-    g_autofree char *message = g_strdup_printf (_("Unknown command “%s”"), argv[1]);
+    g_autofree char *message = g_strdup_printf (_ ("Unknown command “%s”"), argv[1]);
     status = tendctl_usage_error (context, message);
   }
 

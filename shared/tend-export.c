@@ -16,26 +16,26 @@
 /* Rows are written as they are read: a five-year database must not be built up in memory.
  * The SQL texts are static because the store caches statements by their address. */
 
-static const char message_sql[] =
-  "SELECT account.provider || ':' || account.name, printf ('%016x', provider_key), kind,"
-  " printf ('%016x', conversation_key), sent_at, direction,"
-  " (SELECT min (address) FROM identity WHERE person_id = sender_id),"
-  " (SELECT group_concat (address, ';') FROM"
-  "   (SELECT (SELECT min (address) FROM identity i WHERE i.person_id = r.person_id) AS address"
-  "    FROM message_recipient r WHERE r.message_id = message.id ORDER BY address)),"
-  " printf ('%016x', reply_to_key), words, gratitude, apologies, hedges, negative, questions"
-  " FROM message JOIN account ON account.id = account_id ORDER BY sent_at, message.id";
+static const char message_sql[]
+    = "SELECT account.provider || ':' || account.name, printf ('%016x', provider_key), kind,"
+      " printf ('%016x', conversation_key), sent_at, direction,"
+      " (SELECT min (address) FROM identity WHERE person_id = sender_id),"
+      " (SELECT group_concat (address, ';') FROM"
+      "   (SELECT (SELECT min (address) FROM identity i WHERE i.person_id = r.person_id) AS address"
+      "    FROM message_recipient r WHERE r.message_id = message.id ORDER BY address)),"
+      " printf ('%016x', reply_to_key), words, gratitude, apologies, hedges, negative, questions"
+      " FROM message JOIN account ON account.id = account_id ORDER BY sent_at, message.id";
 
-static const char event_sql[] =
-  "SELECT account.provider || ':' || account.name, uid, recurrence_id, start_at, end_at, tzid,"
-  " all_day, (SELECT min (address) FROM identity WHERE person_id = organizer_id),"
-  " attendee_count, my_response, cancelled, recurring, online"
-  " FROM event JOIN account ON account.id = account_id ORDER BY start_at, event.id";
+static const char event_sql[]
+    = "SELECT account.provider || ':' || account.name, uid, recurrence_id, start_at, end_at, tzid,"
+      " all_day, (SELECT min (address) FROM identity WHERE person_id = organizer_id),"
+      " attendee_count, my_response, cancelled, recurring, online"
+      " FROM event JOIN account ON account.id = account_id ORDER BY start_at, event.id";
 
-static const char person_sql[] =
-  "SELECT person.id, display_name, is_me, group_concat (address, ';')"
-  " FROM person JOIN identity ON identity.person_id = person.id"
-  " GROUP BY person.id ORDER BY person.id";
+static const char person_sql[]
+    = "SELECT person.id, display_name, is_me, group_concat (address, ';')"
+      " FROM person JOIN identity ON identity.person_id = person.id"
+      " GROUP BY person.id ORDER BY person.id";
 
 static const char *const response_names[] = {
   "none", "organizer", "accepted", "tentative", "declined", "needs-action",
@@ -82,7 +82,7 @@ static json_t *
 message_to_json (sqlite3_stmt *stmt)
 {
   g_autofree char *sent = iso_time (sqlite3_column_int64 (stmt, 4));
-  json_t *recipients = json_array ();
+  json_t          *recipients = json_array ();
   g_auto (GStrv) addresses = NULL;
 
   if (column_text (stmt, 7) != NULL)
@@ -90,19 +90,18 @@ message_to_json (sqlite3_stmt *stmt)
   for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
     json_array_append_new (recipients, json_string (addresses[i]));
 
-  return json_pack ("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o, s:s?, s:{s:i, s:i, s:i, s:i, "
-                    "s:i, s:i}}",
-                    "account", column_text (stmt, 0), "id_key", column_text (stmt, 1), "kind",
-                    sqlite3_column_int (stmt, 2) == 1 ? "chat" : "mail", "conversation_key",
-                    sqlite3_column_type (stmt, 3) == SQLITE_NULL ? NULL : column_text (stmt, 3),
-                    "sent_at", sent, "direction",
-                    sqlite3_column_int (stmt, 5) == 1 ? "sent" : "received", "from",
-                    column_text (stmt, 6), "to", recipients, "reply_to_key",
-                    sqlite3_column_type (stmt, 8) == SQLITE_NULL ? NULL : column_text (stmt, 8),
-                    "features", "words", sqlite3_column_int (stmt, 9), "gratitude",
-                    sqlite3_column_int (stmt, 10), "apologies", sqlite3_column_int (stmt, 11),
-                    "hedges", sqlite3_column_int (stmt, 12), "negative",
-                    sqlite3_column_int (stmt, 13), "questions", sqlite3_column_int (stmt, 14));
+  return json_pack (
+      "{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o, s:s?, s:{s:i, s:i, s:i, s:i, "
+      "s:i, s:i}}",
+      "account", column_text (stmt, 0), "id_key", column_text (stmt, 1), "kind",
+      sqlite3_column_int (stmt, 2) == 1 ? "chat" : "mail", "conversation_key",
+      sqlite3_column_type (stmt, 3) == SQLITE_NULL ? NULL : column_text (stmt, 3), "sent_at", sent,
+      "direction", sqlite3_column_int (stmt, 5) == 1 ? "sent" : "received", "from",
+      column_text (stmt, 6), "to", recipients, "reply_to_key",
+      sqlite3_column_type (stmt, 8) == SQLITE_NULL ? NULL : column_text (stmt, 8), "features",
+      "words", sqlite3_column_int (stmt, 9), "gratitude", sqlite3_column_int (stmt, 10),
+      "apologies", sqlite3_column_int (stmt, 11), "hedges", sqlite3_column_int (stmt, 12),
+      "negative", sqlite3_column_int (stmt, 13), "questions", sqlite3_column_int (stmt, 14));
 }
 
 static json_t *
@@ -115,14 +114,13 @@ event_to_json (sqlite3_stmt *stmt)
   if (sqlite3_column_int64 (stmt, 2) != 0)
     rid = iso_time (sqlite3_column_int64 (stmt, 2));
 
-  return json_pack ("{s:s, s:s, s:s?, s:s, s:s, s:s?, s:b, s:s?, s:i, s:s, s:b, s:b, s:b}",
-                    "account", column_text (stmt, 0), "uid", column_text (stmt, 1),
-                    "recurrence_id", rid, "start", start, "end", end, "time_zone",
-                    column_text (stmt, 5), "all_day", sqlite3_column_int (stmt, 6), "organizer",
-                    column_text (stmt, 7), "attendees", sqlite3_column_int (stmt, 8),
-                    "my_response", response_name (sqlite3_column_int (stmt, 9)), "cancelled",
-                    sqlite3_column_int (stmt, 10), "recurring", sqlite3_column_int (stmt, 11),
-                    "online", sqlite3_column_int (stmt, 12));
+  return json_pack (
+      "{s:s, s:s, s:s?, s:s, s:s, s:s?, s:b, s:s?, s:i, s:s, s:b, s:b, s:b}", "account",
+      column_text (stmt, 0), "uid", column_text (stmt, 1), "recurrence_id", rid, "start", start,
+      "end", end, "time_zone", column_text (stmt, 5), "all_day", sqlite3_column_int (stmt, 6),
+      "organizer", column_text (stmt, 7), "attendees", sqlite3_column_int (stmt, 8), "my_response",
+      response_name (sqlite3_column_int (stmt, 9)), "cancelled", sqlite3_column_int (stmt, 10),
+      "recurring", sqlite3_column_int (stmt, 11), "online", sqlite3_column_int (stmt, 12));
 }
 
 static json_t *
@@ -134,8 +132,8 @@ person_to_json (sqlite3_stmt *stmt)
   for (guint i = 0; addresses[i] != NULL; i++)
     json_array_append_new (list, json_string (addresses[i]));
   return json_pack ("{s:I, s:s?, s:b, s:o}", "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
-                    "name", column_text (stmt, 1), "me", sqlite3_column_int (stmt, 2),
-                    "addresses", list);
+                    "name", column_text (stmt, 1), "me", sqlite3_column_int (stmt, 2), "addresses",
+                    list);
 }
 
 typedef json_t *(*RowToJson) (sqlite3_stmt *stmt);
@@ -145,17 +143,18 @@ write_json_array (TendStore *store, GOutputStream *out, const char *name, const 
                   RowToJson to_json, gboolean last, GCancellable *cancellable, GError **error)
 {
   g_autofree char *opening = g_strdup_printf ("  \"%s\": [", name);
-  sqlite3_stmt *stmt;
-  gboolean first = TRUE;
-  int rc;
+  sqlite3_stmt    *stmt;
+  gboolean         first = TRUE;
+  int              rc;
 
-  if (!(stmt = _tend_store_prepare (store, sql, error)) || !write_text (out, opening, cancellable, error))
+  if (!(stmt = _tend_store_prepare (store, sql, error))
+      || !write_text (out, opening, cancellable, error))
     return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      json_t *row = to_json (stmt);
-      char *dumped = json_dumps (row, JSON_COMPACT);
+      json_t          *row = to_json (stmt);
+      char            *dumped = json_dumps (row, JSON_COMPACT);
       g_autofree char *text = g_strconcat (first ? "\n    " : ",\n    ", dumped, NULL);
 
       free (dumped);
@@ -184,8 +183,8 @@ export_json (TendStore *store, GOutputStream *out, GCancellable *cancellable, GE
                                              now_text);
 
   return write_text (out, header, cancellable, error)
-         && write_json_array (store, out, "people", person_sql, person_to_json, FALSE,
-                              cancellable, error)
+         && write_json_array (store, out, "people", person_sql, person_to_json, FALSE, cancellable,
+                              error)
          && write_json_array (store, out, "messages", message_sql, message_to_json, FALSE,
                               cancellable, error)
          && write_json_array (store, out, "events", event_sql, event_to_json, TRUE, cancellable,
@@ -225,9 +224,9 @@ append_csv_int (GString *line, gint64 value)
   append_csv_field (line, buffer);
 }
 
-#define CSV_HEADER                                                                               \
-  "record,account,start_utc,end_utc,kind,direction,from,to,conversation_key,reply_to_key,words," \
-  "gratitude,apologies,hedges,negative,questions,uid,recurrence_id,time_zone,all_day,"           \
+#define CSV_HEADER                                                                                 \
+  "record,account,start_utc,end_utc,kind,direction,from,to,conversation_key,reply_to_key,words,"   \
+  "gratitude,apologies,hedges,negative,questions,uid,recurrence_id,time_zone,all_day,"             \
   "organizer,attendees,my_response,cancelled,recurring,online\r\n"
 
 static gboolean
@@ -242,7 +241,7 @@ export_csv (TendStore *store, GOutputStream *out, GCancellable *cancellable, GEr
 {
   g_autoptr (GString) line = g_string_new (NULL);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   if (!write_text (out, CSV_HEADER, cancellable, error))
     return FALSE;
@@ -263,9 +262,9 @@ export_csv (TendStore *store, GOutputStream *out, GCancellable *cancellable, GEr
       append_csv_field (line, column_text (stmt, 6));
       append_csv_field (line, column_text (stmt, 7));
       append_csv_field (line, sqlite3_column_type (stmt, 3) == SQLITE_NULL ? NULL
-                                                                            : column_text (stmt, 3));
+                                                                           : column_text (stmt, 3));
       append_csv_field (line, sqlite3_column_type (stmt, 8) == SQLITE_NULL ? NULL
-                                                                            : column_text (stmt, 8));
+                                                                           : column_text (stmt, 8));
       for (int column = 9; column <= 14; column++)
         append_csv_int (line, sqlite3_column_int64 (stmt, column));
       /* The event columns stay empty for a message. */
@@ -328,7 +327,7 @@ tend_export_format_from_string (const char *text, TendExportFormat *out, GError 
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Unknown export format “%s”; use json or csv"), text);
+                   _ ("Unknown export format “%s”; use json or csv"), text);
       return FALSE;
     }
   return TRUE;

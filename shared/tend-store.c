@@ -19,15 +19,15 @@ struct _TendStore
   GObject parent_instance;
 
   /* Owned */
-  sqlite3 *db;
-  char *path;
-  GHashTable *statements; /* const char *sql (static) → sqlite3_stmt */
-  GHashTable *people;     /* address as seen and normalized → CachedPerson (borrowed) */
-  GPtrArray *person_entries; /* owns the CachedPerson structs */
-  GHashTable *me_people;  /* person ids that are me */
-  GChecksum *hasher;      /* reused for every key: a new one per id is a third of an insert */
-  gboolean read_only;
-  gboolean in_transaction;
+  sqlite3    *db;
+  char       *path;
+  GHashTable *statements;     /* const char *sql (static) → sqlite3_stmt */
+  GHashTable *people;         /* address as seen and normalized → CachedPerson (borrowed) */
+  GPtrArray  *person_entries; /* owns the CachedPerson structs */
+  GHashTable *me_people;      /* person ids that are me */
+  GChecksum  *hasher;         /* reused for every key: a new one per id is a third of an insert */
+  gboolean    read_only;
+  gboolean    in_transaction;
 };
 
 G_DEFINE_FINAL_TYPE (TendStore, tend_store, G_TYPE_OBJECT)
@@ -145,23 +145,23 @@ set_error_from_rc (sqlite3 *db, int rc, GError **error)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_BUSY,
-                   _("The database is in use by another Tend process; try again when it has "
-                     "finished"));
+                   _ ("The database is in use by another Tend process; try again when it has "
+                      "finished"));
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_READ_ONLY,
-                   _("The database cannot be written: %s"), detail);
+                   _ ("The database cannot be written: %s"), detail);
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_CORRUPT,
-                   _("The database is damaged or is not a Tend database: %s"), detail);
+                   _ ("The database is damaged or is not a Tend database: %s"), detail);
       break;
     default:
-      g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_FAILED,
-                   _("Database error: %s"), detail);
+      g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_FAILED, _ ("Database error: %s"),
+                   detail);
       break;
     }
   return FALSE;
@@ -181,7 +181,7 @@ static int
 get_user_version (sqlite3 *db, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc, version = -1;
+  int           rc, version = -1;
 
   rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
   if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -204,8 +204,8 @@ _tend_store_migrate (sqlite3 *db, int target_version, GError **error)
   if (version > TEND_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_TOO_NEW,
-                   _("The database was made by a newer version of Tend (schema %d, this "
-                     "version knows %d)"),
+                   _ ("The database was made by a newer version of Tend (schema %d, this "
+                      "version knows %d)"),
                    version, TEND_STORE_SCHEMA_VERSION);
       return FALSE;
     }
@@ -232,8 +232,8 @@ _tend_store_migrate (sqlite3 *db, int target_version, GError **error)
 static gint64
 hash_id (GChecksum *checksum, const char *provider_id)
 {
-  guint8 digest[32];
-  gsize len = sizeof digest;
+  guint8  digest[32];
+  gsize   len = sizeof digest;
   guint64 key = 0;
 
   g_checksum_reset (checksum);
@@ -262,7 +262,7 @@ ensure_private_directory (const char *path, GError **error)
       int saved_errno = errno;
 
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_READ_ONLY,
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
+                   _ ("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -353,7 +353,7 @@ tend_store_delete_files (const char *path, GError **error)
           int saved_errno = errno;
 
           g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_READ_ONLY,
-                       _("Cannot delete %s: %s"), file, g_strerror (saved_errno));
+                       _ ("Cannot delete %s: %s"), file, g_strerror (saved_errno));
           return FALSE;
         }
     }
@@ -372,7 +372,7 @@ static gboolean
 load_me (TendStore *self, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   if (!(stmt = _tend_store_prepare (self, "SELECT id FROM person WHERE is_me", error)))
     return FALSE;
@@ -393,14 +393,14 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
 {
   g_autoptr (TendStore) self = NULL;
   gboolean read_only = (flags & TEND_STORE_OPEN_READ_ONLY) != 0;
-  int rc, version;
+  int      rc, version;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   if (read_only && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND,
-                   _("There is no database at %s yet"), path);
+                   _ ("There is no database at %s yet"), path);
       return NULL;
     }
   if (!read_only && !ensure_private_directory (path, error))
@@ -410,10 +410,9 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
   self->path = g_strdup (path);
   self->read_only = read_only;
 
-  rc = sqlite3_open_v2 (path, &self->db,
-                        read_only ? SQLITE_OPEN_READONLY
-                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL);
+  rc = sqlite3_open_v2 (
+      path, &self->db,
+      read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {
       set_error_from_rc (self->db, rc, error);
@@ -426,7 +425,7 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
   if (!read_only && sqlite3_db_readonly (self->db, "main") == 1)
     {
       g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_READ_ONLY,
-                   _("The database %s is read-only"), path);
+                   _ ("The database %s is read-only"), path);
       return NULL;
     }
 
@@ -443,7 +442,7 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
           g_set_error (error, TEND_STORE_ERROR,
                        version > TEND_STORE_SCHEMA_VERSION ? TEND_STORE_ERROR_TOO_NEW
                                                            : TEND_STORE_ERROR_NEEDS_UPGRADE,
-                       _("The database has schema %d; Tend's agent must upgrade it to %d first"),
+                       _ ("The database has schema %d; Tend's agent must upgrade it to %d first"),
                        version, TEND_STORE_SCHEMA_VERSION);
           return NULL;
         }
@@ -499,7 +498,7 @@ sqlite3_stmt *
 _tend_store_prepare (TendStore *self, const char *sql, GError **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-  int rc;
+  int           rc;
 
   if (stmt != NULL)
     {
@@ -534,15 +533,16 @@ gboolean
 tend_store_get_counts (TendStore *self, TendStoreCounts *out, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  stmt = _tend_store_prepare (self,
-                              "SELECT (SELECT count(*) FROM account), (SELECT count(*) FROM person),"
-                              " (SELECT count(*) FROM message), (SELECT count(*) FROM event)",
-                              error);
+  stmt
+      = _tend_store_prepare (self,
+                             "SELECT (SELECT count(*) FROM account), (SELECT count(*) FROM person),"
+                             " (SELECT count(*) FROM message), (SELECT count(*) FROM event)",
+                             error);
   if (stmt == NULL)
     return FALSE;
   if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
@@ -604,8 +604,8 @@ gint64
 tend_store_ensure_account (TendStore *self, const char *provider, const char *name, GError **error)
 {
   sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int rc;
+  gint64        id = 0;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (self), 0);
   g_return_val_if_fail (provider != NULL && name != NULL, 0);
@@ -631,7 +631,7 @@ tend_store_ensure_account (TendStore *self, const char *provider, const char *na
 /* A person as the cache knows them, under both the address as seen and its normal form. */
 typedef struct
 {
-  gint64 id;
+  gint64   id;
   gboolean named;
 } CachedPerson;
 
@@ -652,13 +652,13 @@ cache_person (TendStore *self, const char *address, const char *normalized, gint
 
 /* Finds or creates the person behind @normalized in the database. */
 static CachedPerson *
-load_person (TendStore *self, const char *address, const char *normalized,
-             const char *display_name, GError **error)
+load_person (TendStore *self, const char *address, const char *normalized, const char *display_name,
+             GError **error)
 {
   sqlite3_stmt *stmt;
-  gint64 id = 0;
-  gboolean named = FALSE;
-  int rc;
+  gint64        id = 0;
+  gboolean      named = FALSE;
+  int           rc;
 
   stmt = _tend_store_prepare (self,
                               "SELECT person_id, display_name IS NOT NULL FROM identity"
@@ -720,7 +720,7 @@ tend_store_ensure_person (TendStore *self, const char *address, const char *disp
 
       if (normalized == NULL)
         {
-          g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_FAILED, _("Empty address"));
+          g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_FAILED, _ ("Empty address"));
           return 0;
         }
       if ((person = g_hash_table_lookup (self->people, normalized)) != NULL)
@@ -773,9 +773,9 @@ tend_store_add_me (TendStore *self, const char *address, GError **error)
     "DELETE FROM person WHERE is_me AND id > (SELECT min (id) FROM person WHERE is_me)",
     "UPDATE message SET direction = (sender_id IN (SELECT id FROM person WHERE is_me))",
   };
-  gboolean own_transaction;
+  gboolean      own_transaction;
   sqlite3_stmt *stmt;
-  gint64 id;
+  gint64        id;
 
   g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
 
@@ -814,7 +814,7 @@ tend_store_dup_me (TendStore *self, GError **error)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (self), NULL);
 
@@ -850,8 +850,8 @@ tend_store_add_message (TendStore *self, gint64 account_id, const TendMessage *m
                         gboolean *inserted, GError **error)
 {
   const TendContentFeatures *f;
-  sqlite3_stmt *stmt;
-  gint64 sender_id, message_id;
+  sqlite3_stmt              *stmt;
+  gint64                     sender_id, message_id;
 
   g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
   g_return_val_if_fail (message != NULL && message->provider_id != NULL, FALSE);
@@ -863,13 +863,14 @@ tend_store_add_message (TendStore *self, gint64 account_id, const TendMessage *m
   if (!(sender_id = tend_store_ensure_person (self, message->sender, message->sender_name, error)))
     return FALSE;
 
-  stmt = _tend_store_prepare (self,
-                              "INSERT INTO message (account_id, provider_key, kind,"
-                              " conversation_key, sent_at, direction, sender_id, reply_to_key,"
-                              " words, gratitude, apologies, hedges, negative, questions)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-                              " ON CONFLICT (account_id, provider_key) DO NOTHING",
-                              error);
+  stmt
+      = _tend_store_prepare (self,
+                             "INSERT INTO message (account_id, provider_key, kind,"
+                             " conversation_key, sent_at, direction, sender_id, reply_to_key,"
+                             " words, gratitude, apologies, hedges, negative, questions)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                             " ON CONFLICT (account_id, provider_key) DO NOTHING",
+                             error);
   if (stmt == NULL)
     return FALSE;
   f = &message->features;
@@ -878,8 +879,8 @@ tend_store_add_message (TendStore *self, gint64 account_id, const TendMessage *m
   sqlite3_bind_int (stmt, 3, message->kind);
   bind_key (self, stmt, 4, message->conversation_id);
   sqlite3_bind_int64 (stmt, 5, message->sent_at);
-  sqlite3_bind_int (stmt, 6, is_me (self, sender_id) ? TEND_DIRECTION_SENT
-                                                      : TEND_DIRECTION_RECEIVED);
+  sqlite3_bind_int (stmt, 6,
+                    is_me (self, sender_id) ? TEND_DIRECTION_SENT : TEND_DIRECTION_RECEIVED);
   sqlite3_bind_int64 (stmt, 7, sender_id);
   bind_key (self, stmt, 8, message->in_reply_to);
   sqlite3_bind_int (stmt, 9, f->words);
@@ -897,7 +898,7 @@ tend_store_add_message (TendStore *self, gint64 account_id, const TendMessage *m
   for (guint i = 0; i < message->recipients->len; i++)
     {
       const char *address = g_ptr_array_index (message->recipients, i);
-      gint64 person_id;
+      gint64      person_id;
 
       if (!(person_id = tend_store_ensure_person (self, address, NULL, error)))
         return FALSE;
@@ -921,11 +922,11 @@ tend_store_add_message (TendStore *self, gint64 account_id, const TendMessage *m
 /* Events change at their providers (moved, cancelled, answered), so a second sight updates the
  * row; @changed is TRUE only when something about it was new or different. */
 gboolean
-tend_store_add_event (TendStore *self, gint64 account_id, const TendEvent *event,
-                      gboolean *changed, GError **error)
+tend_store_add_event (TendStore *self, gint64 account_id, const TendEvent *event, gboolean *changed,
+                      GError **error)
 {
   sqlite3_stmt *stmt;
-  gint64 organizer_id = 0;
+  gint64        organizer_id = 0;
 
   g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
   g_return_val_if_fail (event != NULL && event->uid != NULL, FALSE);
@@ -1001,8 +1002,8 @@ tend_store_prune_series (TendStore *self, gint64 account_id, const char *uid, gi
 {
   g_autoptr (GArray) doomed = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree gint64 *sorted = g_memdup2 (keep, sizeof (gint64) * n_keep);
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt      *stmt;
+  int                rc;
 
   g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
   g_return_val_if_fail (uid != NULL, FALSE);
@@ -1057,8 +1058,8 @@ char *
 tend_store_get_cursor (TendStore *self, gint64 account_id, const char *collection, GError **error)
 {
   sqlite3_stmt *stmt;
-  char *cursor = NULL;
-  int rc;
+  char         *cursor = NULL;
+  int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (self), NULL);
 

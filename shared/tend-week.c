@@ -37,8 +37,8 @@ gboolean
 tend_week_parse (const char *text, TendWeek *out, GError **error)
 {
   g_autofree char *upper = NULL;
-  char *end = NULL;
-  gint64 year, week;
+  char            *end = NULL;
+  gint64           year, week;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
@@ -60,7 +60,7 @@ tend_week_parse (const char *text, TendWeek *out, GError **error)
 
 invalid:
   g_set_error (error, TEND_WEEK_ERROR, TEND_WEEK_ERROR_INVALID,
-               _("“%s” is not an ISO week; write it as YYYY-Www, for example 2026-W09"), text);
+               _ ("“%s” is not an ISO week; write it as YYYY-Www, for example 2026-W09"), text);
   return FALSE;
 }
 
@@ -103,7 +103,7 @@ void
 tend_week_add (const TendWeek *week, int weeks, TendWeek *out)
 {
   GDate thursday;
-  int days;
+  int   days;
 
   g_return_if_fail (week != NULL);
   g_return_if_fail (out != NULL);

@@ -12,15 +12,15 @@
 
 typedef struct
 {
-  char *home;     /* XDG_DATA_HOME of the run */
-  char *db;       /* where tendctl puts the database by default */
+  char *home; /* XDG_DATA_HOME of the run */
+  char *db;   /* where tendctl puts the database by default */
   char *mbox;
   char *ics;
 } Fixture;
 
 typedef struct
 {
-  int status;
+  int   status;
   char *out;
   char *err;
 } Run;
@@ -78,7 +78,7 @@ run_tendctl (Fixture *f, const char *input, Run *run, const char *first_arg, ...
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   const char *tendctl = g_getenv ("TENDCTL");
-  va_list ap;
+  va_list     ap;
 
   g_assert_nonnull (tendctl);
   g_ptr_array_add (argv, (gpointer) tendctl);
@@ -88,9 +88,9 @@ run_tendctl (Fixture *f, const char *input, Run *run, const char *first_arg, ...
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->home, TRUE);
   g_subprocess_launcher_setenv (launcher, "TZ", "Europe/Berlin", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
@@ -192,7 +192,7 @@ test_week_json (Fixture *f, gconstpointer data)
 {
   g_auto (Run) run = { 0 };
   json_error_t json_error;
-  json_t *root;
+  json_t      *root;
 
   import_fixtures (f);
   run_tendctl (f, NULL, &run, "week", "--week", "2026-W10", "--json", NULL);
@@ -274,8 +274,8 @@ test_export (Fixture *f, gconstpointer data)
   g_auto (Run) json_run = { 0 };
   g_auto (Run) csv_run = { 0 };
   json_error_t json_error;
-  json_t *root, *messages;
-  GStatBuf st;
+  json_t      *root, *messages;
+  GStatBuf     st;
 
   import_fixtures (f);
 

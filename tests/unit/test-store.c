@@ -66,7 +66,7 @@ static gint64
 query_int (TendStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  gint64        value;
 
   g_assert_cmpint (sqlite3_prepare_v2 (_tend_store_get_db (store), sql, -1, &stmt, NULL), ==,
                    SQLITE_OK);
@@ -83,7 +83,7 @@ test_open_creates_private_files (Fixture *f, gconstpointer data)
   g_autoptr (TendStore) store = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
-  GStatBuf st;
+  GStatBuf         st;
 
   store = tend_store_open (f->path, TEND_STORE_OPEN_READ_WRITE, &error);
   g_assert_no_error (error);
@@ -97,7 +97,8 @@ test_open_creates_private_files (Fixture *f, gconstpointer data)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), ==,
+                   1);
 }
 
 static void
@@ -105,10 +106,11 @@ test_message_idempotent (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
-  g_autoptr (TendMessage) message = make_message ("a@x", "Ann@Example.org ", "me@example.org", 1000);
+  g_autoptr (TendMessage) message
+      = make_message ("a@x", "Ann@Example.org ", "me@example.org", 1000);
   TendStoreCounts counts;
-  gboolean inserted;
-  gint64 account;
+  gboolean        inserted;
+  gint64          account;
 
   g_assert_no_error (error);
   account = tend_store_ensure_account (store, "file", "local", &error);
@@ -128,8 +130,8 @@ test_message_idempotent (Fixture *f, gconstpointer data)
   g_assert_cmpint (counts.messages, ==, 1);
   /* Ann and me; the address was normalized, so no third person. */
   g_assert_cmpint (counts.people, ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM identity WHERE address = 'ann@example.org'"),
-                   ==, 1);
+  g_assert_cmpint (
+      query_int (store, "SELECT count(*) FROM identity WHERE address = 'ann@example.org'"), ==, 1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM message_recipient"), ==, 1);
   g_assert_cmpint (query_int (store, "SELECT direction FROM message"), ==, TEND_DIRECTION_RECEIVED);
 
@@ -155,13 +157,13 @@ test_person_name_later (Fixture *f, gconstpointer data)
   g_assert_true (tend_store_add_message (store, account, second, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM person"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM person WHERE display_name = 'Bob Brown'"),
-                   ==, 1);
+  g_assert_cmpint (
+      query_int (store, "SELECT count(*) FROM person WHERE display_name = 'Bob Brown'"), ==, 1);
   g_assert_cmpint (tend_store_ensure_person (store, "bob@example.org", "Robert", &error), ==,
                    tend_store_ensure_person (store, "Bob@Example.Org", NULL, &error));
   /* The first name seen stays. */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM person WHERE display_name = 'Bob Brown'"),
-                   ==, 1);
+  g_assert_cmpint (
+      query_int (store, "SELECT count(*) FROM person WHERE display_name = 'Bob Brown'"), ==, 1);
 }
 
 /* Marking an address as mine merges my identities into one person and makes what I sent "sent",
@@ -192,8 +194,9 @@ test_me_merges_and_redirects (Fixture *f, gconstpointer data)
   g_assert_cmpstr (me[0], ==, "me@home.example");
   g_assert_cmpstr (me[1], ==, "me@work.example");
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM person WHERE is_me"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(DISTINCT sender_id) FROM message WHERE direction = 1"),
-                   ==, 1);
+  g_assert_cmpint (
+      query_int (store, "SELECT count(DISTINCT sender_id) FROM message WHERE direction = 1"), ==,
+      1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM message WHERE direction = 1"), ==, 2);
   /* Bob's message is addressed to the merged me. */
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM message_recipient"
@@ -229,10 +232,10 @@ test_event_upsert_and_prune (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
-  gint64 account = tend_store_ensure_account (store, "file", "local", &error);
+  gint64       account = tend_store_ensure_account (store, "file", "local", &error);
   const gint64 keep[] = { 300, 100 };
-  gboolean changed;
-  guint removed;
+  gboolean     changed;
+  guint        removed;
 
   for (gint64 rid = 100; rid <= 300; rid += 100)
     {
@@ -256,15 +259,16 @@ test_event_upsert_and_prune (Fixture *f, gconstpointer data)
 
   /* An EXDATE took the instance of 200 away. */
   /* Outside the range nothing goes, even what is not kept. */
-  g_assert_true (tend_store_prune_series (store, account, "series", 0, 150, keep + 1, 1, &removed,
-                                          &error));
+  g_assert_true (
+      tend_store_prune_series (store, account, "series", 0, 150, keep + 1, 1, &removed, &error));
   g_assert_cmpuint (removed, ==, 0);
   g_assert_true (tend_store_prune_series (store, account, "series", 0, G_MAXINT64, keep,
                                           G_N_ELEMENTS (keep), &removed, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (removed, ==, 1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM event"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event WHERE recurrence_id = 200"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event WHERE recurrence_id = 200"), ==,
+                   0);
 }
 
 static void
@@ -272,7 +276,7 @@ test_cursor (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
-  gint64 account = tend_store_ensure_account (store, "graph", "me@example.org", &error);
+  gint64           account = tend_store_ensure_account (store, "graph", "me@example.org", &error);
   g_autofree char *none = NULL;
   g_autofree char *cursor = NULL;
 
@@ -292,7 +296,7 @@ test_rollback (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
   g_autoptr (TendMessage) message = make_message ("r", "dan@example.org", "eve@example.org", 5);
-  gint64 account = tend_store_ensure_account (store, "file", "local", &error);
+  gint64          account = tend_store_ensure_account (store, "file", "local", &error);
   TendStoreCounts counts;
 
   g_assert_true (tend_store_begin (store, &error));
@@ -316,7 +320,7 @@ test_migrate_from_v1 (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
-  sqlite3 *db = NULL;
+  sqlite3         *db = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
@@ -335,7 +339,8 @@ test_migrate_from_v1 (Fixture *f, gconstpointer data)
   store = tend_store_open (f->path, TEND_STORE_OPEN_READ_WRITE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tend_store_get_schema_version (store), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM message WHERE provider_key = 42"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM message WHERE provider_key = 42"), ==,
+                   1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name IN"
                                      " ('goal', 'nudge_state', 'consent_log', 'upload_log')"),
                    ==, 4);
@@ -348,7 +353,7 @@ test_read_only_needs_upgrade (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
-  sqlite3 *db = NULL;
+  sqlite3         *db = NULL;
 
   store = tend_store_open (f->path, TEND_STORE_OPEN_READ_ONLY, &error);
   g_assert_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_NOT_FOUND);
@@ -370,7 +375,7 @@ test_too_new (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
-  sqlite3 *db = NULL;
+  sqlite3         *db = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
@@ -403,7 +408,7 @@ static gboolean
 make_unwritable (const char *path, gboolean unwritable)
 {
   const char *argv[] = { "chattr", unwritable ? "+i" : "-i", path, NULL };
-  int status = -1;
+  int         status = -1;
 
   if (geteuid () != 0)
     return g_chmod (path, unwritable ? 0400 : 0600) == 0;
@@ -465,7 +470,10 @@ test_normalize_address (void)
     { " Ann@Example.ORG ", "ann@example.org" },
     /* ASCII folds the same whatever the locale: no dotless ı for "I". */
     { "IVAN@EXAMPLE.ORG", "ivan@example.org" },
-    { "\xc3\x84nn@B\xc3\xbc" "cher.example", "\xc3\xa4nn@b\xc3\xbc" "cher.example" },
+    { "\xc3\x84nn@B\xc3\xbc"
+      "cher.example",
+      "\xc3\xa4nn@b\xc3\xbc"
+      "cher.example" },
     /* The decomposed A + combining diaeresis is the same person as the composed Ä. */
     { "A\xcc\x88nn@example.org", "\xc3\xa4nn@example.org" },
   };
@@ -485,7 +493,8 @@ static void
 test_hash_id (void)
 {
   /* Stable across runs and builds: the key is part of the on-disk format. */
-  g_assert_cmpint (_tend_store_hash_id ("abc"), ==, (gint64) G_GUINT64_CONSTANT (0xba7816bf8f01cfea));
+  g_assert_cmpint (_tend_store_hash_id ("abc"), ==,
+                   (gint64) G_GUINT64_CONSTANT (0xba7816bf8f01cfea));
   g_assert_cmpint (_tend_store_hash_id ("a"), !=, _tend_store_hash_id ("b"));
 }
 

@@ -11,7 +11,7 @@ test_parse (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
-  TendWeek week;
+  TendWeek         week;
 
   g_assert_true (tend_week_parse ("2026-W09", &week, &error));
   g_assert_no_error (error);
@@ -77,7 +77,7 @@ test_add (void)
   g_assert_cmpint (out.year, ==, 2021);
   g_assert_cmpint (out.week, ==, 1);
 
-  week = (TendWeek) { 2026, 3 };
+  week = (TendWeek){ 2026, 3 };
   tend_week_add (&week, -3, &out);
   g_assert_cmpint (out.year, ==, 2025);
   g_assert_cmpint (out.week, ==, 52);
@@ -138,7 +138,7 @@ test_zone_boundary (void)
   g_autoptr (GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
   g_autoptr (GTimeZone) new_york = g_time_zone_new_identifier ("America/New_York");
   /* 2026-03-02T02:00Z: Monday 03:00 in Berlin (W10), Sunday 21:00 in New York (W09). */
-  gint64 instant = 1772416800;
+  gint64   instant = 1772416800;
   TendWeek week;
 
   tend_week_from_unix (instant, berlin, &week);
