@@ -11,7 +11,7 @@ if ! command -v clang-format >/dev/null 2>&1; then
   exit 0
 fi
 if out=$(clang-format --dry-run --Werror agent/*.c agent/sources/*.c shared/*.c \
-           tests/unit/*.c tests/integration/*.c tests/bench/*.c 2>&1); then
+           tests/*.c tests/unit/*.c tests/integration/*.c tests/bench/*.c 2>&1); then
   echo "ok 1 - every .c file is formatted"
 else
   echo "not ok 1 - run clang-format -i on these files:"

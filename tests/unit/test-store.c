@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tend-store-private.h"
+#include "tend-test-util.h"
 
 typedef struct
 {
@@ -26,26 +27,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        g_chmod (child, 0700);
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  tend_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
