@@ -22,6 +22,9 @@ static const struct
   CommandFunc func;
   const char *summary;
 } commands[] = {
+  { "status", tendctl_status, N_ ("Show whether Tend collects (asks the agent)") },
+  { "opt-in", tendctl_opt_in, N_ ("Start keeping your figures (asks the agent)") },
+  { "opt-out", tendctl_opt_out, N_ ("Stop keeping them, and delete them if you say so") },
   { "import", tendctl_import, N_ ("Import mail (mbox, Maildir, .eml) and calendars (.ics)") },
   { "week", tendctl_week, N_ ("Show a week’s figures and the coach’s nudges") },
   { "goal", tendctl_goal, N_ ("Set, list and remove your own goals") },
@@ -113,7 +116,7 @@ describe_commands (void)
   GString *text = g_string_new (_ ("Commands:\n"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-8s %s\n", commands[i].name, _ (commands[i].summary));
+    g_string_append_printf (text, "  %-9s %s\n", commands[i].name, _ (commands[i].summary));
   g_string_append (text, _ ("\nRun “tendctl COMMAND --help” for a command’s options.\n\n"
                             "Exit status:\n"
                             "  0  success\n"

@@ -35,6 +35,9 @@ int        tendctl_report_error    (const GError *error);
 int        tendctl_usage_error     (GOptionContext *context, const char *message);
 gboolean   tendctl_parse           (GOptionContext *context, int *argc, char ***argv, int *status);
 
+int        tendctl_status          (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_opt_in          (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_opt_out         (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_import          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_week            (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_goal            (const TendctlOptions *options, int argc, char **argv);

@@ -99,7 +99,8 @@ import_fixtures (Fixture *f)
 static void
 test_help (Fixture *f, gconstpointer data)
 {
-  const char *commands[] = { "import", "week", "goal", "export", "forget", "demo" };
+  const char *commands[]
+      = { "status", "opt-in", "opt-out", "import", "week", "goal", "export", "forget", "demo" };
   g_auto (Run) run = { 0 };
 
   run_tendctl (f, NULL, &run, "--help", NULL);
