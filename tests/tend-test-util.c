@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "tend-test-util.h"
@@ -27,4 +28,36 @@ tend_test_remove_tree (const char *path)
           }
     }
   g_remove (path);
+}
+
+/* Runs $TENDCTL with the arguments from @first_arg on (NULL-terminated) as a person would: its
+ * data under @data_home, in Berlin (so week figures do not depend on the machine), @input on
+ * its standard input. Returns its exit status; @out and @err (either may be NULL) get what it
+ * printed. */
+int
+tend_test_run_tendctl_va (const char *data_home, const char *input, char **out, char **err,
+                          const char *first_arg, va_list ap)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *tendctl = g_getenv ("TENDCTL");
+
+  g_assert_nonnull (tendctl);
+  g_ptr_array_add (argv, (gpointer) tendctl);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "TZ", "Europe/Berlin", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
 }

@@ -5,9 +5,12 @@
 #pragma once
 
 #include <glib.h>
+#include <stdarg.h>
 
 G_BEGIN_DECLS
 
-void tend_test_remove_tree (const char *path);
+void tend_test_remove_tree      (const char *path);
+int  tend_test_run_tendctl_va   (const char *data_home, const char *input, char **out, char **err,
+                                 const char *first_arg, va_list ap);
 
 G_END_DECLS

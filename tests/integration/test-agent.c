@@ -277,27 +277,13 @@ test_opt_out_keeps_data (Fixture *f, gconstpointer data)
 static int
 run_tendctl (Fixture *f, const char *input, char **out, const char *first_arg, ...)
 {
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
   va_list ap;
+  int     status;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TENDCTL"));
   va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  status = tend_test_run_tendctl_va (f->data, input, out, NULL, first_arg, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, out, NULL, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
+  return status;
 }
 
 /* tendctl's status, opt-in and opt-out go through the agent, which alone writes. */

@@ -54,35 +54,14 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->ics);
 }
 
-/* Runs tendctl with @args in the fixture's data home, in Berlin, feeding @input on stdin. */
 static void
 run_tendctl (Fixture *f, const char *input, Run *run, const char *first_arg, ...)
 {
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  const char *tendctl = g_getenv ("TENDCTL");
-  va_list     ap;
+  va_list ap;
 
-  g_assert_nonnull (tendctl);
-  g_ptr_array_add (argv, (gpointer) tendctl);
   va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  run->status = tend_test_run_tendctl_va (f->home, input, &run->out, &run->err, first_arg, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "TZ", "Europe/Berlin", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
 }
 
 static void
