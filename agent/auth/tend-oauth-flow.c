@@ -1,0 +1,919 @@
+/* tend-oauth-flow.c: sign-in with the RFC 8252 native-app flow (authorization code + PKCE)
+ *
+ * liboauth2 does the protocol work: hashing and encoding for PKCE, the form-encoded token
+ * request, and the JWS signature check against the provider's keys. The claims an ID token
+ * must carry for us (iss, aud, exp, nonce) are checked here, against a caller-given clock.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tend-oauth"
+
+#include "config.h"
+
+#include "tend-oauth-flow.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <jansson.h>
+#include <oauth2/http.h>
+#include <oauth2/jose.h>
+#include <oauth2/mem.h>
+#include <oauth2/oauth2.h>
+#include <oauth2/util.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define DEFAULT_TIMEOUT_SECONDS 300
+#define HTTP_TIMEOUT_SECONDS 20
+#define RANDOM_BYTES 32
+
+struct _TendOauthFlow
+{
+  GObject parent_instance;
+
+  char *issuer;
+  char *client_id;
+  char *scope;
+  guint timeout;
+};
+
+G_DEFINE_TYPE (TendOauthFlow, tend_oauth_flow, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (tend - oauth - error - quark, tend_oauth_error)
+
+/* liboauth2 logs request and response bodies at debug level, which would include tokens:
+ * its log goes nowhere. */
+static void
+drop_log (oauth2_log_sink_t *sink, const char *filename, unsigned long line, const char *function,
+          oauth2_log_level_t level, const char *msg)
+{
+}
+
+static oauth2_log_t *
+get_log (void)
+{
+  static gsize         once = 0;
+  static oauth2_log_t *log = NULL;
+
+  if (g_once_init_enter (&once))
+    {
+      oauth2_log_sink_t *sink = oauth2_log_sink_create (OAUTH2_LOG_ERROR, drop_log, NULL);
+
+      log = oauth2_init (OAUTH2_LOG_ERROR, sink);
+      g_once_init_leave (&once, 1);
+    }
+  return log;
+}
+
+/**
+ * tend_oauth_random_string:
+ * @error: return location for an error
+ *
+ * Returns: 32 bytes from the kernel's random source, base64url-encoded (43 characters): fit
+ * for a PKCE verifier (RFC 7636 §4.1), a `state` or a `nonce`.
+ */
+char *
+tend_oauth_random_string (GError **error)
+{
+  guint8 bytes[RANDOM_BYTES];
+  char  *encoded = NULL;
+  char  *result;
+
+  if (getrandom (bytes, sizeof bytes, 0) != (ssize_t) sizeof bytes)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("Could not read random bytes: %s"), g_strerror (saved_errno));
+      return NULL;
+    }
+  if (oauth2_base64url_encode (get_log (), bytes, sizeof bytes, &encoded) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("Could not encode random bytes"));
+      return NULL;
+    }
+  result = g_strdup (encoded);
+  oauth2_mem_free (encoded);
+  return result;
+}
+
+/**
+ * tend_oauth_pkce_challenge:
+ * @verifier: a PKCE code verifier
+ *
+ * Returns: the S256 code challenge: base64url (no padding) of the SHA-256 of @verifier.
+ */
+char *
+tend_oauth_pkce_challenge (const char *verifier)
+{
+  unsigned char *hash = NULL;
+  unsigned int   hash_len = 0;
+  char          *encoded = NULL;
+  char          *result;
+
+  g_return_val_if_fail (verifier != NULL, NULL);
+
+  if (!oauth2_jose_hash_bytes (get_log (), OAUTH2_JOSE_OPENSSL_ALG_SHA256,
+                               (const unsigned char *) verifier, strlen (verifier), &hash,
+                               &hash_len))
+    return NULL;
+  oauth2_base64url_encode (get_log (), hash, hash_len, &encoded);
+  oauth2_mem_free (hash);
+  result = g_strdup (encoded);
+  oauth2_mem_free (encoded);
+  return result;
+}
+
+/**
+ * tend_oauth_authorization_url:
+ *
+ * Returns: the authorization request URL: response type `code`, PKCE S256, and the given
+ * state and nonce.
+ */
+char *
+tend_oauth_authorization_url (const char *authorization_endpoint, const char *client_id,
+                              const char *redirect_uri, const char *scope, const char *state,
+                              const char *nonce, const char *challenge)
+{
+  oauth2_log_t     *log = get_log ();
+  oauth2_nv_list_t *params;
+  char             *url;
+  char             *result;
+
+  g_return_val_if_fail (authorization_endpoint != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL && redirect_uri != NULL && scope != NULL, NULL);
+  g_return_val_if_fail (state != NULL && nonce != NULL && challenge != NULL, NULL);
+
+  params = oauth2_nv_list_init (log);
+  oauth2_nv_list_add (log, params, "response_type", "code");
+  oauth2_nv_list_add (log, params, "client_id", client_id);
+  oauth2_nv_list_add (log, params, "redirect_uri", redirect_uri);
+  oauth2_nv_list_add (log, params, "scope", scope);
+  oauth2_nv_list_add (log, params, "state", state);
+  oauth2_nv_list_add (log, params, "nonce", nonce);
+  oauth2_nv_list_add (log, params, "code_challenge", challenge);
+  oauth2_nv_list_add (log, params, "code_challenge_method", "S256");
+  url = oauth2_http_url_query_encode (log, authorization_endpoint, params);
+  oauth2_nv_list_free (log, params);
+  result = g_strdup (url);
+  oauth2_mem_free (url);
+  return result;
+}
+
+static oauth2_http_call_ctx_t *
+new_call_ctx (void)
+{
+  oauth2_http_call_ctx_t *ctx = oauth2_http_call_ctx_init (get_log ());
+
+  oauth2_http_call_ctx_timeout_set (get_log (), ctx, HTTP_TIMEOUT_SECONDS);
+  oauth2_http_call_ctx_ssl_verify_set (get_log (), ctx, true);
+  return ctx;
+}
+
+/**
+ * tend_oauth_http_get:
+ * @url: a provider document (discovery, JWKS)
+ * @error: return location for an error
+ *
+ * Blocks: call it from a thread.
+ *
+ * Returns: the body of a 200 answer
+ */
+char *
+tend_oauth_http_get (const char *url, GError **error)
+{
+  oauth2_http_call_ctx_t   *ctx;
+  char                     *response = NULL;
+  oauth2_http_status_code_t status = 0;
+  gboolean                  ok;
+  char                     *result = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  ctx = new_call_ctx ();
+  ok = oauth2_http_get (get_log (), url, NULL, ctx, &response, &status);
+  oauth2_http_call_ctx_free (get_log (), ctx);
+  if (!ok || status != 200 || response == NULL)
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
+                 _ ("Could not read %s from the sign-in provider (HTTP status %u)"), url,
+                 (guint) status);
+  else
+    result = g_strdup (response);
+  oauth2_mem_free (response);
+  return result;
+}
+
+/**
+ * tend_oauth_exchange_code:
+ * @id_token: (out): the ID token that came with the tokens
+ *
+ * Trades an authorization code and its PKCE verifier for tokens at @token_endpoint, as a
+ * public client. Blocks: call it from a thread.
+ */
+TendTokens *
+tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
+                          const char *redirect_uri, const char *code, const char *verifier,
+                          char **id_token, GError **error)
+{
+  oauth2_log_t             *log = get_log ();
+  oauth2_nv_list_t         *params;
+  oauth2_http_call_ctx_t   *ctx;
+  char                     *response = NULL;
+  oauth2_http_status_code_t status = 0;
+  gboolean                  ok;
+  json_t                   *json = NULL;
+  const char               *access_token;
+  const char               *token_error;
+  json_t                   *expires_in;
+  TendTokens               *tokens = NULL;
+
+  g_return_val_if_fail (token_endpoint != NULL && client_id != NULL, NULL);
+  g_return_val_if_fail (redirect_uri != NULL && code != NULL && verifier != NULL, NULL);
+  g_return_val_if_fail (id_token != NULL, NULL);
+
+  params = oauth2_nv_list_init (log);
+  oauth2_nv_list_add (log, params, "grant_type", "authorization_code");
+  oauth2_nv_list_add (log, params, "code", code);
+  oauth2_nv_list_add (log, params, "redirect_uri", redirect_uri);
+  oauth2_nv_list_add (log, params, "client_id", client_id);
+  oauth2_nv_list_add (log, params, "code_verifier", verifier);
+  ctx = new_call_ctx ();
+  ok = oauth2_http_post_form (log, token_endpoint, params, ctx, &response, &status);
+  oauth2_http_call_ctx_free (log, ctx);
+  oauth2_nv_list_free (log, params);
+
+  if (ok && response != NULL)
+    json = json_loads (response, 0, NULL);
+  oauth2_mem_free (response);
+  if (!ok || !json_is_object (json))
+    {
+      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                   _ ("The sign-in provider’s token endpoint did not answer (HTTP status %u)"),
+                   (guint) status);
+      goto out;
+    }
+  /* The error code is safe to show: RFC 6749 §5.2 defines it as a fixed ASCII word. */
+  token_error = json_string_value (json_object_get (json, "error"));
+  access_token = json_string_value (json_object_get (json, "access_token"));
+  if (status != 200 || access_token == NULL)
+    {
+      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                   _ ("The sign-in provider refused the authorization code (%s)"),
+                   token_error != NULL ? token_error : _ ("no access token"));
+      goto out;
+    }
+  if (json_string_value (json_object_get (json, "id_token")) == NULL)
+    {
+      g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+                           _ ("The sign-in provider sent no ID token"));
+      goto out;
+    }
+
+  tokens = g_new0 (TendTokens, 1);
+  tokens->access_token = g_strdup (access_token);
+  tokens->refresh_token = g_strdup (json_string_value (json_object_get (json, "refresh_token")));
+  tokens->scope = g_strdup (json_string_value (json_object_get (json, "scope")));
+  expires_in = json_object_get (json, "expires_in");
+  if (json_is_integer (expires_in) && json_integer_value (expires_in) > 0)
+    tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + json_integer_value (expires_in);
+  *id_token = g_strdup (json_string_value (json_object_get (json, "id_token")));
+
+out:
+  json_decref (json);
+  return tokens;
+}
+
+static gboolean
+audience_matches (json_t *payload, const char *client_id)
+{
+  json_t     *aud = json_object_get (payload, "aud");
+  const char *azp = json_string_value (json_object_get (payload, "azp"));
+  gboolean    found = FALSE;
+  size_t      i;
+  json_t     *value;
+
+  if (json_is_string (aud))
+    return g_str_equal (json_string_value (aud), client_id);
+  if (!json_is_array (aud))
+    return FALSE;
+  json_array_foreach (aud, i, value)
+  {
+    if (json_is_string (value) && g_str_equal (json_string_value (value), client_id))
+      found = TRUE;
+  }
+  /* OpenID Connect Core §3.1.3.7: with several audiences, azp must name us. */
+  if (found && json_array_size (aud) > 1)
+    found = azp != NULL && g_str_equal (azp, client_id);
+  return found;
+}
+
+static gboolean
+invalid_id_token (GError **error, const char *why)
+{
+  g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+               _ ("The sign-in provider’s ID token is not valid: %s"), why);
+  return FALSE;
+}
+
+/**
+ * tend_oauth_verify_id_token:
+ * @jwks_json: the provider's JSON Web Key Set
+ * @id_token: the compact-serialized ID token
+ * @issuer: the issuer the token must name
+ * @client_id: the audience the token must name
+ * @nonce: the nonce sent with the authorization request
+ * @now: the current time in Unix seconds; the token must expire after it
+ * @email: (out) (optional): the token's `email` claim, or %NULL if it has none
+ * @error: return location for an error
+ *
+ * Checks the signature with a key of @jwks_json, then `iss`, `aud` (and `azp`), `exp` and
+ * `nonce`.
+ */
+gboolean
+tend_oauth_verify_id_token (const char *jwks_json, const char *id_token, const char *issuer,
+                            const char *client_id, const char *nonce, gint64 now, char **email,
+                            GError **error)
+{
+  oauth2_log_t              *log = get_log ();
+  oauth2_cfg_token_verify_t *verify = NULL;
+  json_t                    *jwks;
+  json_t                    *keys;
+  json_t                    *key;
+  json_t                    *payload = NULL;
+  json_t                    *exp;
+  const char                *iss;
+  const char                *token_nonce;
+  size_t                     i;
+  gboolean                   ok = FALSE;
+
+  g_return_val_if_fail (jwks_json != NULL && id_token != NULL, FALSE);
+  g_return_val_if_fail (issuer != NULL && client_id != NULL && nonce != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  jwks = json_loads (jwks_json, 0, NULL);
+  keys = json_object_get (jwks, "keys");
+  if (!json_is_array (keys) || json_array_size (keys) == 0)
+    {
+      json_decref (jwks);
+      return invalid_id_token (error, _ ("the provider published no signing keys"));
+    }
+  /* Claims are checked below against the caller's clock, so liboauth2 checks only the
+   * signature; it picks the key whose kid the token's header names. */
+  json_array_foreach (keys, i, key)
+  {
+    g_autofree char *key_json = json_dumps (key, JSON_COMPACT);
+    char            *problem;
+
+    if (key_json == NULL)
+      continue;
+    problem = oauth2_cfg_token_verify_add_options (log, &verify, "jwk", key_json,
+                                                   "verify.iss=skip&verify.exp=skip&"
+                                                   "verify.iat=skip");
+    oauth2_mem_free (problem);
+  }
+  json_decref (jwks);
+
+  if (verify == NULL || !oauth2_token_verify (log, NULL, verify, id_token, &payload))
+    {
+      invalid_id_token (error, _ ("its signature does not match the provider’s keys"));
+      goto out;
+    }
+
+  iss = json_string_value (json_object_get (payload, "iss"));
+  exp = json_object_get (payload, "exp");
+  token_nonce = json_string_value (json_object_get (payload, "nonce"));
+  if (iss == NULL || !g_str_equal (iss, issuer))
+    invalid_id_token (error, _ ("it was issued by someone else"));
+  else if (!audience_matches (payload, client_id))
+    invalid_id_token (error, _ ("it was issued to another application"));
+  else if (!json_is_integer (exp) || json_integer_value (exp) <= now)
+    invalid_id_token (error, _ ("it has expired"));
+  else if (token_nonce == NULL || !g_str_equal (token_nonce, nonce))
+    invalid_id_token (error, _ ("it belongs to another sign-in"));
+  else
+    ok = TRUE;
+
+  if (ok && email != NULL)
+    *email = g_strdup (json_string_value (json_object_get (payload, "email")));
+
+out:
+  if (payload != NULL)
+    json_decref (payload);
+  if (verify != NULL)
+    oauth2_cfg_token_verify_free (log, verify);
+  return ok;
+}
+
+/* One sign-in, from discovery to verified tokens. */
+typedef struct
+{
+  char            *issuer;
+  char            *client_id;
+  char            *scope;
+  guint            timeout;
+  TendOauthOpenUri open_uri;
+  gpointer         open_uri_data;
+
+  char *authorization_endpoint;
+  char *token_endpoint;
+  char *jwks_uri;
+
+  char *state;
+  char *nonce;
+  char *verifier;
+  char *redirect_uri;
+  char *code;
+
+  GSocketService *service;
+  GSource        *timeout_source;
+  GSource        *cancel_source;
+  gboolean        finished;
+
+  TendTokens *tokens;
+  char       *email;
+} SignIn;
+
+static void
+stop_waiting (SignIn *sign_in)
+{
+  if (sign_in->service != NULL)
+    {
+      g_socket_service_stop (sign_in->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (sign_in->service));
+      g_clear_object (&sign_in->service);
+    }
+  if (sign_in->timeout_source != NULL)
+    {
+      g_source_destroy (sign_in->timeout_source);
+      g_clear_pointer (&sign_in->timeout_source, g_source_unref);
+    }
+  if (sign_in->cancel_source != NULL)
+    {
+      g_source_destroy (sign_in->cancel_source);
+      g_clear_pointer (&sign_in->cancel_source, g_source_unref);
+    }
+}
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  stop_waiting (sign_in);
+  g_free (sign_in->issuer);
+  g_free (sign_in->client_id);
+  g_free (sign_in->scope);
+  g_free (sign_in->authorization_endpoint);
+  g_free (sign_in->token_endpoint);
+  g_free (sign_in->jwks_uri);
+  g_free (sign_in->state);
+  g_free (sign_in->nonce);
+  g_free (sign_in->verifier);
+  g_free (sign_in->redirect_uri);
+  g_free (sign_in->code);
+  g_clear_pointer (&sign_in->tokens, tend_tokens_free);
+  g_free (sign_in->email);
+  g_free (sign_in);
+}
+
+static void
+discover_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SignIn          *sign_in = task_data;
+  g_autofree char *url = g_strconcat (sign_in->issuer, "/.well-known/openid-configuration", NULL);
+  g_autofree char *body = NULL;
+  GError          *error = NULL;
+  json_t          *json;
+  const char      *issuer;
+
+  body = tend_oauth_http_get (url, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  json = json_loads (body, 0, NULL);
+  issuer = json_string_value (json_object_get (json, "issuer"));
+  sign_in->authorization_endpoint
+      = g_strdup (json_string_value (json_object_get (json, "authorization_endpoint")));
+  sign_in->token_endpoint = g_strdup (json_string_value (json_object_get (json, "token_endpoint")));
+  sign_in->jwks_uri = g_strdup (json_string_value (json_object_get (json, "jwks_uri")));
+  /* OpenID Discovery §4.3: the document must name the issuer we asked. */
+  if (issuer == NULL || !g_str_equal (issuer, sign_in->issuer)
+      || sign_in->authorization_endpoint == NULL || sign_in->token_endpoint == NULL
+      || sign_in->jwks_uri == NULL)
+    g_task_return_new_error (task, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
+                             _ ("The sign-in provider’s OpenID configuration at %s is not usable"),
+                             url);
+  else
+    g_task_return_boolean (task, TRUE);
+  json_decref (json);
+}
+
+static void
+exchange_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autofree char *id_token = NULL;
+  g_autofree char *jwks = NULL;
+  GError          *error = NULL;
+
+  tokens = tend_oauth_exchange_code (sign_in->token_endpoint, sign_in->client_id,
+                                     sign_in->redirect_uri, sign_in->code, sign_in->verifier,
+                                     &id_token, &error);
+  if (tokens != NULL)
+    jwks = tend_oauth_http_get (sign_in->jwks_uri, &error);
+  if (jwks != NULL
+      && tend_oauth_verify_id_token (jwks, id_token, sign_in->issuer, sign_in->client_id,
+                                     sign_in->nonce, g_get_real_time () / G_USEC_PER_SEC,
+                                     &sign_in->email, &error))
+    {
+      sign_in->tokens = g_steal_pointer (&tokens);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+exchange_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+finish_waiting (GTask *task, GError *error)
+{
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  if (sign_in->finished)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  sign_in->finished = TRUE;
+  stop_waiting (sign_in);
+  /* The reference that waiting held (see discover_done) goes to the exchange or is dropped. */
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+    }
+  else
+    {
+      GTask *exchange = g_task_new (NULL, g_task_get_cancellable (task), exchange_done, task);
+
+      g_task_set_task_data (exchange, sign_in, NULL);
+      g_task_run_in_thread (exchange, exchange_thread);
+      g_object_unref (exchange);
+    }
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  finish_waiting (task, g_error_new_literal (TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TIMEOUT,
+                                             _ ("Sign-in timed out: the browser did not come "
+                                                "back")));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cancelled_cb (GCancellable *cancellable, gpointer user_data)
+{
+  GTask *task = user_data;
+
+  finish_waiting (
+      task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Sign-in was cancelled")));
+  return G_SOURCE_REMOVE;
+}
+
+/* One HTTP exchange on the loopback redirect. */
+typedef struct
+{
+  GTask             *task;
+  GSocketConnection *connection;
+  GDataInputStream  *input;
+  char              *target;
+} Visit;
+
+static void
+visit_free (Visit *visit)
+{
+  g_object_unref (visit->task);
+  g_object_unref (visit->connection);
+  g_object_unref (visit->input);
+  g_free (visit->target);
+  g_free (visit);
+}
+
+static void
+respond (Visit *visit, guint status, const char *message)
+{
+  GOutputStream   *output = g_io_stream_get_output_stream (G_IO_STREAM (visit->connection));
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  g_autofree char *body = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                                           "<title>Tend</title></head><body><p>%s</p></body>"
+                                           "</html>\n",
+                                           escaped);
+  g_autofree char *response
+      = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                         "Content-Type: text/html; charset=utf-8\r\n"
+                         "Content-Length: %zu\r\n"
+                         "Cache-Control: no-store\r\n"
+                         "Connection: close\r\n\r\n%s",
+                         status, status == 200 ? "OK" : "Bad Request", strlen (body), body);
+
+  /* A page of a few hundred bytes to a fresh loopback socket fits its send buffer: this
+   * write does not block in practice. */
+  g_output_stream_write_all (output, response, strlen (response), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (visit->connection), NULL, NULL);
+}
+
+static void
+handle_visit (Visit *visit)
+{
+  SignIn *sign_in = g_task_get_task_data (visit->task);
+  g_autoptr (GHashTable) params = NULL;
+  const char *query;
+  const char *state;
+  const char *code;
+  const char *iss;
+  const char *denied;
+
+  if (sign_in->finished || visit->target == NULL || !g_str_has_prefix (visit->target, "/callback?"))
+    {
+      respond (visit, 400, _ ("This is not a sign-in answer Tend is waiting for."));
+      return;
+    }
+  query = visit->target + strlen ("/callback?");
+  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  state = params != NULL ? g_hash_table_lookup (params, "state") : NULL;
+  if (state == NULL || !g_str_equal (state, sign_in->state))
+    {
+      respond (visit, 400, _ ("This is not a sign-in answer Tend is waiting for."));
+      return;
+    }
+
+  code = g_hash_table_lookup (params, "code");
+  iss = g_hash_table_lookup (params, "iss");
+  denied = g_hash_table_lookup (params, "error");
+  /* RFC 9207: when the provider names itself in the answer, it must be the one we asked. */
+  if (iss != NULL && !g_str_equal (iss, sign_in->issuer))
+    {
+      respond (visit, 400, _ ("Sign-in failed. You can close this tab."));
+      finish_waiting (visit->task,
+                      g_error_new_literal (TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DENIED,
+                                           _ ("The sign-in answer came from another provider")));
+    }
+  else if (denied != NULL || code == NULL)
+    {
+      respond (visit, 400, _ ("Sign-in failed. You can close this tab."));
+      finish_waiting (visit->task, g_error_new (TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DENIED,
+                                                _ ("The sign-in provider refused: %s"),
+                                                denied != NULL ? denied : _ ("no code")));
+    }
+  else
+    {
+      respond (visit, 200, _ ("You are signed in to Tend. You can close this tab."));
+      sign_in->code = g_strdup (code);
+      finish_waiting (visit->task, NULL);
+    }
+}
+
+static void
+read_line_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Visit           *visit = user_data;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish (visit->input, result, NULL, NULL);
+  if (line == NULL)
+    {
+      visit_free (visit);
+      return;
+    }
+  g_strchomp (line);
+  if (visit->target == NULL)
+    {
+      /* The request line: "GET /callback?... HTTP/1.1". */
+      g_auto (GStrv) parts = g_strsplit (line, " ", 3);
+
+      visit->target
+          = g_strdup (g_strv_length (parts) == 3 && g_str_equal (parts[0], "GET") ? parts[1] : "");
+    }
+  else if (*line == '\0')
+    {
+      /* The headers are read, so closing does not reset the connection under the browser. */
+      handle_visit (visit);
+      visit_free (visit);
+      return;
+    }
+  g_data_input_stream_read_line_async (visit->input, G_PRIORITY_DEFAULT, NULL, read_line_cb, visit);
+}
+
+static gboolean
+incoming_cb (GSocketService *service, GSocketConnection *connection, GObject *source_object,
+             gpointer user_data)
+{
+  GTask *task = user_data;
+  Visit *visit = g_new0 (Visit, 1);
+
+  visit->task = g_object_ref (task);
+  visit->connection = g_object_ref (connection);
+  visit->input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (visit->input, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  g_data_input_stream_read_line_async (visit->input, G_PRIORITY_DEFAULT, NULL, read_line_cb, visit);
+  return TRUE;
+}
+
+static gboolean
+start_waiting (GTask *task, GError **error)
+{
+  SignIn *sign_in = g_task_get_task_data (task);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) effective = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *url = NULL;
+  GCancellable    *cancellable = g_task_get_cancellable (task);
+
+  sign_in->state = tend_oauth_random_string (error);
+  if (sign_in->state == NULL)
+    return FALSE;
+  sign_in->nonce = tend_oauth_random_string (error);
+  if (sign_in->nonce == NULL)
+    return FALSE;
+  sign_in->verifier = tend_oauth_random_string (error);
+  if (sign_in->verifier == NULL)
+    return FALSE;
+  challenge = tend_oauth_pkce_challenge (sign_in->verifier);
+  if (challenge == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("Could not compute the PKCE code challenge"));
+      return FALSE;
+    }
+
+  /* RFC 8252 §7.3 and §8.3: the loopback IP literal, on a port the system picks. */
+  sign_in->service = g_socket_service_new ();
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (sign_in->service), address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &effective,
+                                      error))
+    return FALSE;
+  sign_in->redirect_uri
+      = g_strdup_printf ("http://127.0.0.1:%u/callback",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  g_signal_connect_object (sign_in->service, "incoming", G_CALLBACK (incoming_cb), task, 0);
+
+  sign_in->timeout_source = g_timeout_source_new_seconds (sign_in->timeout);
+  g_source_set_callback (sign_in->timeout_source, timeout_cb, task, NULL);
+  g_source_attach (sign_in->timeout_source, g_task_get_context (task));
+  if (cancellable != NULL)
+    {
+      sign_in->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (sign_in->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
+      g_source_attach (sign_in->cancel_source, g_task_get_context (task));
+    }
+  g_socket_service_start (sign_in->service);
+
+  url = tend_oauth_authorization_url (sign_in->authorization_endpoint, sign_in->client_id,
+                                      sign_in->redirect_uri, sign_in->scope, sign_in->state,
+                                      sign_in->nonce, challenge);
+  return sign_in->open_uri (url, sign_in->open_uri_data, error);
+}
+
+static void
+discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask  *task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || !start_waiting (task, &error))
+    {
+      sign_in->finished = TRUE;
+      stop_waiting (sign_in);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+    }
+  /* Otherwise the reference stays with the wait until finish_waiting ends it. */
+}
+
+/**
+ * tend_oauth_flow_sign_in_async:
+ * @open_uri: (scope call): opens the authorization URL in a browser
+ *
+ * Discovers the provider, waits on a loopback redirect for the browser to come back with a
+ * code, trades the code for tokens and verifies the ID token.
+ */
+void
+tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
+                               gpointer open_uri_data, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) discover = NULL;
+  SignIn *sign_in;
+
+  g_return_if_fail (TEND_IS_OAUTH_FLOW (self));
+  g_return_if_fail (open_uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_oauth_flow_sign_in_async);
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->issuer = g_strdup (self->issuer);
+  sign_in->client_id = g_strdup (self->client_id);
+  sign_in->scope = g_strdup (self->scope);
+  sign_in->timeout = self->timeout;
+  sign_in->open_uri = open_uri;
+  sign_in->open_uri_data = open_uri_data;
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+
+  discover = g_task_new (NULL, cancellable, discover_done, g_object_ref (task));
+  g_task_set_task_data (discover, sign_in, NULL);
+  g_task_run_in_thread (discover, discover_thread);
+}
+
+/**
+ * tend_oauth_flow_sign_in_finish:
+ * @email: (out) (optional): the verified `email` claim, or %NULL if the provider gave none
+ *
+ * Returns: (transfer full): the tokens, or %NULL with @error set
+ */
+TendTokens *
+tend_oauth_flow_sign_in_finish (TendOauthFlow *self, GAsyncResult *result, char **email,
+                                GError **error)
+{
+  SignIn *sign_in;
+
+  g_return_val_if_fail (TEND_IS_OAUTH_FLOW (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  sign_in = g_task_get_task_data (G_TASK (result));
+  if (email != NULL)
+    *email = g_steal_pointer (&sign_in->email);
+  return g_steal_pointer (&sign_in->tokens);
+}
+
+void
+tend_oauth_flow_set_timeout (TendOauthFlow *self, guint seconds)
+{
+  g_return_if_fail (TEND_IS_OAUTH_FLOW (self));
+  g_return_if_fail (seconds > 0);
+
+  self->timeout = seconds;
+}
+
+static void
+tend_oauth_flow_finalize (GObject *object)
+{
+  TendOauthFlow *self = TEND_OAUTH_FLOW (object);
+
+  g_free (self->issuer);
+  g_free (self->client_id);
+  g_free (self->scope);
+  G_OBJECT_CLASS (tend_oauth_flow_parent_class)->finalize (object);
+}
+
+static void
+tend_oauth_flow_class_init (TendOauthFlowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tend_oauth_flow_finalize;
+}
+
+static void
+tend_oauth_flow_init (TendOauthFlow *self)
+{
+  self->timeout = DEFAULT_TIMEOUT_SECONDS;
+}
+
+/**
+ * tend_oauth_flow_new:
+ * @issuer: the OpenID provider's issuer URL, without a trailing slash
+ * @client_id: this installation's public client id at that provider
+ * @scope: the space-separated scopes to ask for; must include `openid`
+ */
+TendOauthFlow *
+tend_oauth_flow_new (const char *issuer, const char *client_id, const char *scope)
+{
+  TendOauthFlow *self;
+
+  g_return_val_if_fail (issuer != NULL && client_id != NULL && scope != NULL, NULL);
+
+  self = g_object_new (TEND_TYPE_OAUTH_FLOW, NULL);
+  self->issuer = g_strdup (issuer);
+  self->client_id = g_strdup (client_id);
+  self->scope = g_strdup (scope);
+  return self;
+}

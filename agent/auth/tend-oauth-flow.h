@@ -1,0 +1,70 @@
+/* tend-oauth-flow.h: sign-in with the RFC 8252 native-app flow (authorization code + PKCE)
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tend-token-store.h"
+
+G_BEGIN_DECLS
+
+#define TEND_OAUTH_ERROR (tend_oauth_error_quark ())
+
+/**
+ * TendOauthError:
+ * @TEND_OAUTH_ERROR_DISCOVERY: the provider's OpenID configuration or keys could not be read
+ * @TEND_OAUTH_ERROR_TIMEOUT: the browser did not come back in time
+ * @TEND_OAUTH_ERROR_DENIED: the provider answered the authorization request with an error
+ * @TEND_OAUTH_ERROR_TOKEN_REQUEST: the token endpoint refused the code or answered nonsense
+ * @TEND_OAUTH_ERROR_INVALID_ID_TOKEN: the ID token failed verification
+ */
+typedef enum
+{
+  TEND_OAUTH_ERROR_DISCOVERY,
+  TEND_OAUTH_ERROR_TIMEOUT,
+  TEND_OAUTH_ERROR_DENIED,
+  TEND_OAUTH_ERROR_TOKEN_REQUEST,
+  TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+} TendOauthError;
+
+/**
+ * TendOauthOpenUri:
+ * @uri: the authorization URL to show to the user
+ * @user_data: the data given with the callback
+ * @error: return location for an error
+ *
+ * Opens @uri in a browser. The agent uses the desktop's default handler; tests use a
+ * scripted browser. Returns %FALSE with @error set when no browser could be started.
+ */
+typedef gboolean (*TendOauthOpenUri) (const char *uri, gpointer user_data, GError **error);
+
+#define TEND_TYPE_OAUTH_FLOW (tend_oauth_flow_get_type ())
+G_DECLARE_FINAL_TYPE (TendOauthFlow, tend_oauth_flow, TEND, OAUTH_FLOW, GObject)
+
+GQuark tend_oauth_error_quark (void);
+
+TendOauthFlow *tend_oauth_flow_new (const char *issuer, const char *client_id, const char *scope);
+void           tend_oauth_flow_set_timeout (TendOauthFlow *self, guint seconds);
+void           tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
+                                              gpointer open_uri_data, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+TendTokens *tend_oauth_flow_sign_in_finish (TendOauthFlow *self, GAsyncResult *result, char **email,
+                                            GError **error);
+
+/* The protocol steps the flow is made of. The blocking ones (HTTP) belong in a thread. */
+char       *tend_oauth_random_string (GError **error);
+char       *tend_oauth_pkce_challenge (const char *verifier);
+char       *tend_oauth_authorization_url (const char *authorization_endpoint, const char *client_id,
+                                          const char *redirect_uri, const char *scope, const char *state,
+                                          const char *nonce, const char *challenge);
+char       *tend_oauth_http_get (const char *url, GError **error);
+TendTokens *tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
+                                      const char *redirect_uri, const char *code,
+                                      const char *verifier, char **id_token, GError **error);
+gboolean    tend_oauth_verify_id_token (const char *jwks_json, const char *id_token,
+                                        const char *issuer, const char *client_id, const char *nonce,
+                                        gint64 now, char **email, GError **error);
+
+G_END_DECLS

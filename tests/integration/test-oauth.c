@@ -1,0 +1,594 @@
+/* test-oauth.c: sign-in against a real OpenID provider on loopback (tests/oidc)
+ *
+ * Each case starts its own `node tests/oidc/provider.mjs` with a stdin pipe (the provider
+ * exits when the pipe closes) and drives `tests/oidc/browser.mjs` as the browser.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "tend-oauth-flow.h"
+
+#define CLIENT_ID "tend-test"
+#define SCOPE "openid offline_access email profile"
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *issuer;
+} Provider;
+
+static gboolean
+have_node (void)
+{
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *lock
+      = g_build_filename (TEND_OIDC_DIR, "node_modules", ".package-lock.json", NULL);
+
+  if (node == NULL)
+    {
+      g_test_skip ("node is not installed");
+      return FALSE;
+    }
+  if (!g_file_test (lock, G_FILE_TEST_EXISTS))
+    {
+      /* Install the pinned packages as tests/oidc/smoke.sh does; offline, skip. */
+      const char *npm[]
+          = { "npm", "ci", "--prefix", TEND_OIDC_DIR, "--no-audit", "--no-fund", NULL };
+      int status = 0;
+
+      if (!g_spawn_sync (NULL, (char **) npm, NULL,
+                         G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                             | G_SPAWN_STDERR_TO_DEV_NULL,
+                         NULL, NULL, NULL, NULL, &status, NULL)
+          || !g_spawn_check_wait_status (status, NULL))
+        {
+          g_test_skip ("tests/oidc/node_modules is missing and npm ci failed (offline?)");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+provider_stop (Provider *provider)
+{
+  GOutputStream *input = g_subprocess_get_stdin_pipe (provider->process);
+
+  /* End of file on its stdin takes the provider down. */
+  g_assert_true (g_output_stream_close (input, NULL, NULL));
+  g_assert_true (g_subprocess_wait (provider->process, NULL, NULL));
+  g_object_unref (provider->process);
+  g_free (provider->issuer);
+  g_free (provider);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Provider, provider_stop)
+
+static Provider *
+provider_start (const char *id_token_ttl)
+{
+  g_autofree char *script = g_build_filename (TEND_OIDC_DIR, "provider.mjs", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) output = NULL;
+  g_autofree char *line = NULL;
+  Provider        *provider = g_new0 (Provider, 1);
+  json_t          *ready;
+
+  provider->process
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                          &error, "node", script, "--id-token-ttl", id_token_ttl, NULL);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (provider->process));
+  /* The pipe stays open when this reader goes: a provider writing to a closed pipe dies. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (output), FALSE);
+  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  ready = json_loads (line, 0, NULL);
+  g_assert_true (json_is_object (ready));
+  provider->issuer = g_strdup (json_string_value (json_object_get (ready, "issuer")));
+  g_assert_true (g_str_has_prefix (provider->issuer, "http://127.0.0.1:"));
+  json_decref (ready);
+  return provider;
+}
+
+/* Runs browser.mjs to the end and returns its JSON answer. */
+static json_t *
+run_browser (const char *url, gboolean stop_at_redirect)
+{
+  g_autofree char *script = g_build_filename (TEND_OIDC_DIR, "browser.mjs", NULL);
+  g_autoptr (GSubprocess) browser = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  json_t          *answer;
+
+  if (stop_at_redirect)
+    browser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "node", script,
+                                "--stop-at-redirect", url, NULL);
+  else
+    browser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "node", script, url, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (browser, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (browser));
+  answer = json_loads (out, 0, NULL);
+  g_assert_true (json_is_object (answer));
+  return answer;
+}
+
+/* What the browser thread saw, for the flow tests. */
+typedef struct
+{
+  gboolean      stop_at_redirect;
+  GThread      *thread;
+  char         *url;
+  int           status;         /* the app's HTTP status as the scripted browser reported it */
+  int           wrong_status;   /* the loopback's answer to a wrong state */
+  int           unknown_status; /* the loopback's answer to another path */
+  int           right_status;   /* the loopback's answer to the real redirect */
+  GAsyncResult *result;
+} Browse;
+
+/* A plain HTTP/1.1 GET to the loopback redirect; returns the status code. */
+static int
+http_get_status (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GDataInputStream) input = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *line = NULL;
+  int              status = 0;
+
+  g_assert_nonnull (uri);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                (guint16) g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("GET %s%s%s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n",
+                             g_uri_get_path (uri), g_uri_get_query (uri) != NULL ? "?" : "",
+                             g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "",
+                             g_uri_get_host (uri), g_uri_get_port (uri));
+  g_assert_true (
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                 strlen (request), NULL, NULL, &error));
+  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  line = g_data_input_stream_read_line_utf8 (input, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (sscanf (line, "HTTP/1.1 %d", &status) == 1);
+  return status;
+}
+
+static char *
+replace_param (const char *url, const char *name, const char *value)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GHashTable) params
+      = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_autoptr (GString) query = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer       key, old;
+
+  g_hash_table_insert (params, g_strdup (name), g_strdup (value));
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &key, &old))
+    {
+      g_autofree char *escaped = g_uri_escape_string (old, NULL, FALSE);
+
+      g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", (char *) key, escaped);
+    }
+  return g_strdup_printf ("http://%s:%d%s?%s", g_uri_get_host (uri), g_uri_get_port (uri),
+                          g_uri_get_path (uri), query->str);
+}
+
+static gpointer
+browse_thread (gpointer user_data)
+{
+  Browse *browse = user_data;
+  json_t *answer = run_browser (browse->url, browse->stop_at_redirect);
+  json_t *status = json_object_get (answer, "status");
+
+  if (browse->stop_at_redirect)
+    {
+      const char      *location = json_string_value (json_object_get (answer, "location"));
+      g_autofree char *wrong = replace_param (location, "state", "not-the-state");
+      g_autoptr (GUri) uri = g_uri_parse (location, G_URI_FLAGS_ENCODED, NULL);
+      g_autofree char *other
+          = g_strdup_printf ("http://127.0.0.1:%d/favicon.ico", g_uri_get_port (uri));
+
+      g_assert_true (json_is_null (status));
+      browse->wrong_status = http_get_status (wrong);
+      browse->unknown_status = http_get_status (other);
+      browse->right_status = http_get_status (location);
+    }
+  else
+    browse->status = (int) json_integer_value (status);
+  json_decref (answer);
+  return NULL;
+}
+
+static gboolean
+open_in_browser (const char *uri, gpointer user_data, GError **error)
+{
+  Browse *browse = user_data;
+
+  /* The flow waits on the main context, so the browser runs beside it. */
+  browse->url = g_strdup (uri);
+  browse->thread = g_thread_new ("browser", browse_thread, browse);
+  return TRUE;
+}
+
+static gboolean
+open_nothing (const char *uri, gpointer user_data, GError **error)
+{
+  return TRUE;
+}
+
+static void
+result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static TendTokens *
+sign_in (TendOauthFlow *flow, TendOauthOpenUri open_uri, Browse *browse, char **email,
+         GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  tend_oauth_flow_sign_in_async (flow, open_uri, browse, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (browse != NULL && browse->thread != NULL)
+    g_thread_join (browse->thread);
+  if (browse != NULL)
+    g_free (browse->url);
+  return tend_oauth_flow_sign_in_finish (flow, result, email, error);
+}
+
+static void
+test_sign_in (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_autoptr (TendOauthFlow) flow = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *email = NULL;
+  Browse           browse = { 0 };
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
+  tokens = sign_in (flow, open_in_browser, &browse, &email, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens);
+  /* The browser got the "you can close this tab" page. */
+  g_assert_cmpint (browse.status, ==, 200);
+  g_assert_cmpstr (email, ==, "me@tend.test");
+  g_assert_nonnull (tokens->access_token);
+  /* provider.mjs issues a refresh token with every code exchange. */
+  g_assert_nonnull (tokens->refresh_token);
+  /* Access tokens live 3600 s: expires_at is about now + 3600. */
+  g_assert_cmpint (tokens->expires_at, >=, now + 3600 - 5);
+  g_assert_cmpint (tokens->expires_at, <=, now + 3600 + 60);
+  /* Nothing of the sign-in (task, loopback server, sources) holds on to the flow. */
+  g_assert_finalize_object (g_steal_pointer (&flow));
+}
+
+static void
+test_wrong_state (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_autoptr (TendOauthFlow) flow = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *email = NULL;
+  Browse           browse = { .stop_at_redirect = TRUE };
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
+  tokens = sign_in (flow, open_in_browser, &browse, &email, &error);
+  /* The wrong state and the stray path got a 400 and the flow kept waiting; the real
+   * redirect, delivered after them, completed it. */
+  g_assert_cmpint (browse.wrong_status, ==, 400);
+  g_assert_cmpint (browse.unknown_status, ==, 400);
+  g_assert_cmpint (browse.right_status, ==, 200);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens);
+  g_assert_cmpstr (email, ==, "me@tend.test");
+}
+
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_and_cancel (const char *uri, gpointer user_data, GError **error)
+{
+  /* The user gives up while the browser is open. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, cancel_later, g_object_ref (user_data), g_object_unref);
+  return TRUE;
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_autoptr (TendOauthFlow) flow = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
+  tend_oauth_flow_sign_in_async (flow, open_and_cancel, cancellable, cancellable, result_cb,
+                                 &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tokens = tend_oauth_flow_sign_in_finish (flow, result, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (tokens);
+  g_clear_object (&result);
+  g_assert_finalize_object (g_steal_pointer (&flow));
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_autoptr (TendOauthFlow) flow = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
+  tend_oauth_flow_set_timeout (flow, 1);
+  tokens = sign_in (flow, open_nothing, NULL, NULL, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TIMEOUT);
+  g_assert_null (tokens);
+}
+
+/* The flow's steps by hand: a code from the scripted browser, stopped at the redirect. */
+typedef struct
+{
+  char *token_endpoint;
+  char *jwks;
+  char *redirect_uri;
+  char *code;
+  char *verifier;
+  char *nonce;
+} Manual;
+
+static void
+manual_clear (Manual *manual)
+{
+  g_free (manual->token_endpoint);
+  g_free (manual->jwks);
+  g_free (manual->redirect_uri);
+  g_free (manual->code);
+  g_free (manual->verifier);
+  g_free (manual->nonce);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Manual, manual_clear)
+
+static void
+manual_authorize (Provider *provider, Manual *manual)
+{
+  g_autofree char *discovery_url
+      = g_strconcat (provider->issuer, "/.well-known/openid-configuration", NULL);
+  g_autofree char *discovery = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) location = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  json_t *config;
+  json_t *answer;
+
+  discovery = tend_oauth_http_get (discovery_url, &error);
+  g_assert_no_error (error);
+  config = json_loads (discovery, 0, NULL);
+  manual->token_endpoint
+      = g_strdup (json_string_value (json_object_get (config, "token_endpoint")));
+  manual->jwks
+      = tend_oauth_http_get (json_string_value (json_object_get (config, "jwks_uri")), &error);
+  g_assert_no_error (error);
+
+  /* Any port is allowed (RFC 8252 §7.3); nothing listens on 9 and nothing needs to. */
+  manual->redirect_uri = g_strdup ("http://127.0.0.1:9/callback");
+  manual->verifier = tend_oauth_random_string (&error);
+  g_assert_no_error (error);
+  manual->nonce = tend_oauth_random_string (&error);
+  g_assert_no_error (error);
+  state = tend_oauth_random_string (&error);
+  g_assert_no_error (error);
+  challenge = tend_oauth_pkce_challenge (manual->verifier);
+  url = tend_oauth_authorization_url (
+      json_string_value (json_object_get (config, "authorization_endpoint")), CLIENT_ID,
+      manual->redirect_uri, SCOPE, state, manual->nonce, challenge);
+  json_decref (config);
+
+  answer = run_browser (url, TRUE);
+  location = g_uri_parse (json_string_value (json_object_get (answer, "location")),
+                          G_URI_FLAGS_ENCODED, &error);
+  g_assert_no_error (error);
+  params = g_uri_parse_params (g_uri_get_query (location), -1, "&", G_URI_PARAMS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, state);
+  manual->code = g_strdup (g_hash_table_lookup (params, "code"));
+  g_assert_nonnull (manual->code);
+  json_decref (answer);
+}
+
+static void
+test_pkce_challenge (void)
+{
+  g_autofree char *challenge = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* RFC 7636 appendix B's example pair. */
+  challenge = tend_oauth_pkce_challenge ("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+  g_assert_cmpstr (challenge, ==, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+
+  /* 32 random bytes in base64url without padding: ceil (32 * 4 / 3) = 43 characters. */
+  a = tend_oauth_random_string (&error);
+  g_assert_no_error (error);
+  b = tend_oauth_random_string (&error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (a), ==, 43);
+  g_assert_cmpstr (a, !=, b);
+  g_assert_null (strpbrk (a, "+/="));
+}
+
+static void
+test_replayed_code (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_auto (Manual) manual = { 0 };
+  g_autoptr (TendTokens) first = NULL;
+  g_autoptr (TendTokens) second = NULL;
+  g_autofree char *id_token = NULL;
+  g_autofree char *replay_id_token = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  manual_authorize (provider, &manual);
+  first = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+                                    manual.code, manual.verifier, &id_token, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  second = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+                                     manual.code, manual.verifier, &replay_id_token, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_null (second);
+  g_assert_null (replay_id_token);
+}
+
+static void
+test_id_token (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_auto (Manual) manual = { 0 };
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autofree char *id_token = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *tampered = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  char  *last;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  manual_authorize (provider, &manual);
+  tokens = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+                                     manual.code, manual.verifier, &id_token, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer, CLIENT_ID,
+                                             manual.nonce, now, &email, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (email, ==, "me@tend.test");
+
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer, CLIENT_ID,
+                                              "another-nonce", now, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer,
+                                              "another-client", manual.nonce, now, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, "http://127.0.0.1:1",
+                                              CLIENT_ID, manual.nonce, now, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* ID tokens live 3600 s here: an hour and a minute on, this one is stale. */
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer, CLIENT_ID,
+                                              manual.nonce, now + 3660, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* One changed character in the signature (kept in the base64url alphabet). */
+  tampered = g_strdup (id_token);
+  last = tampered + strlen (tampered) - 2;
+  *last = *last == 'A' ? 'B' : 'A';
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, tampered, provider->issuer, CLIENT_ID,
+                                              manual.nonce, now, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+}
+
+static void
+test_expired_id_token (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_auto (Manual) manual = { 0 };
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autofree char *id_token = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("1");
+  manual_authorize (provider, &manual);
+  tokens = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+                                     manual.code, manual.verifier, &id_token, &error);
+  g_assert_no_error (error);
+  /* A one-second ID token, checked two seconds later by the real clock. */
+  g_usleep (2 * G_USEC_PER_SEC);
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer, CLIENT_ID,
+                                              manual.nonce, g_get_real_time () / G_USEC_PER_SEC,
+                                              NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/oauth/pkce-challenge", test_pkce_challenge);
+  g_test_add_func ("/oauth/sign-in", test_sign_in);
+  g_test_add_func ("/oauth/wrong-state", test_wrong_state);
+  g_test_add_func ("/oauth/timeout", test_timeout);
+  g_test_add_func ("/oauth/cancel", test_cancel);
+  g_test_add_func ("/oauth/replayed-code", test_replayed_code);
+  g_test_add_func ("/oauth/id-token", test_id_token);
+  g_test_add_func ("/oauth/expired-id-token", test_expired_id_token);
+
+  return g_test_run ();
+}
