@@ -194,7 +194,10 @@ tend_oauth_http_get (const char *url, GError **error)
   ctx = new_call_ctx ();
   ok = oauth2_http_get (get_log (), url, NULL, ctx, &response, &status);
   oauth2_http_call_ctx_free (get_log (), ctx);
-  if (!ok || status != 200 || response == NULL)
+  if (status == 0)
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
+                 _ ("Could not reach the sign-in provider at %s"), url);
+  else if (!ok || status != 200 || response == NULL)
     g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
                  _ ("Could not read %s from the sign-in provider (HTTP status %u)"), url,
                  (guint) status);
