@@ -207,6 +207,60 @@ tend_oauth_http_get (const char *url, GError **error)
   return result;
 }
 
+/* Posts a form to one of the provider's token endpoints. Returns the answer's JSON object, or
+ * NULL with @error set when there was no readable answer; @status is the HTTP status. */
+static json_t *
+post_form (const char *endpoint, oauth2_nv_list_t *params, oauth2_http_status_code_t *status,
+           GError **error)
+{
+  oauth2_log_t           *log = get_log ();
+  oauth2_http_call_ctx_t *ctx = new_call_ctx ();
+  char                   *response = NULL;
+  gboolean                ok;
+  json_t                 *json = NULL;
+
+  *status = 0;
+  ok = oauth2_http_post_form (log, endpoint, params, ctx, &response, status);
+  oauth2_http_call_ctx_free (log, ctx);
+  if (ok && response != NULL)
+    json = json_loads (response, 0, NULL);
+  oauth2_mem_free (response);
+  if (!ok || !json_is_object (json))
+    {
+      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                   _ ("The sign-in provider’s token endpoint did not answer (HTTP status %u)"),
+                   (guint) *status);
+      if (json != NULL)
+        json_decref (json);
+      return NULL;
+    }
+  return json;
+}
+
+/* The error code is safe to show: RFC 6749 §5.2 defines it as a fixed ASCII word. */
+static const char *
+provider_error (json_t *json)
+{
+  const char *code = json_string_value (json_object_get (json, "error"));
+
+  return code != NULL ? code : _ ("no access token");
+}
+
+/* A successful token response (RFC 6749 §5.1) as a token set. */
+static TendTokens *
+tokens_from_response (json_t *json)
+{
+  TendTokens *tokens = g_new0 (TendTokens, 1);
+  json_t     *expires_in = json_object_get (json, "expires_in");
+
+  tokens->access_token = g_strdup (json_string_value (json_object_get (json, "access_token")));
+  tokens->refresh_token = g_strdup (json_string_value (json_object_get (json, "refresh_token")));
+  tokens->scope = g_strdup (json_string_value (json_object_get (json, "scope")));
+  if (json_is_integer (expires_in) && json_integer_value (expires_in) > 0)
+    tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + json_integer_value (expires_in);
+  return tokens;
+}
+
 /**
  * tend_oauth_exchange_code:
  * @id_token: (out): the ID token that came with the tokens
@@ -221,14 +275,8 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
 {
   oauth2_log_t             *log = get_log ();
   oauth2_nv_list_t         *params;
-  oauth2_http_call_ctx_t   *ctx;
-  char                     *response = NULL;
   oauth2_http_status_code_t status = 0;
-  gboolean                  ok;
-  json_t                   *json = NULL;
-  const char               *access_token;
-  const char               *token_error;
-  json_t                   *expires_in;
+  json_t                   *json;
   TendTokens               *tokens = NULL;
 
   g_return_val_if_fail (token_endpoint != NULL && client_id != NULL, NULL);
@@ -241,50 +289,151 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
   oauth2_nv_list_add (log, params, "redirect_uri", redirect_uri);
   oauth2_nv_list_add (log, params, "client_id", client_id);
   oauth2_nv_list_add (log, params, "code_verifier", verifier);
+  json = post_form (token_endpoint, params, &status, error);
+  oauth2_nv_list_free (log, params);
+  if (json == NULL)
+    return NULL;
+
+  if (status != 200 || json_string_value (json_object_get (json, "access_token")) == NULL)
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                 _ ("The sign-in provider refused the authorization code (%s)"),
+                 provider_error (json));
+  else if (json_string_value (json_object_get (json, "id_token")) == NULL)
+    g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+                         _ ("The sign-in provider sent no ID token"));
+  else
+    {
+      tokens = tokens_from_response (json);
+      *id_token = g_strdup (json_string_value (json_object_get (json, "id_token")));
+    }
+  json_decref (json);
+  return tokens;
+}
+
+/**
+ * tend_oauth_refresh:
+ * @token_endpoint: the provider's token endpoint
+ * @client_id: this installation's public client id
+ * @refresh_token: the newest refresh token of the sign-in
+ * @error: return location for an error
+ *
+ * Buys a new access token with @refresh_token (RFC 6749 §6). A provider that rotates refresh
+ * tokens sends a new one, which the result holds and which must replace @refresh_token
+ * wherever it is stored: presenting the old one again may end the whole sign-in. A provider
+ * that does not rotate sends none, and the result keeps @refresh_token. Blocks: call it from
+ * a thread.
+ *
+ * Returns: (transfer full): the new token set, or %NULL with @error set
+ *   (%TEND_OAUTH_ERROR_TOKEN_REQUEST)
+ */
+TendTokens *
+tend_oauth_refresh (const char *token_endpoint, const char *client_id, const char *refresh_token,
+                    GError **error)
+{
+  oauth2_log_t             *log = get_log ();
+  oauth2_nv_list_t         *params;
+  oauth2_http_status_code_t status = 0;
+  json_t                   *json;
+  const char               *code;
+  TendTokens               *tokens = NULL;
+
+  g_return_val_if_fail (token_endpoint != NULL && client_id != NULL, NULL);
+  g_return_val_if_fail (refresh_token != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  params = oauth2_nv_list_init (log);
+  oauth2_nv_list_add (log, params, "grant_type", "refresh_token");
+  oauth2_nv_list_add (log, params, "refresh_token", refresh_token);
+  oauth2_nv_list_add (log, params, "client_id", client_id);
+  json = post_form (token_endpoint, params, &status, error);
+  oauth2_nv_list_free (log, params);
+  if (json == NULL)
+    return NULL;
+
+  code = provider_error (json);
+  if (status == 200 && json_string_value (json_object_get (json, "access_token")) != NULL)
+    {
+      tokens = tokens_from_response (json);
+      if (tokens->refresh_token == NULL)
+        tokens->refresh_token = g_strdup (refresh_token);
+    }
+  /* RFC 6749 §5.2: the grant expired, was revoked or was replayed; only a new sign-in helps. */
+  else if (g_str_equal (code, "invalid_grant"))
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                 _ ("The sign-in has expired or was revoked; sign in to Tend again (%s)"), code);
+  else
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                 _ ("The sign-in provider refused to renew the sign-in (%s)"), code);
+  json_decref (json);
+  return tokens;
+}
+
+/**
+ * tend_oauth_revoke:
+ * @revocation_endpoint: the provider's RFC 7009 revocation endpoint
+ * @client_id: this installation's public client id
+ * @token: the access or refresh token to revoke
+ * @token_type_hint: (nullable): `access_token` or `refresh_token`, to spare the provider a
+ *   search
+ * @error: return location for an error
+ *
+ * Asks the provider to revoke @token (RFC 7009 §2.1). The provider answers 200 also for a
+ * token it does not know, which is already as good as revoked (§2.2). Blocks: call it from a
+ * thread.
+ *
+ * Returns: %TRUE once the token is revoked, or %FALSE with @error set
+ *   (%TEND_OAUTH_ERROR_REVOCATION)
+ */
+gboolean
+tend_oauth_revoke (const char *revocation_endpoint, const char *client_id, const char *token,
+                   const char *token_type_hint, GError **error)
+{
+  oauth2_log_t             *log = get_log ();
+  oauth2_nv_list_t         *params;
+  oauth2_http_call_ctx_t   *ctx;
+  char                     *response = NULL;
+  oauth2_http_status_code_t status = 0;
+  gboolean                  ok;
+  json_t                   *json = NULL;
+  const char               *code = NULL;
+
+  g_return_val_if_fail (revocation_endpoint != NULL && client_id != NULL, FALSE);
+  g_return_val_if_fail (token != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  params = oauth2_nv_list_init (log);
+  oauth2_nv_list_add (log, params, "token", token);
+  if (token_type_hint != NULL)
+    oauth2_nv_list_add (log, params, "token_type_hint", token_type_hint);
+  oauth2_nv_list_add (log, params, "client_id", client_id);
   ctx = new_call_ctx ();
-  ok = oauth2_http_post_form (log, token_endpoint, params, ctx, &response, &status);
+  ok = oauth2_http_post_form (log, revocation_endpoint, params, ctx, &response, &status);
   oauth2_http_call_ctx_free (log, ctx);
   oauth2_nv_list_free (log, params);
 
+  /* A 200 has an empty body; only an error answer carries JSON (RFC 7009 §2.2.1). */
+  if (ok && status == 200)
+    {
+      oauth2_mem_free (response);
+      return TRUE;
+    }
   if (ok && response != NULL)
     json = json_loads (response, 0, NULL);
   oauth2_mem_free (response);
-  if (!ok || !json_is_object (json))
-    {
-      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
-                   _ ("The sign-in provider’s token endpoint did not answer (HTTP status %u)"),
-                   (guint) status);
-      goto out;
-    }
-  /* The error code is safe to show: RFC 6749 §5.2 defines it as a fixed ASCII word. */
-  token_error = json_string_value (json_object_get (json, "error"));
-  access_token = json_string_value (json_object_get (json, "access_token"));
-  if (status != 200 || access_token == NULL)
-    {
-      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
-                   _ ("The sign-in provider refused the authorization code (%s)"),
-                   token_error != NULL ? token_error : _ ("no access token"));
-      goto out;
-    }
-  if (json_string_value (json_object_get (json, "id_token")) == NULL)
-    {
-      g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
-                           _ ("The sign-in provider sent no ID token"));
-      goto out;
-    }
-
-  tokens = g_new0 (TendTokens, 1);
-  tokens->access_token = g_strdup (access_token);
-  tokens->refresh_token = g_strdup (json_string_value (json_object_get (json, "refresh_token")));
-  tokens->scope = g_strdup (json_string_value (json_object_get (json, "scope")));
-  expires_in = json_object_get (json, "expires_in");
-  if (json_is_integer (expires_in) && json_integer_value (expires_in) > 0)
-    tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + json_integer_value (expires_in);
-  *id_token = g_strdup (json_string_value (json_object_get (json, "id_token")));
-
-out:
-  json_decref (json);
-  return tokens;
+  code = json_string_value (json_object_get (json, "error"));
+  if (status == 0)
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_REVOCATION,
+                 _ ("Could not reach the sign-in provider at %s"), revocation_endpoint);
+  else if (code != NULL)
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_REVOCATION,
+                 _ ("The sign-in provider refused to revoke the sign-in (%s)"), code);
+  else
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_REVOCATION,
+                 _ ("The sign-in provider refused to revoke the sign-in (HTTP status %u)"),
+                 (guint) status);
+  if (json != NULL)
+    json_decref (json);
+  return FALSE;
 }
 
 static gboolean

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * @TEND_OAUTH_ERROR_DENIED: the provider answered the authorization request with an error
  * @TEND_OAUTH_ERROR_TOKEN_REQUEST: the token endpoint refused the code or answered nonsense
  * @TEND_OAUTH_ERROR_INVALID_ID_TOKEN: the ID token failed verification
+ * @TEND_OAUTH_ERROR_REVOCATION: the revocation endpoint could not be reached or refused
  */
 typedef enum
 {
@@ -27,6 +28,7 @@ typedef enum
   TEND_OAUTH_ERROR_DENIED,
   TEND_OAUTH_ERROR_TOKEN_REQUEST,
   TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+  TEND_OAUTH_ERROR_REVOCATION,
 } TendOauthError;
 
 /**
@@ -63,6 +65,10 @@ char       *tend_oauth_http_get (const char *url, GError **error);
 TendTokens *tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
                                       const char *redirect_uri, const char *code,
                                       const char *verifier, char **id_token, GError **error);
+TendTokens *tend_oauth_refresh (const char *token_endpoint, const char *client_id,
+                                const char *refresh_token, GError **error);
+gboolean    tend_oauth_revoke (const char *revocation_endpoint, const char *client_id,
+                               const char *token, const char *token_type_hint, GError **error);
 gboolean    tend_oauth_verify_id_token (const char *jwks_json, const char *id_token,
                                         const char *issuer, const char *client_id, const char *nonce,
                                         gint64 now, char **email, GError **error);

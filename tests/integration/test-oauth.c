@@ -374,6 +374,7 @@ test_timeout (void)
 typedef struct
 {
   char *token_endpoint;
+  char *revocation_endpoint;
   char *jwks;
   char *redirect_uri;
   char *code;
@@ -385,6 +386,7 @@ static void
 manual_clear (Manual *manual)
 {
   g_free (manual->token_endpoint);
+  g_free (manual->revocation_endpoint);
   g_free (manual->jwks);
   g_free (manual->redirect_uri);
   g_free (manual->code);
@@ -414,6 +416,9 @@ manual_authorize (Provider *provider, Manual *manual)
   config = json_loads (discovery, 0, NULL);
   manual->token_endpoint
       = g_strdup (json_string_value (json_object_get (config, "token_endpoint")));
+  manual->revocation_endpoint
+      = g_strdup (json_string_value (json_object_get (config, "revocation_endpoint")));
+  g_assert_nonnull (manual->revocation_endpoint);
   manual->jwks
       = tend_oauth_http_get (json_string_value (json_object_get (config, "jwks_uri")), &error);
   g_assert_no_error (error);
@@ -576,6 +581,102 @@ test_expired_id_token (void)
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
 }
 
+/* Signs in by hand and returns the first token set. */
+static TendTokens *
+manual_tokens (Provider *provider, Manual *manual)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id_token = NULL;
+  TendTokens      *tokens;
+
+  manual_authorize (provider, manual);
+  tokens = tend_oauth_exchange_code (manual->token_endpoint, CLIENT_ID, manual->redirect_uri,
+                                     manual->code, manual->verifier, &id_token, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens);
+  g_assert_nonnull (tokens->refresh_token);
+  return tokens;
+}
+
+static void
+test_refresh_rotation (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_auto (Manual) manual = { 0 };
+  g_autoptr (TendTokens) first = NULL;
+  g_autoptr (TendTokens) second = NULL;
+  g_autoptr (TendTokens) replayed = NULL;
+  g_autoptr (TendTokens) third = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  first = manual_tokens (provider, &manual);
+
+  second = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, first->refresh_token, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  g_assert_nonnull (second->access_token);
+  g_assert_cmpstr (second->access_token, !=, first->access_token);
+  /* provider.mjs rotates: the answer carries a new refresh token, and the result holds it. */
+  g_assert_nonnull (second->refresh_token);
+  g_assert_cmpstr (second->refresh_token, !=, first->refresh_token);
+  /* Access tokens live 3600 s: expires_at is about now + 3600. */
+  g_assert_cmpint (second->expires_at, >=, now + 3600 - 5);
+  g_assert_cmpint (second->expires_at, <=, now + 3600 + 60);
+
+  /* The rotated-out refresh token is refused as invalid_grant, with a sign-in-again message. */
+  replayed = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, first->refresh_token, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_null (replayed);
+  g_assert_nonnull (strstr (error->message, "invalid_grant"));
+  g_assert_nonnull (strstr (error->message, "sign in to Tend again"));
+  /* The message names the error code only, never a token. */
+  g_assert_null (strstr (error->message, first->refresh_token));
+  g_clear_error (&error);
+
+  /* The replay revoked the whole grant (tests/oidc/README.md): the newest token is dead too. */
+  third = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, second->refresh_token, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_null (third);
+  g_assert_nonnull (strstr (error->message, "invalid_grant"));
+}
+
+static void
+test_revoke (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_auto (Manual) manual = { 0 };
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (TendTokens) refreshed = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  tokens = manual_tokens (provider, &manual);
+
+  g_assert_true (tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, tokens->refresh_token,
+                                    "refresh_token", &error));
+  g_assert_no_error (error);
+
+  refreshed = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, tokens->refresh_token, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_null (refreshed);
+  g_assert_nonnull (strstr (error->message, "invalid_grant"));
+  g_clear_error (&error);
+
+  /* RFC 7009 §2.2: a token the provider no longer knows, or never knew, still gets a 200. */
+  g_assert_true (tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, tokens->refresh_token,
+                                    "refresh_token", &error));
+  g_assert_no_error (error);
+  g_assert_true (
+      tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, "not-a-token", NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -589,6 +690,8 @@ main (int argc, char **argv)
   g_test_add_func ("/oauth/replayed-code", test_replayed_code);
   g_test_add_func ("/oauth/id-token", test_id_token);
   g_test_add_func ("/oauth/expired-id-token", test_expired_id_token);
+  g_test_add_func ("/oauth/refresh-rotation", test_refresh_rotation);
+  g_test_add_func ("/oauth/revoke", test_revoke);
 
   return g_test_run ();
 }
