@@ -207,8 +207,9 @@ tend_oauth_http_get (const char *url, GError **error)
   return result;
 }
 
-/* Posts a form to one of the provider's token endpoints. Returns the answer's JSON object, or
- * NULL with @error set when there was no readable answer; @status is the HTTP status. */
+/* Posts a form to one of the provider's endpoints (token, device authorization). Returns the
+ * answer's JSON object, or NULL with @error set when there was no readable answer; @status is the
+ * HTTP status. */
 static json_t *
 post_form (const char *endpoint, oauth2_nv_list_t *params, oauth2_http_status_code_t *status,
            GError **error)
@@ -228,7 +229,7 @@ post_form (const char *endpoint, oauth2_nv_list_t *params, oauth2_http_status_co
   if (!ok || !json_is_object (json))
     {
       g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
-                   _ ("The sign-in provider’s token endpoint did not answer (HTTP status %u)"),
+                   _ ("The sign-in provider did not answer at %s (HTTP status %u)"), endpoint,
                    (guint) *status);
       if (json != NULL)
         json_decref (json);
@@ -436,6 +437,173 @@ tend_oauth_revoke (const char *revocation_endpoint, const char *client_id, const
   return FALSE;
 }
 
+#define DEVICE_GRANT_TYPE "urn:ietf:params:oauth:grant-type:device_code"
+#define DEFAULT_DEVICE_INTERVAL 5
+
+/**
+ * tend_device_authorization_free:
+ * @authorization: (nullable): a device authorization
+ *
+ * Frees @authorization, overwriting its device code first: until it expires, that code is
+ * as good as the tokens it may buy.
+ */
+void
+tend_device_authorization_free (TendDeviceAuthorization *authorization)
+{
+  if (authorization == NULL)
+    return;
+
+  if (authorization->device_code != NULL)
+    explicit_bzero (authorization->device_code, strlen (authorization->device_code));
+  g_free (authorization->device_code);
+  g_free (authorization->user_code);
+  g_free (authorization->verification_uri);
+  g_free (authorization->verification_uri_complete);
+  g_free (authorization);
+}
+
+/**
+ * tend_oauth_device_authorize:
+ * @device_endpoint: the provider's device authorization endpoint
+ * @client_id: this installation's public client id
+ * @scope: the space-separated scopes to ask for
+ * @error: return location for an error
+ *
+ * Starts a device sign-in (RFC 8628 §3.1): the user then approves it at the returned
+ * verification URI, with the returned user code, while the caller polls with
+ * tend_oauth_device_poll(). Blocks: call it from a thread.
+ *
+ * Returns: (transfer full): the device authorization, or %NULL with @error set
+ *   (%TEND_OAUTH_ERROR_TOKEN_REQUEST)
+ */
+TendDeviceAuthorization *
+tend_oauth_device_authorize (const char *device_endpoint, const char *client_id, const char *scope,
+                             GError **error)
+{
+  oauth2_log_t             *log = get_log ();
+  oauth2_nv_list_t         *params;
+  oauth2_http_status_code_t status = 0;
+  json_t                   *json;
+  json_t                   *expires_in;
+  json_t                   *interval;
+  TendDeviceAuthorization  *authorization = NULL;
+
+  g_return_val_if_fail (device_endpoint != NULL && client_id != NULL && scope != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  params = oauth2_nv_list_init (log);
+  oauth2_nv_list_add (log, params, "client_id", client_id);
+  oauth2_nv_list_add (log, params, "scope", scope);
+  json = post_form (device_endpoint, params, &status, error);
+  oauth2_nv_list_free (log, params);
+  if (json == NULL)
+    return NULL;
+
+  expires_in = json_object_get (json, "expires_in");
+  interval = json_object_get (json, "interval");
+  /* §3.2: device_code, user_code, verification_uri and expires_in are all required. */
+  if (status != 200 || json_string_value (json_object_get (json, "device_code")) == NULL
+      || json_string_value (json_object_get (json, "user_code")) == NULL
+      || json_string_value (json_object_get (json, "verification_uri")) == NULL
+      || !json_is_integer (expires_in) || json_integer_value (expires_in) <= 0)
+    {
+      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                   _ ("The sign-in provider refused to start a sign-in for this device (%s)"),
+                   json_string_value (json_object_get (json, "error")) != NULL
+                       ? json_string_value (json_object_get (json, "error"))
+                       : _ ("incomplete answer"));
+      json_decref (json);
+      return NULL;
+    }
+
+  authorization = g_new0 (TendDeviceAuthorization, 1);
+  authorization->device_code = g_strdup (json_string_value (json_object_get (json, "device_code")));
+  authorization->user_code = g_strdup (json_string_value (json_object_get (json, "user_code")));
+  authorization->verification_uri
+      = g_strdup (json_string_value (json_object_get (json, "verification_uri")));
+  authorization->verification_uri_complete
+      = g_strdup (json_string_value (json_object_get (json, "verification_uri_complete")));
+  authorization->interval = DEFAULT_DEVICE_INTERVAL;
+  if (json_is_integer (interval) && json_integer_value (interval) > 0
+      && json_integer_value (interval) <= G_MAXUINT)
+    authorization->interval = (guint) json_integer_value (interval);
+  authorization->expires_at = g_get_real_time () / G_USEC_PER_SEC + json_integer_value (expires_in);
+  json_decref (json);
+  return authorization;
+}
+
+/**
+ * tend_oauth_device_poll:
+ * @token_endpoint: the provider's token endpoint
+ * @client_id: this installation's public client id
+ * @device_code: the device code of tend_oauth_device_authorize()'s answer
+ * @id_token: (out): the ID token that came with the tokens
+ * @error: return location for an error
+ *
+ * Asks once whether the user has approved the device sign-in yet (RFC 8628 §3.4). Wait the
+ * authorization's interval between two polls. Blocks: call it from a thread.
+ *
+ * Returns: (transfer full): the token set once the user approved, or %NULL with @error set:
+ *   %TEND_OAUTH_ERROR_PENDING (not yet: poll again), %TEND_OAUTH_ERROR_SLOW_DOWN (poll again,
+ *   5 seconds less often from now on), %TEND_OAUTH_ERROR_DENIED (the user said no),
+ *   %TEND_OAUTH_ERROR_TIMEOUT (the device code expired), or another code when the request
+ *   failed
+ */
+TendTokens *
+tend_oauth_device_poll (const char *token_endpoint, const char *client_id, const char *device_code,
+                        char **id_token, GError **error)
+{
+  oauth2_log_t             *log = get_log ();
+  oauth2_nv_list_t         *params;
+  oauth2_http_status_code_t status = 0;
+  json_t                   *json;
+  const char               *code;
+  TendTokens               *tokens = NULL;
+
+  g_return_val_if_fail (token_endpoint != NULL && client_id != NULL, NULL);
+  g_return_val_if_fail (device_code != NULL && id_token != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  params = oauth2_nv_list_init (log);
+  oauth2_nv_list_add (log, params, "grant_type", DEVICE_GRANT_TYPE);
+  oauth2_nv_list_add (log, params, "device_code", device_code);
+  oauth2_nv_list_add (log, params, "client_id", client_id);
+  json = post_form (token_endpoint, params, &status, error);
+  oauth2_nv_list_free (log, params);
+  if (json == NULL)
+    return NULL;
+
+  code = provider_error (json);
+  if (status == 200 && json_string_value (json_object_get (json, "access_token")) != NULL)
+    {
+      if (json_string_value (json_object_get (json, "id_token")) == NULL)
+        g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+                             _ ("The sign-in provider sent no ID token"));
+      else
+        {
+          tokens = tokens_from_response (json);
+          *id_token = g_strdup (json_string_value (json_object_get (json, "id_token")));
+        }
+    }
+  else if (g_str_equal (code, "authorization_pending"))
+    g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING,
+                         _ ("The sign-in has not been approved yet"));
+  else if (g_str_equal (code, "slow_down"))
+    g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_SLOW_DOWN,
+                         _ ("The sign-in provider asks Tend to check less often"));
+  else if (g_str_equal (code, "access_denied"))
+    g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DENIED,
+                         _ ("The sign-in was turned down"));
+  else if (g_str_equal (code, "expired_token"))
+    g_set_error_literal (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TIMEOUT,
+                         _ ("The sign-in code expired before it was approved; start again"));
+  else
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+                 _ ("The sign-in provider refused the device sign-in (%s)"), code);
+  json_decref (json);
+  return tokens;
+}
+
 static gboolean
 audience_matches (json_t *payload, const char *client_id)
 {
@@ -474,7 +642,8 @@ invalid_id_token (GError **error, const char *why)
  * @id_token: the compact-serialized ID token
  * @issuer: the issuer the token must name
  * @client_id: the audience the token must name
- * @nonce: the nonce sent with the authorization request
+ * @nonce: (nullable): the nonce sent with the authorization request, or %NULL when none
+ *   was sent (the device flow has no nonce), in which case the token must carry none
  * @now: the current time in Unix seconds; the token must expire after it
  * @email: (out) (optional): the token's `email` claim, or %NULL if it has none
  * @error: return location for an error
@@ -500,7 +669,7 @@ tend_oauth_verify_id_token (const char *jwks_json, const char *id_token, const c
   gboolean                   ok = FALSE;
 
   g_return_val_if_fail (jwks_json != NULL && id_token != NULL, FALSE);
-  g_return_val_if_fail (issuer != NULL && client_id != NULL && nonce != NULL, FALSE);
+  g_return_val_if_fail (issuer != NULL && client_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   jwks = json_loads (jwks_json, 0, NULL);
@@ -541,7 +710,9 @@ tend_oauth_verify_id_token (const char *jwks_json, const char *id_token, const c
     invalid_id_token (error, _ ("it was issued to another application"));
   else if (!json_is_integer (exp) || json_integer_value (exp) <= now)
     invalid_id_token (error, _ ("it has expired"));
-  else if (token_nonce == NULL || !g_str_equal (token_nonce, nonce))
+  /* A token with a nonce when none was sent was minted for some other, browser sign-in. */
+  else if (nonce == NULL ? token_nonce != NULL
+                         : token_nonce == NULL || !g_str_equal (token_nonce, nonce))
     invalid_id_token (error, _ ("it belongs to another sign-in"));
   else
     ok = TRUE;

@@ -15,11 +15,17 @@ G_BEGIN_DECLS
 /**
  * TendOauthError:
  * @TEND_OAUTH_ERROR_DISCOVERY: the provider's OpenID configuration or keys could not be read
- * @TEND_OAUTH_ERROR_TIMEOUT: the browser did not come back in time
- * @TEND_OAUTH_ERROR_DENIED: the provider answered the authorization request with an error
+ * @TEND_OAUTH_ERROR_TIMEOUT: the browser did not come back in time, or a device code expired
+ *   before the user approved it (RFC 8628 `expired_token`)
+ * @TEND_OAUTH_ERROR_DENIED: the provider answered the authorization request with an error, or
+ *   the user turned the device sign-in down (RFC 8628 `access_denied`)
  * @TEND_OAUTH_ERROR_TOKEN_REQUEST: the token endpoint refused the code or answered nonsense
  * @TEND_OAUTH_ERROR_INVALID_ID_TOKEN: the ID token failed verification
  * @TEND_OAUTH_ERROR_REVOCATION: the revocation endpoint could not be reached or refused
+ * @TEND_OAUTH_ERROR_PENDING: the user has not approved the device sign-in yet (RFC 8628
+ *   `authorization_pending`): poll again after the interval
+ * @TEND_OAUTH_ERROR_SLOW_DOWN: the provider asks to poll less often (RFC 8628 `slow_down`): add
+ *   5 seconds to the interval for this and every later poll (§3.5)
  */
 typedef enum
 {
@@ -29,7 +35,35 @@ typedef enum
   TEND_OAUTH_ERROR_TOKEN_REQUEST,
   TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
   TEND_OAUTH_ERROR_REVOCATION,
+  TEND_OAUTH_ERROR_PENDING,
+  TEND_OAUTH_ERROR_SLOW_DOWN,
 } TendOauthError;
+
+/**
+ * TendDeviceAuthorization:
+ * @device_code: what the device presents when it polls; a secret, never shown or logged
+ * @user_code: the short code the user types at @verification_uri
+ * @verification_uri: where the user goes, on any device, to approve the sign-in
+ * @verification_uri_complete: (nullable): @verification_uri with @user_code in it, if the
+ *   provider offers one (for a QR code, say)
+ * @interval: the seconds to wait between polls; 5 when the provider did not say (RFC 8628 §3.2)
+ * @expires_at: when @device_code expires, in Unix seconds (UTC)
+ *
+ * The provider's answer to a device authorization request (RFC 8628 §3.2).
+ */
+typedef struct
+{
+  char  *device_code;
+  char  *user_code;
+  char  *verification_uri;
+  char  *verification_uri_complete;
+  guint  interval;
+  gint64 expires_at;
+} TendDeviceAuthorization;
+
+void tend_device_authorization_free (TendDeviceAuthorization *authorization);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendDeviceAuthorization, tend_device_authorization_free)
 
 /**
  * TendOauthOpenUri:
@@ -69,6 +103,11 @@ TendTokens *tend_oauth_refresh (const char *token_endpoint, const char *client_i
                                 const char *refresh_token, GError **error);
 gboolean    tend_oauth_revoke (const char *revocation_endpoint, const char *client_id,
                                const char *token, const char *token_type_hint, GError **error);
+TendDeviceAuthorization *tend_oauth_device_authorize (const char *device_endpoint,
+                                                      const char *client_id, const char *scope,
+                                                      GError **error);
+TendTokens *tend_oauth_device_poll (const char *token_endpoint, const char *client_id,
+                                    const char *device_code, char **id_token, GError **error);
 gboolean    tend_oauth_verify_id_token (const char *jwks_json, const char *id_token,
                                         const char *issuer, const char *client_id, const char *nonce,
                                         gint64 now, char **email, GError **error);

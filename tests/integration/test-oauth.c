@@ -529,6 +529,12 @@ test_id_token (void)
   g_test_message ("%s", error->message);
   g_clear_error (&error);
 
+  /* This token carries a nonce: it cannot pass for one of a flow without nonces. */
+  g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer, CLIENT_ID,
+                                              NULL, now, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+  g_clear_error (&error);
+
   g_assert_false (tend_oauth_verify_id_token (manual.jwks, id_token, provider->issuer,
                                               "another-client", manual.nonce, now, NULL, &error));
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
@@ -677,6 +683,120 @@ test_revoke (void)
   g_assert_no_error (error);
 }
 
+/* Reads discovery and the keys; returns the configuration. */
+static json_t *
+discover (Provider *provider, char **jwks)
+{
+  g_autofree char *discovery_url
+      = g_strconcat (provider->issuer, "/.well-known/openid-configuration", NULL);
+  g_autofree char *discovery = NULL;
+  g_autoptr (GError) error = NULL;
+  json_t *config;
+
+  discovery = tend_oauth_http_get (discovery_url, &error);
+  g_assert_no_error (error);
+  config = json_loads (discovery, 0, NULL);
+  g_assert_true (json_is_object (config));
+  *jwks = tend_oauth_http_get (json_string_value (json_object_get (config, "jwks_uri")), &error);
+  g_assert_no_error (error);
+  return config;
+}
+
+static void
+test_device_flow (void)
+{
+  g_autoptr (Provider) provider = NULL;
+  g_autoptr (TendDeviceAuthorization) device = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (TendTokens) unknown = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *script = g_build_filename (TEND_OIDC_DIR, "browser.mjs", NULL);
+  g_autofree char *jwks = NULL;
+  g_autofree char *id_token = NULL;
+  g_autofree char *unknown_id_token = NULL;
+  g_autofree char *email = NULL;
+  g_autoptr (GSubprocess) browser = NULL;
+  const char *device_endpoint;
+  const char *token_endpoint;
+  json_t     *config;
+  gint64      now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64      deadline;
+  guint       interval;
+
+  if (!have_node ())
+    return;
+  provider = provider_start ("3600");
+  config = discover (provider, &jwks);
+  device_endpoint = json_string_value (json_object_get (config, "device_authorization_endpoint"));
+  token_endpoint = json_string_value (json_object_get (config, "token_endpoint"));
+  g_assert_nonnull (device_endpoint);
+  g_assert_nonnull (token_endpoint);
+
+  device = tend_oauth_device_authorize (device_endpoint, CLIENT_ID, SCOPE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (device);
+  g_assert_nonnull (device->device_code);
+  g_assert_nonnull (device->user_code);
+  g_assert_true (g_str_has_prefix (device->verification_uri, provider->issuer));
+  /* provider.mjs sends no interval: RFC 8628 §3.2's default of 5 s applies. */
+  g_assert_cmpuint (device->interval, ==, 5);
+  g_assert_cmpint (device->expires_at, >, now);
+
+  /* Nobody has approved yet. */
+  tokens
+      = tend_oauth_device_poll (token_endpoint, CLIENT_ID, device->device_code, &id_token, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING);
+  g_assert_null (tokens);
+  g_assert_null (id_token);
+  g_clear_error (&error);
+
+  /* A device code the provider never issued is refused outright, not pending. */
+  unknown = tend_oauth_device_poll (token_endpoint, CLIENT_ID, "not-a-device-code",
+                                    &unknown_id_token, &error);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_null (unknown);
+  g_clear_error (&error);
+
+  browser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, "node", script, "--device",
+                              device->user_code, device->verification_uri, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (browser, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Poll as a device would: wait the interval first, add 5 s on slow_down (§3.5). Approved
+   * already, so the first poll should do; 20 s bounds it. */
+  interval = device->interval;
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (tokens == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time () + interval * G_USEC_PER_SEC, <=, deadline);
+      g_usleep (interval * G_USEC_PER_SEC);
+      g_clear_error (&error);
+      tokens = tend_oauth_device_poll (token_endpoint, CLIENT_ID, device->device_code, &id_token,
+                                       &error);
+      if (g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_SLOW_DOWN))
+        interval += 5;
+      else if (!g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING))
+        g_assert_no_error (error);
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens->access_token);
+  g_assert_nonnull (tokens->refresh_token);
+  g_assert_nonnull (id_token);
+
+  /* No nonce in the device flow: NULL means the token must carry none. */
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_true (tend_oauth_verify_id_token (jwks, id_token, provider->issuer, CLIENT_ID, NULL, now,
+                                             &email, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (email, ==, "me@tend.test");
+  g_assert_false (tend_oauth_verify_id_token (jwks, id_token, provider->issuer, CLIENT_ID,
+                                              "a-nonce", now, NULL, &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN);
+  g_clear_error (&error);
+  json_decref (config);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -692,6 +812,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oauth/expired-id-token", test_expired_id_token);
   g_test_add_func ("/oauth/refresh-rotation", test_refresh_rotation);
   g_test_add_func ("/oauth/revoke", test_revoke);
+  g_test_add_func ("/oauth/device-flow", test_device_flow);
 
   return g_test_run ();
 }
