@@ -13,6 +13,7 @@
 #include "tend-oauth-flow.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <jansson.h>
 #include <oauth2/http.h>
@@ -210,19 +211,34 @@ tend_oauth_http_get (const char *url, GError **error)
 /* Posts a form to one of the provider's endpoints (token, device authorization). Returns the
  * answer's JSON object, or NULL with @error set when there was no readable answer; @status is the
  * HTTP status. */
+/* Posts the form of name/value pairs that follows @error (a NULL name ends it; a NULL value
+ * leaves its name out) and returns the JSON object that answers it. */
 static json_t *
-post_form (const char *endpoint, oauth2_nv_list_t *params, oauth2_http_status_code_t *status,
-           GError **error)
+post_form (const char *endpoint, oauth2_http_status_code_t *status, GError **error, ...)
 {
   oauth2_log_t           *log = get_log ();
   oauth2_http_call_ctx_t *ctx = new_call_ctx ();
+  oauth2_nv_list_t       *params = oauth2_nv_list_init (log);
   char                   *response = NULL;
+  const char             *name;
   gboolean                ok;
   json_t                 *json = NULL;
+  va_list                 ap;
+
+  va_start (ap, error);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      const char *value = va_arg (ap, const char *);
+
+      if (value != NULL)
+        oauth2_nv_list_add (log, params, name, value);
+    }
+  va_end (ap);
 
   *status = 0;
   ok = oauth2_http_post_form (log, endpoint, params, ctx, &response, status);
   oauth2_http_call_ctx_free (log, ctx);
+  oauth2_nv_list_free (log, params);
   if (ok && response != NULL)
     json = json_loads (response, 0, NULL);
   oauth2_mem_free (response);
@@ -274,8 +290,6 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
                           const char *redirect_uri, const char *code, const char *verifier,
                           char **id_token, GError **error)
 {
-  oauth2_log_t             *log = get_log ();
-  oauth2_nv_list_t         *params;
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
   TendTokens               *tokens = NULL;
@@ -284,14 +298,9 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
   g_return_val_if_fail (redirect_uri != NULL && code != NULL && verifier != NULL, NULL);
   g_return_val_if_fail (id_token != NULL, NULL);
 
-  params = oauth2_nv_list_init (log);
-  oauth2_nv_list_add (log, params, "grant_type", "authorization_code");
-  oauth2_nv_list_add (log, params, "code", code);
-  oauth2_nv_list_add (log, params, "redirect_uri", redirect_uri);
-  oauth2_nv_list_add (log, params, "client_id", client_id);
-  oauth2_nv_list_add (log, params, "code_verifier", verifier);
-  json = post_form (token_endpoint, params, &status, error);
-  oauth2_nv_list_free (log, params);
+  json = post_form (token_endpoint, &status, error, "grant_type", "authorization_code", "code",
+                    code, "redirect_uri", redirect_uri, "client_id", client_id, "code_verifier",
+                    verifier, NULL);
   if (json == NULL)
     return NULL;
 
@@ -331,8 +340,6 @@ TendTokens *
 tend_oauth_refresh (const char *token_endpoint, const char *client_id, const char *refresh_token,
                     GError **error)
 {
-  oauth2_log_t             *log = get_log ();
-  oauth2_nv_list_t         *params;
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
   const char               *code;
@@ -342,12 +349,8 @@ tend_oauth_refresh (const char *token_endpoint, const char *client_id, const cha
   g_return_val_if_fail (refresh_token != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  params = oauth2_nv_list_init (log);
-  oauth2_nv_list_add (log, params, "grant_type", "refresh_token");
-  oauth2_nv_list_add (log, params, "refresh_token", refresh_token);
-  oauth2_nv_list_add (log, params, "client_id", client_id);
-  json = post_form (token_endpoint, params, &status, error);
-  oauth2_nv_list_free (log, params);
+  json = post_form (token_endpoint, &status, error, "grant_type", "refresh_token", "refresh_token",
+                    refresh_token, "client_id", client_id, NULL);
   if (json == NULL)
     return NULL;
 
@@ -480,8 +483,6 @@ TendDeviceAuthorization *
 tend_oauth_device_authorize (const char *device_endpoint, const char *client_id, const char *scope,
                              GError **error)
 {
-  oauth2_log_t             *log = get_log ();
-  oauth2_nv_list_t         *params;
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
   json_t                   *expires_in;
@@ -491,11 +492,7 @@ tend_oauth_device_authorize (const char *device_endpoint, const char *client_id,
   g_return_val_if_fail (device_endpoint != NULL && client_id != NULL && scope != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  params = oauth2_nv_list_init (log);
-  oauth2_nv_list_add (log, params, "client_id", client_id);
-  oauth2_nv_list_add (log, params, "scope", scope);
-  json = post_form (device_endpoint, params, &status, error);
-  oauth2_nv_list_free (log, params);
+  json = post_form (device_endpoint, &status, error, "client_id", client_id, "scope", scope, NULL);
   if (json == NULL)
     return NULL;
 
@@ -553,8 +550,6 @@ TendTokens *
 tend_oauth_device_poll (const char *token_endpoint, const char *client_id, const char *device_code,
                         char **id_token, GError **error)
 {
-  oauth2_log_t             *log = get_log ();
-  oauth2_nv_list_t         *params;
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
   const char               *code;
@@ -564,12 +559,8 @@ tend_oauth_device_poll (const char *token_endpoint, const char *client_id, const
   g_return_val_if_fail (device_code != NULL && id_token != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  params = oauth2_nv_list_init (log);
-  oauth2_nv_list_add (log, params, "grant_type", DEVICE_GRANT_TYPE);
-  oauth2_nv_list_add (log, params, "device_code", device_code);
-  oauth2_nv_list_add (log, params, "client_id", client_id);
-  json = post_form (token_endpoint, params, &status, error);
-  oauth2_nv_list_free (log, params);
+  json = post_form (token_endpoint, &status, error, "grant_type", DEVICE_GRANT_TYPE, "device_code",
+                    device_code, "client_id", client_id, NULL);
   if (json == NULL)
     return NULL;
 
