@@ -1103,3 +1103,82 @@ tend_store_set_cursor (TendStore *self, gint64 account_id, const char *collectio
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   return step_done (self, stmt, error);
 }
+
+/* Clears every cursor of an account, so that its next sync starts from the beginning: after the
+ * provider forgot a delta token, or when the account is connected again. */
+gboolean
+tend_store_clear_cursors (TendStore *self, gint64 account_id, const char *collection,
+                          GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
+
+  stmt = _tend_store_prepare (self,
+                              "DELETE FROM sync_cursor"
+                              " WHERE account_id = ?1 AND (?2 IS NULL OR collection = ?2)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (collection != NULL)
+    sqlite3_bind_text (stmt, 2, collection, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 2);
+  return step_done (self, stmt, error);
+}
+
+/* Removes one occurrence of an event, or with recurrence_id < 0 every occurrence of the uid. */
+gboolean
+tend_store_remove_event (TendStore *self, gint64 account_id, const char *uid, gint64 recurrence_id,
+                         guint *n_removed, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uid != NULL, FALSE);
+
+  if (n_removed != NULL)
+    *n_removed = 0;
+  stmt = _tend_store_prepare (self,
+                              "DELETE FROM event WHERE account_id = ?1 AND uid = ?2"
+                              " AND (?3 < 0 OR recurrence_id = ?3)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, recurrence_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (n_removed != NULL)
+    *n_removed = (guint) sqlite3_changes (self->db);
+  return TRUE;
+}
+
+/* When the account's collections were last brought up to date: the oldest of their cursors'
+ * times, so one stale collection is not hidden by fresh ones. 0 when it never synced. */
+gboolean
+tend_store_get_sync_time (TendStore *self, gint64 account_id, gint64 *synced_at, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
+  g_return_val_if_fail (synced_at != NULL, FALSE);
+
+  stmt = _tend_store_prepare (self,
+                              "SELECT coalesce (min (updated_at), 0) FROM sync_cursor"
+                              " WHERE account_id = ?1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *synced_at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error_from_rc (self->db, rc, error);
+  return TRUE;
+}
