@@ -308,3 +308,10 @@ _tend_mail_importer_extract_text (GMimeMessage *mime, gboolean from_mbox, GByteA
     len = unescape_from_lines ((char *) text->data, len);
   return len;
 }
+
+/* For the API sources, whose bodies arrive as HTML without a MIME envelope (Teams chats). */
+gsize
+_tend_mail_importer_html_to_text (char *html, gsize len)
+{
+  return html_to_text (html, len);
+}

@@ -9,5 +9,6 @@
 G_BEGIN_DECLS
 
 gsize _tend_mail_importer_extract_text (GMimeMessage *mime, gboolean from_mbox, GByteArray *text);
+gsize _tend_mail_importer_html_to_text (char *html, gsize len);
 
 G_END_DECLS
