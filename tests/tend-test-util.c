@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tend-test-util.h"
 
@@ -60,4 +61,49 @@ tend_test_run_tendctl_va (const char *data_home, const char *input, char **out, 
   g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (process);
+}
+
+static gboolean
+contains (const char *haystack, gsize length, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (haystack + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds to @found the regular files under @path that contain @needle (bytes, not text: a
+ * database or a journal is searched whole), and counts the files read in @n_files. Folders that
+ * vanish or refuse to open, as a keyring daemon's may, are skipped. */
+void
+tend_test_grep_tree (const char *path, const char *needle, GPtrArray *found, guint *n_files)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          tend_test_grep_tree (child, needle, found, n_files);
+        }
+    }
+  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *contents = NULL;
+      gsize            length;
+
+      g_file_get_contents (path, &contents, &length, &error);
+      g_assert_no_error (error);
+      (*n_files)++;
+      if (contains (contents, length, needle))
+        g_ptr_array_add (found, g_strdup (path));
+    }
 }

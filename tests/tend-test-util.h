@@ -12,5 +12,7 @@ G_BEGIN_DECLS
 void tend_test_remove_tree      (const char *path);
 int  tend_test_run_tendctl_va   (const char *data_home, const char *input, char **out, char **err,
                                  const char *first_arg, va_list ap);
+void tend_test_grep_tree        (const char *path, const char *needle, GPtrArray *found,
+                                 guint *n_files);
 
 G_END_DECLS

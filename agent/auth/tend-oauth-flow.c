@@ -32,10 +32,11 @@ struct _TendOauthFlow
 {
   GObject parent_instance;
 
-  char *issuer;
-  char *client_id;
-  char *scope;
-  guint timeout;
+  char               *issuer;
+  char               *client_id;
+  char               *scope;
+  guint               timeout;
+  TendOauthDiscovery *discovery;
 };
 
 G_DEFINE_TYPE (TendOauthFlow, tend_oauth_flow, G_TYPE_OBJECT)
@@ -208,6 +209,186 @@ tend_oauth_http_get (const char *url, GError **error)
   return result;
 }
 
+#define TENANT_PLACEHOLDER "{tenantid}"
+
+/* A Microsoft tenant id: a GUID, 8-4-4-4-12 hexadecimal digits, and nothing else. */
+static gboolean
+is_tenant_id (const char *tid)
+{
+  static const guint groups[] = { 8, 4, 4, 4, 12 };
+  const char        *p = tid;
+
+  for (gsize g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      for (guint i = 0; i < groups[g]; i++, p++)
+        if (!g_ascii_isxdigit (*p))
+          return FALSE;
+      if (*p != (g + 1 < G_N_ELEMENTS (groups) ? '-' : '\0'))
+        return FALSE;
+      if (*p == '-')
+        p++;
+    }
+  return TRUE;
+}
+
+/**
+ * tend_oauth_issuer_matches:
+ * @issuer: the issuer of the provider's configuration
+ * @iss: the `iss` an ID token names
+ * @tid: (nullable): the token's `tid` claim (Microsoft's tenant id)
+ *
+ * Microsoft's multi-tenant endpoints (`organizations`, `common`) publish the issuer
+ * `https://login.microsoftonline.com/{tenantid}/v2.0`, and each ID token names the issuer of
+ * the user's own tenant. Such a token is accepted when its `iss` is exactly @issuer with
+ * `{tenantid}` replaced by its `tid`, and `tid` is a tenant id. Any other @issuer must equal
+ * @iss.
+ */
+gboolean
+tend_oauth_issuer_matches (const char *issuer, const char *iss, const char *tid)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *expected = NULL;
+
+  g_return_val_if_fail (issuer != NULL, FALSE);
+
+  if (iss == NULL)
+    return FALSE;
+  if (strstr (issuer, TENANT_PLACEHOLDER) == NULL)
+    return g_str_equal (issuer, iss);
+  if (tid == NULL || !is_tenant_id (tid))
+    return FALSE;
+  parts = g_strsplit (issuer, TENANT_PLACEHOLDER, -1);
+  expected = g_strjoinv (tid, parts);
+  return g_str_equal (expected, iss);
+}
+
+/* Whether @iss, from the authorization response (RFC 9207), names @issuer, or for a tenant
+ * pattern some tenant's issuer: its `tid` is not known yet. The ID token's own check, which
+ * has the `tid`, is the strict one. */
+static gboolean
+issuer_names_a_tenant (const char *issuer, const char *iss)
+{
+  const char      *placeholder = strstr (issuer, TENANT_PLACEHOLDER);
+  const char      *suffix;
+  gsize            prefix_len;
+  gsize            suffix_len;
+  gsize            iss_len = strlen (iss);
+  g_autofree char *tid = NULL;
+
+  if (placeholder == NULL)
+    return g_str_equal (issuer, iss);
+  prefix_len = (gsize) (placeholder - issuer);
+  suffix = placeholder + strlen (TENANT_PLACEHOLDER);
+  suffix_len = strlen (suffix);
+  if (iss_len <= prefix_len + suffix_len || strncmp (iss, issuer, prefix_len) != 0
+      || !g_str_equal (iss + iss_len - suffix_len, suffix))
+    return FALSE;
+  tid = g_strndup (iss + prefix_len, iss_len - prefix_len - suffix_len);
+  return tend_oauth_issuer_matches (issuer, iss, tid);
+}
+
+/* OpenID Discovery §4.3: the configuration must name the issuer it was read from. Microsoft's
+ * multi-tenant endpoints are the one exception: asked as `organizations` or `common`, they
+ * name a pattern for every tenant's issuer. */
+static gboolean
+configuration_names_issuer (const char *asked, const char *named)
+{
+  const char              *placeholder = strstr (named, TENANT_PLACEHOLDER);
+  static const char *const keywords[] = { "organizations", "common" };
+
+  if (placeholder == NULL)
+    return g_str_equal (asked, named);
+  for (gsize i = 0; i < G_N_ELEMENTS (keywords); i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (named, TENANT_PLACEHOLDER, -1);
+      g_autofree char *expected = g_strjoinv (keywords[i], parts);
+
+      if (g_str_equal (expected, asked))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+discovery_clear (TendOauthDiscovery *discovery)
+{
+  g_free (discovery->issuer);
+  g_free (discovery->authorization_endpoint);
+  g_free (discovery->token_endpoint);
+  g_free (discovery->jwks_uri);
+  g_free (discovery->revocation_endpoint);
+  g_free (discovery->device_authorization_endpoint);
+}
+
+TendOauthDiscovery *
+tend_oauth_discovery_ref (TendOauthDiscovery *discovery)
+{
+  g_return_val_if_fail (discovery != NULL, NULL);
+  return g_atomic_rc_box_acquire (discovery);
+}
+
+void
+tend_oauth_discovery_unref (TendOauthDiscovery *discovery)
+{
+  if (discovery != NULL)
+    g_atomic_rc_box_release_full (discovery, (GDestroyNotify) discovery_clear);
+}
+
+static char *
+dup_member (json_t *json, const char *name)
+{
+  return g_strdup (json_string_value (json_object_get (json, name)));
+}
+
+/**
+ * tend_oauth_discover:
+ * @issuer: the provider's issuer, as configured
+ * @error: return location for an error
+ *
+ * Reads `@issuer/.well-known/openid-configuration`. Blocks: call it from a thread.
+ *
+ * Returns: (transfer full): the configuration, or %NULL with @error set
+ *   (%TEND_OAUTH_ERROR_DISCOVERY)
+ */
+TendOauthDiscovery *
+tend_oauth_discover (const char *issuer, GError **error)
+{
+  g_autofree char    *url = NULL;
+  g_autofree char    *body = NULL;
+  TendOauthDiscovery *discovery;
+  json_t             *json;
+
+  g_return_val_if_fail (issuer != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  url = g_strconcat (issuer, "/.well-known/openid-configuration", NULL);
+  body = tend_oauth_http_get (url, error);
+  if (body == NULL)
+    return NULL;
+
+  json = json_loads (body, 0, NULL);
+  discovery = g_atomic_rc_box_new0 (TendOauthDiscovery);
+  discovery->issuer = dup_member (json, "issuer");
+  discovery->authorization_endpoint = dup_member (json, "authorization_endpoint");
+  discovery->token_endpoint = dup_member (json, "token_endpoint");
+  discovery->jwks_uri = dup_member (json, "jwks_uri");
+  discovery->revocation_endpoint = dup_member (json, "revocation_endpoint");
+  discovery->device_authorization_endpoint = dup_member (json, "device_authorization_endpoint");
+  if (json != NULL)
+    json_decref (json);
+
+  if (discovery->issuer == NULL || !configuration_names_issuer (issuer, discovery->issuer)
+      || discovery->authorization_endpoint == NULL || discovery->token_endpoint == NULL
+      || discovery->jwks_uri == NULL)
+    {
+      tend_oauth_discovery_unref (discovery);
+      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
+                   _ ("The sign-in provider’s OpenID configuration at %s is not usable"), url);
+      return NULL;
+    }
+  return discovery;
+}
+
 /* Posts a form to one of the provider's endpoints (token, device authorization). Returns the
  * answer's JSON object, or NULL with @error set when there was no readable answer; @status is the
  * HTTP status. */
@@ -333,8 +514,9 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
  * that does not rotate sends none, and the result keeps @refresh_token. Blocks: call it from
  * a thread.
  *
- * Returns: (transfer full): the new token set, or %NULL with @error set
- *   (%TEND_OAUTH_ERROR_TOKEN_REQUEST)
+ * Returns: (transfer full): the new token set, or %NULL with @error set:
+ *   %TEND_OAUTH_ERROR_INVALID_GRANT when only a new sign-in helps,
+ *   %TEND_OAUTH_ERROR_TOKEN_REQUEST for any other failure
  */
 TendTokens *
 tend_oauth_refresh (const char *token_endpoint, const char *client_id, const char *refresh_token,
@@ -363,7 +545,7 @@ tend_oauth_refresh (const char *token_endpoint, const char *client_id, const cha
     }
   /* RFC 6749 §5.2: the grant expired, was revoked or was replayed; only a new sign-in helps. */
   else if (g_str_equal (code, "invalid_grant"))
-    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT,
                  _ ("The sign-in has expired or was revoked; sign in to Tend again (%s)"), code);
   else
     g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
@@ -631,7 +813,8 @@ invalid_id_token (GError **error, const char *why)
  * tend_oauth_verify_id_token:
  * @jwks_json: the provider's JSON Web Key Set
  * @id_token: the compact-serialized ID token
- * @issuer: the issuer the token must name
+ * @issuer: the issuer the token must name: the one of the provider's configuration, which
+ *   may be a tenant pattern (see tend_oauth_issuer_matches())
  * @client_id: the audience the token must name
  * @nonce: (nullable): the nonce sent with the authorization request, or %NULL when none
  *   was sent (the device flow has no nonce), in which case the token must carry none
@@ -695,7 +878,8 @@ tend_oauth_verify_id_token (const char *jwks_json, const char *id_token, const c
   iss = json_string_value (json_object_get (payload, "iss"));
   exp = json_object_get (payload, "exp");
   token_nonce = json_string_value (json_object_get (payload, "nonce"));
-  if (iss == NULL || !g_str_equal (iss, issuer))
+  if (!tend_oauth_issuer_matches (issuer, iss,
+                                  json_string_value (json_object_get (payload, "tid"))))
     invalid_id_token (error, _ ("it was issued by someone else"));
   else if (!audience_matches (payload, client_id))
     invalid_id_token (error, _ ("it was issued to another application"));
@@ -729,9 +913,7 @@ typedef struct
   TendOauthOpenUri open_uri;
   gpointer         open_uri_data;
 
-  char *authorization_endpoint;
-  char *token_endpoint;
-  char *jwks_uri;
+  TendOauthDiscovery *discovery;
 
   char *state;
   char *nonce;
@@ -776,9 +958,7 @@ sign_in_free (SignIn *sign_in)
   g_free (sign_in->issuer);
   g_free (sign_in->client_id);
   g_free (sign_in->scope);
-  g_free (sign_in->authorization_endpoint);
-  g_free (sign_in->token_endpoint);
-  g_free (sign_in->jwks_uri);
+  g_clear_pointer (&sign_in->discovery, tend_oauth_discovery_unref);
   g_free (sign_in->state);
   g_free (sign_in->nonce);
   g_free (sign_in->verifier);
@@ -792,35 +972,16 @@ sign_in_free (SignIn *sign_in)
 static void
 discover_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  SignIn          *sign_in = task_data;
-  g_autofree char *url = g_strconcat (sign_in->issuer, "/.well-known/openid-configuration", NULL);
-  g_autofree char *body = NULL;
-  GError          *error = NULL;
-  json_t          *json;
-  const char      *issuer;
+  SignIn *sign_in = task_data;
+  GError *error = NULL;
 
-  body = tend_oauth_http_get (url, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  json = json_loads (body, 0, NULL);
-  issuer = json_string_value (json_object_get (json, "issuer"));
-  sign_in->authorization_endpoint
-      = g_strdup (json_string_value (json_object_get (json, "authorization_endpoint")));
-  sign_in->token_endpoint = g_strdup (json_string_value (json_object_get (json, "token_endpoint")));
-  sign_in->jwks_uri = g_strdup (json_string_value (json_object_get (json, "jwks_uri")));
-  /* OpenID Discovery §4.3: the document must name the issuer we asked. */
-  if (issuer == NULL || !g_str_equal (issuer, sign_in->issuer)
-      || sign_in->authorization_endpoint == NULL || sign_in->token_endpoint == NULL
-      || sign_in->jwks_uri == NULL)
-    g_task_return_new_error (task, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
-                             _ ("The sign-in provider’s OpenID configuration at %s is not usable"),
-                             url);
+  /* A configuration given with tend_oauth_flow_set_discovery() is not read again. */
+  if (sign_in->discovery == NULL)
+    sign_in->discovery = tend_oauth_discover (sign_in->issuer, &error);
+  if (sign_in->discovery == NULL)
+    g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
-  json_decref (json);
 }
 
 static void
@@ -832,13 +993,13 @@ exchange_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   g_autofree char *jwks = NULL;
   GError          *error = NULL;
 
-  tokens = tend_oauth_exchange_code (sign_in->token_endpoint, sign_in->client_id,
+  tokens = tend_oauth_exchange_code (sign_in->discovery->token_endpoint, sign_in->client_id,
                                      sign_in->redirect_uri, sign_in->code, sign_in->verifier,
                                      &id_token, &error);
   if (tokens != NULL)
-    jwks = tend_oauth_http_get (sign_in->jwks_uri, &error);
+    jwks = tend_oauth_http_get (sign_in->discovery->jwks_uri, &error);
   if (jwks != NULL
-      && tend_oauth_verify_id_token (jwks, id_token, sign_in->issuer, sign_in->client_id,
+      && tend_oauth_verify_id_token (jwks, id_token, sign_in->discovery->issuer, sign_in->client_id,
                                      sign_in->nonce, g_get_real_time () / G_USEC_PER_SEC,
                                      &sign_in->email, &error))
     {
@@ -980,8 +1141,9 @@ handle_visit (Visit *visit)
   code = g_hash_table_lookup (params, "code");
   iss = g_hash_table_lookup (params, "iss");
   denied = g_hash_table_lookup (params, "error");
-  /* RFC 9207: when the provider names itself in the answer, it must be the one we asked. */
-  if (iss != NULL && !g_str_equal (iss, sign_in->issuer))
+  /* RFC 9207: when the provider names itself in the answer, it must be the one we asked (for
+   * a tenant pattern, some tenant's issuer: the ID token's tid pins it down later). */
+  if (iss != NULL && !issuer_names_a_tenant (sign_in->discovery->issuer, iss))
     {
       respond (visit, 400, _ ("Sign-in failed. You can close this tab."));
       finish_waiting (visit->task,
@@ -1099,9 +1261,9 @@ start_waiting (GTask *task, GError **error)
     }
   g_socket_service_start (sign_in->service);
 
-  url = tend_oauth_authorization_url (sign_in->authorization_endpoint, sign_in->client_id,
-                                      sign_in->redirect_uri, sign_in->scope, sign_in->state,
-                                      sign_in->nonce, challenge);
+  url = tend_oauth_authorization_url (sign_in->discovery->authorization_endpoint,
+                                      sign_in->client_id, sign_in->redirect_uri, sign_in->scope,
+                                      sign_in->state, sign_in->nonce, challenge);
   return sign_in->open_uri (url, sign_in->open_uri_data, error);
 }
 
@@ -1145,6 +1307,8 @@ tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
   g_task_set_source_tag (task, tend_oauth_flow_sign_in_async);
   sign_in = g_new0 (SignIn, 1);
   sign_in->issuer = g_strdup (self->issuer);
+  if (self->discovery != NULL)
+    sign_in->discovery = tend_oauth_discovery_ref (self->discovery);
   sign_in->client_id = g_strdup (self->client_id);
   sign_in->scope = g_strdup (self->scope);
   sign_in->timeout = self->timeout;
@@ -1189,6 +1353,22 @@ tend_oauth_flow_set_timeout (TendOauthFlow *self, guint seconds)
   self->timeout = seconds;
 }
 
+/**
+ * tend_oauth_flow_set_discovery:
+ * @discovery: the configuration of the flow's issuer, read with tend_oauth_discover()
+ *
+ * Spares the sign-in reading the provider's configuration again.
+ */
+void
+tend_oauth_flow_set_discovery (TendOauthFlow *self, TendOauthDiscovery *discovery)
+{
+  g_return_if_fail (TEND_IS_OAUTH_FLOW (self));
+  g_return_if_fail (discovery != NULL);
+
+  g_clear_pointer (&self->discovery, tend_oauth_discovery_unref);
+  self->discovery = tend_oauth_discovery_ref (discovery);
+}
+
 static void
 tend_oauth_flow_finalize (GObject *object)
 {
@@ -1197,6 +1377,7 @@ tend_oauth_flow_finalize (GObject *object)
   g_free (self->issuer);
   g_free (self->client_id);
   g_free (self->scope);
+  g_clear_pointer (&self->discovery, tend_oauth_discovery_unref);
   G_OBJECT_CLASS (tend_oauth_flow_parent_class)->finalize (object);
 }
 

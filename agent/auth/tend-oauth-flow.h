@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  *   `authorization_pending`): poll again after the interval
  * @TEND_OAUTH_ERROR_SLOW_DOWN: the provider asks to poll less often (RFC 8628 `slow_down`): add
  *   5 seconds to the interval for this and every later poll (§3.5)
+ * @TEND_OAUTH_ERROR_INVALID_GRANT: the provider refused a refresh token as expired, revoked or
+ *   replayed (RFC 6749 §5.2 `invalid_grant`): only a new sign-in helps
  */
 typedef enum
 {
@@ -37,7 +39,39 @@ typedef enum
   TEND_OAUTH_ERROR_REVOCATION,
   TEND_OAUTH_ERROR_PENDING,
   TEND_OAUTH_ERROR_SLOW_DOWN,
+  TEND_OAUTH_ERROR_INVALID_GRANT,
 } TendOauthError;
+
+/**
+ * TendOauthDiscovery:
+ * @issuer: the issuer the provider's configuration names; for Microsoft's multi-tenant
+ *   endpoints a pattern with `{tenantid}` in it (see tend_oauth_issuer_matches())
+ * @authorization_endpoint: where the browser is sent
+ * @token_endpoint: where codes, refresh tokens and device codes are traded for tokens
+ * @jwks_uri: the provider's signing keys
+ * @revocation_endpoint: (nullable): the RFC 7009 endpoint, when the provider has one
+ * @device_authorization_endpoint: (nullable): the RFC 8628 endpoint, when the provider has one
+ *
+ * What a provider's OpenID configuration says (OpenID Connect Discovery 1.0 §3). Reference
+ * counted and never changed once read, so threads may share it.
+ */
+typedef struct
+{
+  char *issuer;
+  char *authorization_endpoint;
+  char *token_endpoint;
+  char *jwks_uri;
+  char *revocation_endpoint;
+  char *device_authorization_endpoint;
+} TendOauthDiscovery;
+
+TendOauthDiscovery *tend_oauth_discover        (const char *issuer, GError **error);
+TendOauthDiscovery *tend_oauth_discovery_ref   (TendOauthDiscovery *discovery);
+void                tend_oauth_discovery_unref (TendOauthDiscovery *discovery);
+gboolean            tend_oauth_issuer_matches  (const char *issuer, const char *iss,
+                                                const char *tid);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendOauthDiscovery, tend_oauth_discovery_unref)
 
 /**
  * TendDeviceAuthorization:
@@ -83,6 +117,7 @@ GQuark tend_oauth_error_quark (void);
 
 TendOauthFlow *tend_oauth_flow_new (const char *issuer, const char *client_id, const char *scope);
 void           tend_oauth_flow_set_timeout (TendOauthFlow *self, guint seconds);
+void           tend_oauth_flow_set_discovery (TendOauthFlow *self, TendOauthDiscovery *discovery);
 void           tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
                                               gpointer open_uri_data, GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);

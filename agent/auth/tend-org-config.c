@@ -25,6 +25,9 @@ static const KnownKey known_keys[] = {
   { "google", "client-id", TRUE },
   { "oidc", "issuer", TRUE },
   { "oidc", "client-id", TRUE },
+  /* For an organization whose gateway speaks Graph's or Google's API, and for Tend's tests. */
+  { "oidc", "api", TRUE },
+  { "oidc", "api-url", TRUE },
   /* Where aggregates would go is the organization's choice, not the user's. */
   { "collector", "url", FALSE },
 };

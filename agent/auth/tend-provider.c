@@ -21,13 +21,15 @@ struct _TendProvider
 {
   GObject parent_instance;
 
-  char    *id;
-  char    *name;
-  char    *issuer;
-  char    *client_id;
-  GStrv    scopes;
-  gboolean device_flow;
-  gboolean revocation;
+  char           *id;
+  char           *name;
+  char           *issuer;
+  char           *client_id;
+  GStrv           scopes;
+  gboolean        device_flow;
+  gboolean        revocation;
+  TendProviderApi api;
+  char           *api_url;
 };
 
 G_DEFINE_FINAL_TYPE (TendProvider, tend_provider, G_TYPE_OBJECT)
@@ -44,6 +46,7 @@ tend_provider_finalize (GObject *object)
   g_free (self->issuer);
   g_free (self->client_id);
   g_strfreev (self->scopes);
+  g_free (self->api_url);
 
   G_OBJECT_CLASS (tend_provider_parent_class)->finalize (object);
 }
@@ -99,12 +102,13 @@ is_valid_tenant (const char *tenant)
   return TRUE;
 }
 
-/* OpenID Connect requires https issuers; plain http is accepted only on loopback, where a
- * provider for development or tests runs and nothing crosses the network. */
+/* OpenID Connect requires https issuers, and tokens go to an API over https only; plain http is
+ * accepted only on loopback, where a provider or API for development or tests runs and nothing
+ * crosses the network. */
 static gboolean
-is_acceptable_issuer (const char *issuer)
+is_acceptable_url (const char *url)
 {
-  g_autoptr (GUri) uri = g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   const char *host;
 
   if (uri == NULL || g_uri_get_host (uri) == NULL)
@@ -138,7 +142,7 @@ resolve_issuer (TendProvider *self, GKeyFile *profile, TendOrgConfig *config, GE
                        self->name, self->id, TEND_ORG_CONFIG_SYSTEM_PATH);
           return FALSE;
         }
-      if (!is_acceptable_issuer (configured))
+      if (!is_acceptable_url (configured))
         {
           g_set_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_CONFIG,
                        _ ("The issuer configured for “%s” must be an https:// address (or http:// "
@@ -169,6 +173,77 @@ resolve_issuer (TendProvider *self, GKeyFile *profile, TendOrgConfig *config, GE
     }
   parts = g_strsplit (issuer, "{tenant}", -1);
   self->issuer = g_strjoinv (tenant, parts);
+  return TRUE;
+}
+
+static const struct
+{
+  const char     *name;
+  TendProviderApi api;
+} api_names[] = {
+  { "none", TEND_PROVIDER_API_NONE },
+  { "microsoft-graph", TEND_PROVIDER_API_MICROSOFT_GRAPH },
+  { "google", TEND_PROVIDER_API_GOOGLE },
+};
+
+/* The profile names the API; the generic profile lets the organization name one instead, for
+ * a gateway that speaks it. The org config knows "api" and "api-url" for [oidc] only. */
+static gboolean
+resolve_api (TendProvider *self, GKeyFile *profile, TendOrgConfig *config, GError **error)
+{
+  g_autofree char *profile_api = g_key_file_get_string (profile, PROFILE_GROUP, "Api", NULL);
+  g_autofree char *profile_url = g_key_file_get_string (profile, PROFILE_GROUP, "ApiUrl", NULL);
+  const char      *api = tend_org_config_get (config, self->id, "api");
+  const char      *url = tend_org_config_get (config, self->id, "api-url");
+  gboolean         found = FALSE;
+
+  if (api == NULL)
+    api = profile_api;
+  if (url == NULL)
+    url = profile_url;
+  if (api == NULL)
+    {
+      g_set_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_PROFILE,
+                   _ ("The profile of the sign-in provider “%s” names no API"), self->id);
+      return FALSE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (api_names); i++)
+    if (g_str_equal (api, api_names[i].name))
+      {
+        self->api = api_names[i].api;
+        found = TRUE;
+      }
+  if (!found)
+    {
+      g_set_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_CONFIG,
+                   _ ("The API configured for “%s” must be “microsoft-graph”, “google” or "
+                      "“none”, not “%s”"),
+                   self->name, api);
+      return FALSE;
+    }
+  /* Without an API there is nothing to send a token to, so any URL is left unused. */
+  if (self->api == TEND_PROVIDER_API_NONE)
+    return TRUE;
+  if (url == NULL)
+    {
+      g_set_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_NOT_CONFIGURED,
+                   _ ("No API address is configured for “%s”: the administrator sets it as "
+                      "“api-url” in the [%s] group of %s"),
+                   self->name, self->id, TEND_ORG_CONFIG_SYSTEM_PATH);
+      return FALSE;
+    }
+  if (!is_acceptable_url (url))
+    {
+      g_set_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_CONFIG,
+                   _ ("The API address configured for “%s” must be an https:// address (or "
+                      "http:// on this computer), not “%s”"),
+                   self->name, url);
+      return FALSE;
+    }
+  /* Sources append paths that start with a slash. */
+  self->api_url = g_strdup (url);
+  while (g_str_has_suffix (self->api_url, "/"))
+    self->api_url[strlen (self->api_url) - 1] = '\0';
   return TRUE;
 }
 
@@ -228,6 +303,8 @@ tend_provider_new (const char *id, TendOrgConfig *config, GError **error)
   self->revocation = g_key_file_get_boolean (profile, PROFILE_GROUP, "Revocation", NULL);
 
   if (!resolve_issuer (self, profile, config, error))
+    return NULL;
+  if (!resolve_api (self, profile, config, error))
     return NULL;
 
   client_id = tend_org_config_get (config, id, "client-id");
@@ -303,4 +380,21 @@ tend_provider_get_revocation (TendProvider *self)
 {
   g_return_val_if_fail (TEND_IS_PROVIDER (self), FALSE);
   return self->revocation;
+}
+
+/* Which API the tokens open: the sync sources an account of this provider gets. */
+TendProviderApi
+tend_provider_get_api (TendProvider *self)
+{
+  g_return_val_if_fail (TEND_IS_PROVIDER (self), TEND_PROVIDER_API_NONE);
+  return self->api;
+}
+
+/* The API's base URL without a trailing slash, such as https://graph.microsoft.com/v1.0; %NULL
+ * when the provider opens no API. */
+const char *
+tend_provider_get_api_url (TendProvider *self)
+{
+  g_return_val_if_fail (TEND_IS_PROVIDER (self), NULL);
+  return self->api_url;
 }

@@ -27,6 +27,21 @@ typedef enum
   TEND_PROVIDER_ERROR_INVALID_CONFIG,
 } TendProviderError;
 
+/**
+ * TendProviderApi:
+ * @TEND_PROVIDER_API_NONE: sign-in only: no API Tend can sync from
+ * @TEND_PROVIDER_API_MICROSOFT_GRAPH: Microsoft Graph (mail, calendar, chats)
+ * @TEND_PROVIDER_API_GOOGLE: Google's Gmail and Calendar APIs
+ *
+ * Which API the provider's tokens open, and so which sync sources an account gets.
+ */
+typedef enum
+{
+  TEND_PROVIDER_API_NONE,
+  TEND_PROVIDER_API_MICROSOFT_GRAPH,
+  TEND_PROVIDER_API_GOOGLE,
+} TendProviderApi;
+
 #define TEND_TYPE_PROVIDER (tend_provider_get_type ())
 G_DECLARE_FINAL_TYPE (TendProvider, tend_provider, TEND, PROVIDER, GObject)
 
@@ -45,5 +60,7 @@ const char * const *tend_provider_get_scopes        (TendProvider   *self);
 char               *tend_provider_dup_scope_string  (TendProvider   *self);
 gboolean            tend_provider_get_device_flow   (TendProvider   *self);
 gboolean            tend_provider_get_revocation    (TendProvider   *self);
+TendProviderApi     tend_provider_get_api           (TendProvider   *self);
+const char         *tend_provider_get_api_url       (TendProvider   *self);
 
 G_END_DECLS

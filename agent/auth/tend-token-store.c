@@ -401,3 +401,99 @@ tend_token_store_clear_all_finish (GAsyncResult *result, GError **error)
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * tend_token_store_save_sync:
+ *
+ * Like tend_token_store_save_async(), blocking. A rotated refresh token is saved with this
+ * from the thread that received it, before anything else can happen to the process.
+ */
+gboolean
+tend_token_store_save_sync (const char *provider, const char *account, const TendTokens *tokens,
+                            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SecretValue) value = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (is_valid_string (provider, FALSE), FALSE);
+  g_return_val_if_fail (is_valid_string (account, FALSE), FALSE);
+  g_return_val_if_fail (tokens_are_valid (tokens), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  value = tokens_to_secret (tokens);
+  label = g_strdup_printf (_ ("Tend token for %1$s (%2$s)"), account, provider);
+  if (!secret_password_store_binary_sync (&token_schema, SECRET_COLLECTION_DEFAULT, label, value,
+                                          cancellable, error, "provider", provider, "account",
+                                          account, NULL))
+    return FALSE;
+  g_debug ("Saved the tokens of a %s account", provider);
+  return TRUE;
+}
+
+/**
+ * tend_token_store_lookup_sync:
+ *
+ * Like tend_token_store_lookup_async(), blocking.
+ *
+ * Returns: (transfer full) (nullable): the stored token set, or %NULL with @error set on
+ *   failure, or %NULL and no error when nothing is stored for the account
+ */
+TendTokens *
+tend_token_store_lookup_sync (const char *provider, const char *account, GCancellable *cancellable,
+                              GError **error)
+{
+  g_autoptr (SecretValue) value = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (is_valid_string (provider, FALSE), NULL);
+  g_return_val_if_fail (is_valid_string (account, FALSE), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  value = secret_password_lookup_binary_sync (&token_schema, cancellable, &local_error, "provider",
+                                              provider, "account", account, NULL);
+  if (value == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return tokens_from_secret (value, error);
+}
+
+/**
+ * tend_token_store_clear_sync:
+ *
+ * Like tend_token_store_clear_async(), blocking.
+ */
+gboolean
+tend_token_store_clear_sync (const char *provider, const char *account, GCancellable *cancellable,
+                             GError **error)
+{
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GList   *items;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (is_valid_string (provider, FALSE), FALSE);
+  g_return_val_if_fail (is_valid_string (account, FALSE), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  attributes
+      = secret_attributes_build (&token_schema, "provider", provider, "account", account, NULL);
+  /* As clear_matching does: every collection, locked items unlocked first. */
+  items = secret_service_search_sync (NULL, &token_schema, attributes,
+                                      SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, cancellable,
+                                      &local_error);
+  for (GList *l = items; l != NULL && ok; l = l->next)
+    ok = secret_item_delete_sync (l->data, cancellable, &local_error);
+  g_list_free_full (items, g_object_unref);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}

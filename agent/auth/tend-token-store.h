@@ -74,6 +74,21 @@ void        tend_token_store_clear_all_async  (GCancellable         *cancellable
 gboolean    tend_token_store_clear_all_finish (GAsyncResult         *result,
                                                GError              **error);
 
+/* The same, blocking: for a thread that needs a token before it can go on. */
+gboolean    tend_token_store_save_sync        (const char           *provider,
+                                               const char           *account,
+                                               const TendTokens     *tokens,
+                                               GCancellable         *cancellable,
+                                               GError              **error);
+TendTokens *tend_token_store_lookup_sync      (const char           *provider,
+                                               const char           *account,
+                                               GCancellable         *cancellable,
+                                               GError              **error);
+gboolean    tend_token_store_clear_sync       (const char           *provider,
+                                               const char           *account,
+                                               GCancellable         *cancellable,
+                                               GError              **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendTokens, tend_tokens_free)
 
 G_END_DECLS

@@ -635,7 +635,7 @@ test_refresh_rotation (void)
 
   /* The rotated-out refresh token is refused as invalid_grant, with a sign-in-again message. */
   replayed = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, first->refresh_token, &error);
-  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (replayed);
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
   g_assert_nonnull (strstr (error->message, "sign in to Tend again"));
@@ -645,7 +645,7 @@ test_refresh_rotation (void)
 
   /* The replay revoked the whole grant (tests/oidc/README.md): the newest token is dead too. */
   third = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, second->refresh_token, &error);
-  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (third);
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
 }
@@ -669,7 +669,7 @@ test_revoke (void)
   g_assert_no_error (error);
 
   refreshed = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, tokens->refresh_token, &error);
-  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (refreshed);
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
   g_clear_error (&error);
@@ -797,12 +797,185 @@ test_device_flow (void)
   json_decref (config);
 }
 
+#define TENANT_ISSUER "https://login.microsoftonline.com/{tenantid}/v2.0"
+#define TENANT_ID "0b3a1f6e-4c2d-4e8f-9a7b-1c2d3e4f5a6b"
+
+/* Microsoft's multi-tenant issuer: the token's tid, and nothing else, fills the pattern. The
+ * test provider cannot sign a token with another issuer, so the matching is tested directly
+ * with the claims a token would carry. */
+static void
+test_issuer_matches (void)
+{
+  const char *tenant_iss = "https://login.microsoftonline.com/" TENANT_ID "/v2.0";
+
+  /* An ordinary issuer must be named exactly; a tid changes nothing. */
+  g_assert_true (tend_oauth_issuer_matches ("https://accounts.google.com",
+                                            "https://accounts.google.com", NULL));
+  g_assert_false (tend_oauth_issuer_matches ("https://accounts.google.com",
+                                             "https://accounts.google.com/", NULL));
+  g_assert_false (tend_oauth_issuer_matches ("https://accounts.google.com", NULL, NULL));
+  g_assert_false (tend_oauth_issuer_matches ("https://accounts.google.com", tenant_iss, TENANT_ID));
+
+  /* The pattern with the token's own tid. */
+  g_assert_true (tend_oauth_issuer_matches (TENANT_ISSUER, tenant_iss, TENANT_ID));
+  /* No tid, or another tenant's: refused. */
+  g_assert_false (tend_oauth_issuer_matches (TENANT_ISSUER, tenant_iss, NULL));
+  g_assert_false (tend_oauth_issuer_matches (TENANT_ISSUER, tenant_iss,
+                                             "11111111-2222-3333-4444-555555555555"));
+  /* The pattern itself, or a keyword, is no tenant's issuer. */
+  g_assert_false (tend_oauth_issuer_matches (TENANT_ISSUER, TENANT_ISSUER, "{tenantid}"));
+  g_assert_false (tend_oauth_issuer_matches (
+      TENANT_ISSUER, "https://login.microsoftonline.com/organizations/v2.0", "organizations"));
+  /* A tid that is not a GUID cannot smuggle another host or path into the issuer. */
+  g_assert_false (tend_oauth_issuer_matches (
+      TENANT_ISSUER, "https://login.microsoftonline.com/evil.example/x/v2.0", "evil.example/x"));
+  g_assert_false (tend_oauth_issuer_matches (
+      TENANT_ISSUER, "https://login.microsoftonline.com/" TENANT_ID "x/v2.0", TENANT_ID "x"));
+  g_assert_false (tend_oauth_issuer_matches (
+      TENANT_ISSUER, "https://login.microsoftonline.com/0b3a1f6e4c2d4e8f9a7b1c2d3e4f5a6b/v2.0",
+      "0b3a1f6e4c2d4e8f9a7b1c2d3e4f5a6b"));
+  /* Another host with the right tid. */
+  g_assert_false (tend_oauth_issuer_matches (TENANT_ISSUER,
+                                             "https://evil.example/" TENANT_ID "/v2.0", TENANT_ID));
+}
+
+/* A one-shot HTTP server on loopback that answers every GET with @document, in a thread of
+ * its own since the discovery it serves blocks the test's thread. */
+typedef struct
+{
+  GSocketListener *listener;
+  guint16          port;
+  char            *document;
+  GThread         *thread;
+} DocumentServer;
+
+static gpointer
+document_server_thread (gpointer user_data)
+{
+  DocumentServer *server = user_data;
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GDataInputStream) input = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *response = NULL;
+  char            *line;
+
+  connection = g_socket_listener_accept (server->listener, NULL, NULL, &error);
+  g_assert_no_error (error);
+  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  /* The request line and headers, up to the empty line. */
+  while ((line = g_data_input_stream_read_line (input, NULL, NULL, &error)) != NULL)
+    {
+      gboolean end = line[0] == '\0' || g_str_equal (line, "\r");
+
+      g_free (line);
+      if (end)
+        break;
+    }
+  g_assert_no_error (error);
+  response = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                              strlen (server->document), server->document);
+  g_assert_true (
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), response,
+                                 strlen (response), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return NULL;
+}
+
+static DocumentServer *
+document_server_start (void)
+{
+  DocumentServer *server = g_new0 (DocumentServer, 1);
+  g_autoptr (GError) error = NULL;
+
+  server->listener = g_socket_listener_new ();
+  server->port = g_socket_listener_add_any_inet_port (server->listener, NULL, &error);
+  g_assert_no_error (error);
+  return server;
+}
+
+static void
+document_server_serve (DocumentServer *server, const char *issuer)
+{
+  g_free (server->document);
+  server->document = g_strdup_printf (
+      "{\"issuer\": \"%s\", \"authorization_endpoint\": \"http://127.0.0.1:%u/auth\", "
+      "\"token_endpoint\": \"http://127.0.0.1:%u/token\", "
+      "\"jwks_uri\": \"http://127.0.0.1:%u/keys\"}",
+      issuer, server->port, server->port, server->port);
+  server->thread = g_thread_new ("document", document_server_thread, server);
+}
+
+static void
+document_server_stop (DocumentServer *server)
+{
+  g_socket_listener_close (server->listener);
+  g_object_unref (server->listener);
+  g_free (server->document);
+  g_free (server);
+}
+
+/* Discovery names the issuer it was read from, or for Microsoft's organizations and common
+ * endpoints the tenant pattern; a configuration naming anything else is refused. */
+static void
+test_discovery_issuer (void)
+{
+  DocumentServer *server = document_server_start ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char  *base = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_autofree char  *pattern = g_strconcat (base, "/{tenantid}/v2.0", NULL);
+  const char *const keywords[] = { "organizations", "common" };
+  const char *const refused[] = { "consumers", "contoso.example", TENANT_ID };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (keywords); i++)
+    {
+      g_autofree char *asked = g_strdup_printf ("%s/%s/v2.0", base, keywords[i]);
+      g_autoptr (TendOauthDiscovery) discovery = NULL;
+
+      document_server_serve (server, pattern);
+      discovery = tend_oauth_discover (asked, &error);
+      g_thread_join (server->thread);
+      g_assert_no_error (error);
+      g_assert_cmpstr (discovery->issuer, ==, pattern);
+      g_assert_null (discovery->revocation_endpoint);
+      g_assert_null (discovery->device_authorization_endpoint);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *asked = g_strdup_printf ("%s/%s/v2.0", base, refused[i]);
+      g_autoptr (TendOauthDiscovery) discovery = NULL;
+
+      document_server_serve (server, pattern);
+      discovery = tend_oauth_discover (asked, &error);
+      g_thread_join (server->thread);
+      g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY);
+      g_assert_null (discovery);
+      g_clear_error (&error);
+    }
+
+  /* An ordinary configuration must name exactly the issuer asked. */
+  {
+    g_autoptr (TendOauthDiscovery) discovery = NULL;
+    g_autofree char *other = g_strconcat (base, "/other", NULL);
+
+    document_server_serve (server, other);
+    discovery = tend_oauth_discover (base, &error);
+    g_thread_join (server->thread);
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY);
+    g_assert_null (discovery);
+  }
+  document_server_stop (server);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/oauth/pkce-challenge", test_pkce_challenge);
+  g_test_add_func ("/oauth/issuer-matches", test_issuer_matches);
+  g_test_add_func ("/oauth/discovery-issuer", test_discovery_issuer);
   g_test_add_func ("/oauth/sign-in", test_sign_in);
   g_test_add_func ("/oauth/wrong-state", test_wrong_state);
   g_test_add_func ("/oauth/timeout", test_timeout);

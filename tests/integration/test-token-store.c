@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "tend-test-util.h"
 #include "tend-token-store.h"
 
 /* The schema as DESIGN.md names it, written out again so that a change in the store that
@@ -381,51 +382,42 @@ test_clear_all (void)
   g_assert_no_error (error);
 }
 
-static gboolean
-contains (const char *haystack, gsize length, const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; i + n <= length; i++)
-    if (memcmp (haystack + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Adds to @found the regular files under @path that contain @needle. */
+/* The blocking variants, for the sync thread, keep the same item as the asynchronous ones. */
 static void
-grep_tree (const char *path, const char *needle, GPtrArray *found, guint *n_files)
+test_sync (void)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *account = make_account ();
+  g_autoptr (TendTokens) first = make_tokens (TRUE);
+  g_autoptr (TendTokens) rotated = make_tokens (TRUE);
+  g_autoptr (TendTokens) found = NULL;
 
-  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    return;
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr (GError) error = NULL;
+  found = tend_token_store_lookup_sync ("microsoft", account, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
 
-      dir = g_dir_open (path, 0, &error);
-      g_assert_no_error (error);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
+  g_assert_true (tend_token_store_save_sync ("microsoft", account, first, NULL, &error));
+  g_assert_no_error (error);
+  found = lookup ("microsoft", account, &error);
+  g_assert_no_error (error);
+  assert_tokens_equal (found, first);
+  g_clear_pointer (&found, tend_tokens_free);
 
-          grep_tree (child, needle, found, n_files);
-        }
-    }
-  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_autoptr (GError) error = NULL;
-      g_autofree char *contents = NULL;
-      gsize            length;
+  /* A rotated set replaces the first: one item, the new tokens. */
+  g_assert_true (tend_token_store_save_sync ("microsoft", account, rotated, NULL, &error));
+  g_assert_no_error (error);
+  found = tend_token_store_lookup_sync ("microsoft", account, NULL, &error);
+  g_assert_no_error (error);
+  assert_tokens_equal (found, rotated);
+  g_clear_pointer (&found, tend_tokens_free);
+  g_assert_cmpuint (count_items ("microsoft", account), ==, 1);
 
-      g_file_get_contents (path, &contents, &length, &error);
-      g_assert_no_error (error);
-      (*n_files)++;
-      if (contains (contents, length, needle))
-        g_ptr_array_add (found, g_strdup (path));
-    }
+  g_assert_true (tend_token_store_clear_sync ("microsoft", account, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items ("microsoft", account), ==, 0);
+  /* Clearing what is not there is no error. */
+  g_assert_true (tend_token_store_clear_sync ("microsoft", account, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -435,7 +427,7 @@ assert_nowhere (const char *needle)
   g_auto (GStrv) environment = g_get_environ ();
   guint n_files = 0;
 
-  grep_tree (g_getenv ("TEND_TEST_KEYRING_HOME"), needle, found, &n_files);
+  tend_test_grep_tree (g_getenv ("TEND_TEST_KEYRING_HOME"), needle, found, &n_files);
   for (guint i = 0; i < found->len; i++)
     g_test_message ("a token is in %s", (const char *) found->pdata[i]);
   g_assert_cmpuint (found->len, ==, 0);
@@ -473,7 +465,7 @@ test_no_token_bytes (void)
   /* The search finds what is there: a file holding a known string, among the others. */
   g_file_set_contents (canary_path, canary, -1, &error);
   g_assert_no_error (error);
-  grep_tree (g_getenv ("TEND_TEST_KEYRING_HOME"), canary, found, &n_files);
+  tend_test_grep_tree (g_getenv ("TEND_TEST_KEYRING_HOME"), canary, found, &n_files);
   g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpstr (found->pdata[0], ==, canary_path);
   g_assert_cmpint (g_remove (canary_path), ==, 0);
@@ -520,6 +512,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token-store/accounts/apart", test_accounts_apart);
   g_test_add_func ("/token-store/lookup/corrupt", test_corrupt);
   g_test_add_func ("/token-store/clear/all", test_clear_all);
+  g_test_add_func ("/token-store/sync", test_sync);
   g_test_add_func ("/token-store/privacy/no-token-bytes", test_no_token_bytes);
 
   status = g_test_run ();

@@ -185,6 +185,81 @@ test_user_override (Fixture *f, gconstpointer data)
   g_assert_cmpstr (tend_org_config_get_collector_url (config), ==, "https://collector.example.org");
 }
 
+/* Each profile names its API; the generic one opens none unless the organization (or the user)
+ * names a gateway that speaks Graph's or Google's. */
+static void
+test_api (Fixture *f, gconstpointer data)
+{
+  g_autoptr (TendOrgConfig) config = NULL;
+  g_autoptr (TendProvider) microsoft = NULL;
+  g_autoptr (TendProvider) google = NULL;
+  g_autoptr (TendProvider) oidc = NULL;
+  g_autoptr (GError) error = NULL;
+
+  write_file (f->org_path, org_all);
+  config = load_config (f);
+  microsoft = load_provider ("microsoft", config);
+  g_assert_cmpint (tend_provider_get_api (microsoft), ==, TEND_PROVIDER_API_MICROSOFT_GRAPH);
+  g_assert_cmpstr (tend_provider_get_api_url (microsoft), ==, "https://graph.microsoft.com/v1.0");
+  google = load_provider ("google", config);
+  g_assert_cmpint (tend_provider_get_api (google), ==, TEND_PROVIDER_API_GOOGLE);
+  g_assert_cmpstr (tend_provider_get_api_url (google), ==, "https://www.googleapis.com");
+  oidc = load_provider ("oidc", config);
+  g_assert_cmpint (tend_provider_get_api (oidc), ==, TEND_PROVIDER_API_NONE);
+  g_assert_null (tend_provider_get_api_url (oidc));
+  g_clear_object (&oidc);
+  g_clear_object (&microsoft);
+  g_clear_object (&config);
+
+  /* The organization's gateway; the user points it at a server on this computer. The trailing
+   * slash goes, since sources append paths that start with one. Microsoft's API is the
+   * profile's and no key changes it. */
+  write_file (f->org_path, "[oidc]\nissuer=https://id.example.org\nclient-id=tend\n"
+                           "api=microsoft-graph\napi-url=https://graph.example.org/v1.0\n"
+                           "[microsoft]\nclient-id=abc\napi=google\n"
+                           "api-url=https://elsewhere.example.net\n");
+  write_file (f->user_path, "[oidc]\napi=google\napi-url=http://127.0.0.1:8080/\n");
+  config = load_config (f);
+  oidc = load_provider ("oidc", config);
+  g_assert_cmpint (tend_provider_get_api (oidc), ==, TEND_PROVIDER_API_GOOGLE);
+  g_assert_cmpstr (tend_provider_get_api_url (oidc), ==, "http://127.0.0.1:8080");
+  microsoft = load_provider ("microsoft", config);
+  g_assert_cmpint (tend_provider_get_api (microsoft), ==, TEND_PROVIDER_API_MICROSOFT_GRAPH);
+  g_assert_cmpstr (tend_provider_get_api_url (microsoft), ==, "https://graph.microsoft.com/v1.0");
+  g_clear_object (&oidc);
+  g_clear_object (&config);
+  g_unlink (f->user_path);
+
+  /* An API no source speaks is refused, naming the value. */
+  write_file (f->org_path, "[oidc]\nissuer=https://id.example.org\nclient-id=tend\napi=imap\n"
+                           "api-url=https://mail.example.org\n");
+  config = load_config (f);
+  oidc = tend_provider_new ("oidc", config, &error);
+  g_assert_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_CONFIG);
+  g_assert_nonnull (strstr (error->message, "imap"));
+  g_assert_null (oidc);
+  g_clear_error (&error);
+  g_clear_object (&config);
+
+  /* An API without an address: the error names the key to set. */
+  write_file (f->org_path, "[oidc]\nissuer=https://id.example.org\nclient-id=tend\n"
+                           "api=microsoft-graph\n");
+  config = load_config (f);
+  oidc = tend_provider_new ("oidc", config, &error);
+  g_assert_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (error->message, "api-url"));
+  g_clear_error (&error);
+  g_clear_object (&config);
+
+  /* Tokens go over https only, except to this computer. */
+  write_file (f->org_path, "[oidc]\nissuer=https://id.example.org\nclient-id=tend\n"
+                           "api=google\napi-url=http://gateway.example.org\n");
+  config = load_config (f);
+  oidc = tend_provider_new ("oidc", config, &error);
+  g_assert_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_CONFIG);
+  g_assert_null (oidc);
+}
+
 /* No client id anywhere: the error tells the administrator which key to set, and where. */
 static void
 test_not_configured (Fixture *f, gconstpointer data)
@@ -294,6 +369,7 @@ main (int argc, char *argv[])
   g_test_add ("/provider/tenant", Fixture, NULL, fixture_set_up, test_tenant, fixture_tear_down);
   g_test_add ("/provider/user-override", Fixture, NULL, fixture_set_up, test_user_override,
               fixture_tear_down);
+  g_test_add ("/provider/api", Fixture, NULL, fixture_set_up, test_api, fixture_tear_down);
   g_test_add ("/provider/not-configured", Fixture, NULL, fixture_set_up, test_not_configured,
               fixture_tear_down);
   g_test_add ("/provider/consent-keys-ignored", Fixture, NULL, fixture_set_up,
