@@ -11,7 +11,8 @@ grep -v '^#' po/POTFILES.in | grep -v '^$' | sort > "$listed"
 
 echo "1..2"
 missing=$(grep -lE '(^|[^A-Za-z0-9_])(N?_|g_dngettext|ngettext) ?\(' \
-            agent/*.c agent/auth/*.c agent/sources/*.c shared/*.c | sort | comm -23 - "$listed")
+            agent/*.c agent/auth/*.c agent/sources/*.c agent/tray/*.c shared/*.c \
+          | sort | comm -23 - "$listed")
 if [ -z "$missing" ]; then
   echo "ok 1 - every file with translatable strings is listed"
 else
