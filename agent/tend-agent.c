@@ -1,32 +1,52 @@
 /* tend-agent.c: the per-user agent service
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
+ *
+ * The agent answers dev.tend.Agent1 on the session bus and shows the tray icon. Before the user
+ * opts in that is all it does (invariant 1): no network, no database, no user file but its own
+ * state. After opt-in it keeps the connected accounts in sync through a TendSyncScheduler, the
+ * database's single writer.
  */
 #define G_LOG_DOMAIN "tend-agent"
 
 #include "config.h"
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n-lib.h>
 
+#include "tend-account.h"
 #include "tend-agent.h"
 #include "tend-dbus.h"
-#include "tend-importer.h"
+#include "tend-notifier.h"
+#include "tend-org-config.h"
 #include "tend-store.h"
+#include "tend-sync-scheduler.h"
+#include "tend-token-store.h"
+#include "tend-tray.h"
 
 #define AGENT_OBJECT_PATH "/dev/tend/Agent"
+#define TEND_APP_ID "dev.tend.Tend"
 #define STATE_GROUP "agent"
 #define STATE_OPTED_IN "opted-in"
+#define STATE_PAUSED "paused"
+#define STATE_ACCOUNTS "accounts"
 
 struct _TendAgent
 {
   GApplication parent_instance;
 
-  /* Owned */
   TendDBusAgent1 *skeleton;
-  char           *state_path; /* $XDG_CONFIG_HOME/tend/agent.ini: the opt-in state */
-  TendStore      *store;      /* NULL until the user opts in */
-  GCancellable   *importing;  /* non-NULL while an import runs */
-  gboolean        delete_after_import;
+  char           *state_path; /* $XDG_CONFIG_HOME/tend/agent.ini: opt-in, pause, accounts */
+  TendOrgConfig  *config;
+  TendTray       *tray;
+  TendNotifier   *notifier;
+
+  /* Only while opted in */
+  TendStore         *store;
+  TendSyncScheduler *scheduler;
+  GSettings         *settings;
+  GCancellable      *connecting; /* non-NULL while a sign-in runs */
+  gboolean           opting_out;
 };
 
 G_DEFINE_FINAL_TYPE (TendAgent, tend_agent, G_TYPE_APPLICATION)
@@ -35,6 +55,8 @@ static const GDBusErrorEntry agent_error_entries[] = {
   { TEND_AGENT_ERROR_FAILED, "dev.tend.Agent1.Error.Failed" },
   { TEND_AGENT_ERROR_NOT_OPTED_IN, "dev.tend.Agent1.Error.NotOptedIn" },
   { TEND_AGENT_ERROR_BUSY, "dev.tend.Agent1.Error.Busy" },
+  { TEND_AGENT_ERROR_NOT_CONFIGURED, "dev.tend.Agent1.Error.NotConfigured" },
+  { TEND_AGENT_ERROR_UNKNOWN_ACCOUNT, "dev.tend.Agent1.Error.UnknownAccount" },
 };
 
 GQuark
@@ -47,21 +69,46 @@ tend_agent_error_quark (void)
   return (GQuark) quark;
 }
 
-/* The opt-in state is the one file the agent reads before opt-in (invariant 1): its own. */
-static gboolean
-load_opted_in (TendAgent *self)
-{
-  g_autoptr (GKeyFile) state = g_key_file_new ();
+static void update_tray (TendAgent *self);
 
-  if (!g_key_file_load_from_file (state, self->state_path, G_KEY_FILE_NONE, NULL))
-    return FALSE;
-  return g_key_file_get_boolean (state, STATE_GROUP, STATE_OPTED_IN, NULL);
+static gboolean
+is_opted_in (TendAgent *self)
+{
+  return tend_dbus_agent1_get_opted_in (self->skeleton);
 }
 
+/* Refuses a method call before opt-in, in words that say what to do. */
 static gboolean
-save_opted_in (TendAgent *self, gboolean opted_in, GError **error)
+require_opted_in (TendAgent *self, GDBusMethodInvocation *invocation)
+{
+  if (is_opted_in (self) && !self->opting_out)
+    return TRUE;
+  g_dbus_method_invocation_return_error_literal (
+      invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+      _ ("Tend reads nothing until you opt in. Opt in first, then try again."));
+  return FALSE;
+}
+
+/* State file */
+
+static GKeyFile *
+load_state (TendAgent *self)
+{
+  GKeyFile *state = g_key_file_new ();
+
+  /* A missing or unreadable file means a fresh start: not opted in. */
+  g_key_file_load_from_file (state, self->state_path, G_KEY_FILE_NONE, NULL);
+  return state;
+}
+
+/* Accounts are kept as "provider:name", the name being an email address. */
+static gboolean
+save_state (TendAgent *self, GError **error)
 {
   g_autoptr (GKeyFile) state = g_key_file_new ();
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_auto (GStrv) list = NULL;
   g_autofree char *dir = g_path_get_dirname (self->state_path);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -70,76 +117,605 @@ save_opted_in (TendAgent *self, gboolean opted_in, GError **error)
                    _ ("Cannot create the folder %s"), dir);
       return FALSE;
     }
-  g_key_file_set_boolean (state, STATE_GROUP, STATE_OPTED_IN, opted_in);
+
+  g_key_file_set_boolean (state, STATE_GROUP, STATE_OPTED_IN, is_opted_in (self));
+  g_key_file_set_boolean (state, STATE_GROUP, STATE_PAUSED,
+                          tend_dbus_agent1_get_paused (self->skeleton));
+  if (self->scheduler != NULL && !self->opting_out)
+    {
+      accounts = tend_sync_scheduler_dup_accounts (self->scheduler);
+      for (guint i = 0; i < accounts->len; i++)
+        {
+          TendAccount *account = g_ptr_array_index (accounts, i);
+
+          g_autofree char *key
+              = g_strconcat (tend_provider_get_id (tend_account_get_provider (account)), ":",
+                             tend_account_get_name (account), NULL);
+
+          g_strv_builder_add (names, key);
+        }
+    }
+  list = g_strv_builder_end (names);
+  g_key_file_set_string_list (state, STATE_GROUP, STATE_ACCOUNTS, (const char *const *) list,
+                              g_strv_length (list));
   return g_key_file_save_to_file (state, self->state_path, error);
 }
 
+static void
+save_state_or_warn (TendAgent *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!save_state (self, &error))
+    g_warning ("Could not save the agent's state: %s", error->message);
+}
+
+/* Providers */
+
+static GVariant *
+describe_providers (TendAgent *self)
+{
+  g_auto (GStrv) ids = tend_provider_list_ids ();
+  GVariantBuilder providers;
+
+  g_variant_builder_init (&providers, G_VARIANT_TYPE ("a(ssb)"));
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr (TendProvider) provider = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (self->config != NULL)
+        provider = tend_provider_new (ids[i], self->config, &error);
+      g_variant_builder_add (&providers, "(ssb)", ids[i],
+                             provider != NULL ? tend_provider_get_name (provider) : ids[i],
+                             provider != NULL);
+    }
+  return g_variant_builder_end (&providers);
+}
+
+/* Opening Tend's window */
+
+/* The window is a separate application; without it (a minimal install) there is nothing to
+ * open, and the tray and notifications still work. */
 static gboolean
-open_store (TendAgent *self, GError **error)
+open_tend (TendAgent *self, const char *action, GVariant *parameter)
+{
+  g_autoptr (GDesktopAppInfo) info = g_desktop_app_info_new (TEND_APP_ID ".desktop");
+  GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (self));
+  g_autoptr (GError) error = NULL;
+  GVariantBuilder parameters;
+
+  if (info == NULL)
+    {
+      g_message ("Tend’s window is not installed");
+      return FALSE;
+    }
+  if (action == NULL || connection == NULL)
+    {
+      if (!g_app_info_launch (G_APP_INFO (info), NULL, NULL, &error))
+        g_warning ("Could not open Tend: %s", error->message);
+      return error == NULL;
+    }
+
+  /* org.freedesktop.Application starts the window by D-Bus activation if needed. */
+  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
+  if (parameter != NULL)
+    g_variant_builder_add (&parameters, "v", parameter);
+  g_dbus_connection_call (connection, TEND_APP_ID, "/dev/tend/Tend", "org.freedesktop.Application",
+                          "ActivateAction", g_variant_new ("(sava{sv})", action, &parameters, NULL),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+  return TRUE;
+}
+
+/* Collecting */
+
+static void
+scheduler_changed_cb (TendSyncScheduler *scheduler, TendAgent *self)
+{
+  tend_dbus_agent1_set_accounts (self->skeleton, tend_sync_scheduler_describe_accounts (scheduler));
+  tend_dbus_agent1_set_sources (self->skeleton, tend_sync_scheduler_describe_sources (scheduler));
+  update_tray (self);
+}
+
+static void
+scheduler_data_changed_cb (TendSyncScheduler *scheduler, TendAgent *self)
+{
+  tend_dbus_agent1_emit_data_changed (self->skeleton);
+}
+
+static void
+scheduler_sign_in_needed_cb (TendSyncScheduler *scheduler, TendAccount *account, TendAgent *self)
+{
+  tend_notifier_sign_in_expired (self->notifier,
+                                 tend_provider_get_id (tend_account_get_provider (account)),
+                                 tend_account_get_name (account));
+}
+
+static void
+scheduler_first_sync_done_cb (TendSyncScheduler *scheduler, TendAccount *account, guint messages,
+                              guint events, TendAgent *self)
+{
+  tend_notifier_first_sync (self->notifier, tend_account_get_name (account), messages, events);
+}
+
+static void
+sync_interval_changed_cb (GSettings *settings, const char *key, TendAgent *self)
+{
+  tend_sync_scheduler_set_interval (self->scheduler,
+                                    60 * g_settings_get_uint (settings, "sync-interval-minutes"));
+}
+
+static void
+add_saved_accounts (TendAgent *self, GKeyFile *state)
+{
+  g_auto (GStrv) accounts
+      = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
+
+  for (guint i = 0; accounts != NULL && accounts[i] != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (accounts[i], ":", 2);
+      g_autoptr (TendProvider) provider = NULL;
+      g_autoptr (TendAccount) account = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (g_strv_length (parts) != 2 || self->config == NULL)
+        continue;
+      provider = tend_provider_new (parts[0], self->config, &error);
+      if (provider == NULL)
+        {
+          g_warning ("Cannot sync %s: %s", parts[1], error->message);
+          continue;
+        }
+      account = tend_account_new (provider, parts[1]);
+      tend_sync_scheduler_add_account (self->scheduler, account);
+    }
+}
+
+/* Opens the database and starts syncing: at start-up when opted in, and on opt-in. */
+static gboolean
+start_collecting (TendAgent *self, GKeyFile *state, GError **error)
 {
   g_autofree char *path = tend_store_get_default_path ();
 
   if (self->store != NULL)
     return TRUE;
   self->store = tend_store_open (path, TEND_STORE_OPEN_READ_WRITE, error);
-  return self->store != NULL;
+  if (self->store == NULL)
+    return FALSE;
+
+  self->scheduler = tend_sync_scheduler_new (self->store);
+  g_signal_connect (self->scheduler, "changed", G_CALLBACK (scheduler_changed_cb), self);
+  g_signal_connect (self->scheduler, "data-changed", G_CALLBACK (scheduler_data_changed_cb), self);
+  g_signal_connect (self->scheduler, "sign-in-needed", G_CALLBACK (scheduler_sign_in_needed_cb),
+                    self);
+  g_signal_connect (self->scheduler, "first-sync-done", G_CALLBACK (scheduler_first_sync_done_cb),
+                    self);
+
+  self->settings = g_settings_new (TEND_APP_ID);
+  g_signal_connect (self->settings, "changed::sync-interval-minutes",
+                    G_CALLBACK (sync_interval_changed_cb), self);
+  sync_interval_changed_cb (self->settings, NULL, self);
+
+  tend_sync_scheduler_set_paused (self->scheduler, tend_dbus_agent1_get_paused (self->skeleton));
+  if (state != NULL)
+    add_saved_accounts (self, state);
+  tend_notifier_set_store (self->notifier, self->store);
+  tend_sync_scheduler_sync_now (self->scheduler);
+  return TRUE;
 }
 
-/* Opting out with delete_everything removes the database and its journals (invariant 8). */
 static void
-delete_everything (TendAgent *self)
+stop_collecting (TendAgent *self)
 {
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+  tend_notifier_set_store (self->notifier, NULL);
+  tend_dbus_agent1_set_accounts (self->skeleton, tend_sync_scheduler_describe_accounts (NULL));
+  tend_dbus_agent1_set_sources (self->skeleton, tend_sync_scheduler_describe_sources (NULL));
+}
+
+static gboolean
+opt_in (TendAgent *self, GError **error)
+{
+  if (self->opting_out)
+    {
+      g_set_error_literal (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
+                           _ ("Tend is still deleting what it kept. Try again in a moment."));
+      return FALSE;
+    }
+  if (is_opted_in (self))
+    return TRUE;
+
+  tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
+  if (!save_state (self, error) || !start_collecting (self, NULL, error))
+    {
+      tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
+      return FALSE;
+    }
+  update_tray (self);
+  return TRUE;
+}
+
+/* Opting out (invariant 8): stop, revoke and remove every token, delete the database. */
+
+typedef struct
+{
+  TendAgent             *self;
+  GDBusMethodInvocation *invocation; /* owned until answered; NULL if not asked over D-Bus */
+  GPtrArray             *accounts;
+  guint                  pending;
+} OptOut;
+
+static void
+opt_out_free (OptOut *data)
+{
+  g_clear_pointer (&data->accounts, g_ptr_array_unref);
+  g_application_release (G_APPLICATION (data->self));
+  g_free (data);
+}
+
+static void
+opt_out_finish (OptOut *data)
+{
+  TendAgent       *self = data->self;
   g_autofree char *path = tend_store_get_default_path ();
   g_autoptr (GError) error = NULL;
 
-  g_clear_object (&self->store);
+  stop_collecting (self);
   if (!tend_store_delete_files (path, &error))
     g_warning ("Could not delete the database: %s", error->message);
+  tend_notifier_withdraw_all (self->notifier);
+  self->opting_out = FALSE;
+  save_state_or_warn (self);
+  update_tray (self);
+
+  if (data->invocation != NULL)
+    {
+      if (error != NULL)
+        g_dbus_method_invocation_return_error_literal (g_steal_pointer (&data->invocation),
+                                                       TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                                                       error->message);
+      else
+        tend_dbus_agent1_complete_opt_out (self->skeleton, g_steal_pointer (&data->invocation));
+    }
+  opt_out_free (data);
 }
+
+static void
+opt_out_tokens_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!tend_token_store_clear_all_finish (result, &error))
+    g_warning ("Could not remove every token from the keyring: %s", error->message);
+  opt_out_finish (user_data);
+}
+
+static void
+opt_out_account_disconnected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OptOut *data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tend_account_disconnect_finish (TEND_ACCOUNT (source), result, &error))
+    g_message ("Disconnecting %s: %s", tend_account_get_name (TEND_ACCOUNT (source)),
+               error->message);
+  if (--data->pending > 0)
+    return;
+  /* Whatever a failed revocation left behind, no Tend token stays in the keyring. */
+  tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
+}
+
+static void
+opt_out_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OptOut *data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tend_sync_scheduler_stop_finish (TEND_SYNC_SCHEDULER (source), result, &error))
+    g_warning ("Stopping the sync: %s", error->message);
+  data->accounts = tend_sync_scheduler_dup_accounts (TEND_SYNC_SCHEDULER (source));
+  data->pending = data->accounts->len;
+  if (data->pending == 0)
+    {
+      tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
+      return;
+    }
+  for (guint i = 0; i < data->accounts->len; i++)
+    tend_account_disconnect_async (g_ptr_array_index (data->accounts, i), NULL,
+                                   opt_out_account_disconnected_cb, data);
+}
+
+static void
+opt_out (TendAgent *self, GDBusMethodInvocation *invocation)
+{
+  OptOut *data = g_new0 (OptOut, 1);
+
+  data->self = self;
+  data->invocation = invocation;
+  g_application_hold (G_APPLICATION (self));
+
+  /* Collection stops now: the state says so before anything is deleted. A later opt-in starts
+   * afresh, unpaused. */
+  tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
+  tend_dbus_agent1_set_paused (self->skeleton, FALSE);
+  g_simple_action_set_state (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "pause")),
+      g_variant_new_boolean (FALSE));
+  self->opting_out = TRUE;
+  g_cancellable_cancel (self->connecting);
+  save_state_or_warn (self);
+  update_tray (self);
+
+  if (self->scheduler != NULL)
+    tend_sync_scheduler_stop_async (self->scheduler, opt_out_stopped_cb, data);
+  else
+    tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
+}
+
+/* Pause */
+
+static void
+set_paused (TendAgent *self, gboolean paused)
+{
+  tend_dbus_agent1_set_paused (self->skeleton, paused);
+  if (self->scheduler != NULL)
+    tend_sync_scheduler_set_paused (self->scheduler, paused);
+  g_simple_action_set_state (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "pause")),
+      g_variant_new_boolean (paused));
+  save_state_or_warn (self);
+  update_tray (self);
+}
+
+/* Connecting an account */
+
+typedef struct
+{
+  TendAgent             *self;
+  GDBusMethodInvocation *invocation; /* NULL when the notification's button started it */
+  char                  *provider_id;
+} Connect;
+
+static void
+connect_free (Connect *data)
+{
+  g_free (data->provider_id);
+  g_application_release (G_APPLICATION (data->self));
+  g_free (data);
+}
+
+static void
+device_code_cb (const char *user_code, const char *verification_uri, gint64 expires_at,
+                gpointer user_data)
+{
+  Connect *data = user_data;
+
+  tend_dbus_agent1_emit_device_code (data->self->skeleton, data->provider_id, user_code,
+                                     verification_uri, expires_at);
+}
+
+static void
+sign_in_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Connect   *data = user_data;
+  TendAgent *self = data->self;
+  g_autoptr (TendAccount) account = NULL;
+  g_autoptr (TendAccount) previous = NULL;
+  g_autoptr (GError) error = NULL;
+
+  account = tend_account_sign_in_finish (result, &error);
+  g_clear_object (&self->connecting);
+
+  if (account != NULL && self->scheduler == NULL)
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                         _ ("You opted out while signing in; nothing was kept."));
+  if (error != NULL)
+    {
+      if (account != NULL)
+        tend_account_disconnect_async (account, NULL, NULL, NULL);
+      if (data->invocation != NULL)
+        {
+          if (error->domain == TEND_AGENT_ERROR)
+            g_dbus_method_invocation_return_gerror (g_steal_pointer (&data->invocation), error);
+          else
+            g_dbus_method_invocation_return_error (
+                g_steal_pointer (&data->invocation), TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                _ ("Signing in did not work: %s"), error->message);
+        }
+      else
+        g_message ("Signing in did not work: %s", error->message);
+      connect_free (data);
+      return;
+    }
+
+  /* Signing in again replaces the account, and with it a "needs sign-in" state. */
+  previous = tend_sync_scheduler_remove_account (
+      self->scheduler, tend_provider_get_id (tend_account_get_provider (account)),
+      tend_account_get_name (account));
+  tend_sync_scheduler_add_account (self->scheduler, account);
+  save_state_or_warn (self);
+  if (data->invocation != NULL)
+    tend_dbus_agent1_complete_connect_account (self->skeleton, g_steal_pointer (&data->invocation),
+                                               tend_account_get_name (account));
+  tend_sync_scheduler_sync_now (self->scheduler);
+  connect_free (data);
+}
+
+static gboolean
+start_connect (TendAgent *self, const char *provider_id, gboolean device,
+               GDBusMethodInvocation *invocation, GError **error)
+{
+  g_autoptr (TendProvider) provider = NULL;
+  g_autoptr (GError) local_error = NULL;
+  Connect *data;
+
+  if (self->connecting != NULL)
+    {
+      g_set_error_literal (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
+                           _ ("Another sign-in is under way. Finish or cancel it first."));
+      return FALSE;
+    }
+  if (self->config == NULL
+      || (provider = tend_provider_new (provider_id, self->config, &local_error)) == NULL)
+    {
+      g_set_error (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_CONFIGURED, "%s",
+                   local_error != NULL ? local_error->message
+                                       : _ ("Tend’s organization settings could not be read."));
+      return FALSE;
+    }
+  if (device && !tend_provider_get_device_flow (provider))
+    {
+      g_set_error (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_CONFIGURED,
+                   _ ("%s does not offer sign-in with a code on another device."),
+                   tend_provider_get_name (provider));
+      return FALSE;
+    }
+
+  data = g_new0 (Connect, 1);
+  data->self = self;
+  data->invocation = invocation;
+  data->provider_id = g_strdup (provider_id);
+  g_application_hold (G_APPLICATION (self));
+  self->connecting = g_cancellable_new ();
+  tend_account_sign_in_async (provider, device ? device_code_cb : NULL, data, self->connecting,
+                              sign_in_done_cb, data);
+  return TRUE;
+}
+
+/* D-Bus methods */
 
 static gboolean
 handle_opt_in_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, TendAgent *self)
 {
   g_autoptr (GError) error = NULL;
 
-  if (!save_opted_in (self, TRUE, &error) || !open_store (self, &error))
+  if (!opt_in (self, &error))
     {
       g_dbus_method_invocation_return_error_literal (invocation, TEND_AGENT_ERROR,
                                                      TEND_AGENT_ERROR_FAILED, error->message);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-
-  tend_dbus_agent1_set_opted_in (skeleton, TRUE);
   tend_dbus_agent1_complete_opt_in (skeleton, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
-handle_opt_out_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, gboolean delete,
+handle_opt_out_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, gboolean confirmed,
                    TendAgent *self)
+{
+  if (!confirmed)
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+          _ ("Opting out deletes everything Tend keeps and signs out of every account. "
+             "To stop collecting for a while and keep your history, pause instead."));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (self->opting_out)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, TEND_AGENT_ERROR,
+                                                     TEND_AGENT_ERROR_BUSY,
+                                                     _ ("Tend is already deleting what it kept."));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  opt_out (self, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_set_paused_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, gboolean paused,
+                      TendAgent *self)
+{
+  if (!require_opted_in (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  set_paused (self, paused);
+  tend_dbus_agent1_complete_set_paused (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_connect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+                           const char *provider_id, gboolean device, TendAgent *self)
 {
   g_autoptr (GError) error = NULL;
 
-  if (!save_opted_in (self, FALSE, &error))
+  if (!require_opted_in (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  if (!start_connect (self, provider_id, device, invocation, &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+typedef struct
+{
+  TendAgent             *self;
+  GDBusMethodInvocation *invocation;
+} Call;
+
+static void
+disconnect_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tend_account_disconnect_finish (TEND_ACCOUNT (source), result, &error))
+    g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
+                                                   TEND_AGENT_ERROR_FAILED, error->message);
+  else
+    tend_dbus_agent1_complete_disconnect_account (call->self->skeleton, call->invocation);
+  g_application_release (G_APPLICATION (call->self));
+  g_free (call);
+}
+
+static gboolean
+handle_disconnect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+                              const char *provider_id, const char *name, TendAgent *self)
+{
+  g_autoptr (TendAccount) account = NULL;
+  Call *call;
+
+  if (!require_opted_in (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  account = tend_sync_scheduler_remove_account (self->scheduler, provider_id, name);
+  if (account == NULL)
     {
-      g_dbus_method_invocation_return_error_literal (invocation, TEND_AGENT_ERROR,
-                                                     TEND_AGENT_ERROR_FAILED, error->message);
+      g_dbus_method_invocation_return_error (invocation, TEND_AGENT_ERROR,
+                                             TEND_AGENT_ERROR_UNKNOWN_ACCOUNT,
+                                             _ ("No account %s is connected."), name);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  tend_dbus_agent1_set_opted_in (skeleton, FALSE);
+  save_state_or_warn (self);
 
-  /* Collection stops now; a running import is told to stop, and the files go when it has. */
-  if (self->importing != NULL)
+  call = g_new0 (Call, 1);
+  call->self = self;
+  call->invocation = invocation;
+  g_application_hold (G_APPLICATION (self));
+  tend_account_disconnect_async (account, NULL, disconnect_done_cb, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_sync_now_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, TendAgent *self)
+{
+  if (!require_opted_in (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  if (tend_dbus_agent1_get_paused (skeleton))
     {
-      g_cancellable_cancel (self->importing);
-      self->delete_after_import = delete;
+      g_dbus_method_invocation_return_error_literal (
+          invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+          _ ("Collection is paused. Resume it to sync."));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  else if (delete)
-    delete_everything (self);
-  else
-    g_clear_object (&self->store);
-
-  tend_dbus_agent1_complete_opt_out (skeleton, invocation);
+  tend_sync_scheduler_sync_now (self->scheduler);
+  /* The new states go out before the reply, so a caller that waits sees them first. */
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
+  tend_dbus_agent1_complete_sync_now (skeleton, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -168,121 +744,200 @@ summary_to_variant (const TendImportReport *report)
   return g_variant_builder_end (&summary);
 }
 
-typedef struct
-{
-  TendImporter          *importer;
-  char                 **paths;
-  GDBusMethodInvocation *invocation;
-} ImportData;
-
-static void
-import_data_free (ImportData *data)
-{
-  g_object_unref (data->importer);
-  g_strfreev (data->paths);
-  g_clear_object (&data->invocation);
-  g_free (data);
-}
-
-static void
-import_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  ImportData *data = task_data;
-  g_autoptr (TendImportReport) report = tend_import_report_new ();
-  g_autoptr (GError) error = NULL;
-
-  if (!tend_importer_run (data->importer, (const char *const *) data->paths, report, cancellable,
-                          &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&report),
-                           (GDestroyNotify) tend_import_report_free);
-}
-
 static void
 import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TendAgent  *self = TEND_AGENT (source);
-  ImportData *data = g_task_get_task_data (G_TASK (result));
+  Call *call = user_data;
   g_autoptr (TendImportReport) report = NULL;
   g_autoptr (GError) error = NULL;
 
-  report = g_task_propagate_pointer (G_TASK (result), &error);
-  g_clear_object (&self->importing);
-
-  if (!tend_dbus_agent1_get_opted_in (self->skeleton))
-    {
-      if (self->delete_after_import)
-        delete_everything (self);
-      else
-        g_clear_object (&self->store);
-      self->delete_after_import = FALSE;
-    }
-
+  report = tend_sync_scheduler_import_finish (TEND_SYNC_SCHEDULER (source), result, &error);
   if (report == NULL)
-    g_dbus_method_invocation_return_error_literal (g_steal_pointer (&data->invocation),
-                                                   TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-                                                   error->message);
+    g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
+                                                   TEND_AGENT_ERROR_FAILED, error->message);
   else
     {
       if (report->messages_added + report->events_added + report->events_removed > 0)
-        tend_dbus_agent1_emit_data_changed (self->skeleton);
-      tend_dbus_agent1_complete_import (self->skeleton, g_steal_pointer (&data->invocation),
+        tend_dbus_agent1_emit_data_changed (call->self->skeleton);
+      tend_dbus_agent1_complete_import (call->self->skeleton, call->invocation,
                                         summary_to_variant (report));
     }
-  g_application_release (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (call->self));
+  g_free (call);
 }
 
 static gboolean
 handle_import_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
                   const char *const *paths, TendAgent *self)
 {
-  g_autoptr (GTask) task = NULL;
-  ImportData *data;
+  Call *call;
 
-  if (!tend_dbus_agent1_get_opted_in (skeleton))
-    {
-      g_dbus_method_invocation_return_error_literal (
-          invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
-          _ ("Tend reads nothing until you opt in. Opt in first, then import."));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  if (self->importing != NULL)
-    {
-      g_dbus_method_invocation_return_error_literal (
-          invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
-          _ ("Another import is running; try again when it has finished."));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
+  if (!require_opted_in (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
 
-  /* The store is used by the import thread alone until the import is done. */
-  data = g_new0 (ImportData, 1);
-  data->importer = tend_importer_new (self->store);
-  data->paths = g_strdupv ((char **) paths);
-  /* The handler owns the invocation until it is answered: the task carries it there. */
-  data->invocation = invocation;
-  self->importing = g_cancellable_new ();
+  call = g_new0 (Call, 1);
+  call->self = self;
+  call->invocation = invocation;
   g_application_hold (G_APPLICATION (self));
-
-  task = g_task_new (self, self->importing, import_done_cb, NULL);
-  g_task_set_source_tag (task, handle_import_cb);
-  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
-  g_task_run_in_thread (task, import_thread);
+  tend_sync_scheduler_import_async (self->scheduler, paths, import_done_cb, call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
+
+/* Application actions: the tray menu and the notifications' buttons */
+
+static void
+update_tray (TendAgent *self)
+{
+  GActionMap      *actions = G_ACTION_MAP (self);
+  gboolean         opted_in = is_opted_in (self);
+  gboolean         paused = tend_dbus_agent1_get_paused (self->skeleton);
+  TendSyncState    state = TEND_SYNC_STATE_IDLE;
+  guint            done = 0, total = 0;
+  g_autofree char *detail = NULL;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (actions, "opt-in")),
+                               !opted_in && !self->opting_out);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (actions, "pause")),
+                               opted_in);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (actions, "sync-now")),
+                               opted_in && !paused);
+  if (self->tray == NULL)
+    return;
+
+  if (!opted_in)
+    {
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_NOT_OPTED_IN, NULL);
+      return;
+    }
+  if (self->scheduler != NULL)
+    state = tend_sync_scheduler_get_overall_state (self->scheduler, &done, &total);
+  switch (state)
+    {
+    case TEND_SYNC_STATE_NEEDS_SIGN_IN:
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_NEEDS_ATTENTION,
+                           _ ("Sign in again to keep your figures up to date"));
+      break;
+    case TEND_SYNC_STATE_ERROR:
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_NEEDS_ATTENTION,
+                           _ ("The last sync did not work; Tend will try again"));
+      break;
+    case TEND_SYNC_STATE_PAUSED:
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_PAUSED, _ ("Collection is paused"));
+      break;
+    case TEND_SYNC_STATE_SYNCING:
+    case TEND_SYNC_STATE_WAITING:
+      if (total > 0)
+        detail = g_strdup_printf (_ ("Syncing: %u of %u"), done, total);
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_SYNCING,
+                           detail != NULL ? detail : _ ("Syncing"));
+      break;
+    case TEND_SYNC_STATE_OFFLINE:
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_UP_TO_DATE,
+                           _ ("Offline: Tend syncs when the network is back"));
+      break;
+    case TEND_SYNC_STATE_IDLE:
+    default:
+      tend_tray_set_state (self->tray, TEND_TRAY_STATE_UP_TO_DATE, _ ("Up to date"));
+      break;
+    }
+}
+
+static void
+open_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  open_tend (TEND_AGENT (user_data), NULL, NULL);
+}
+
+/* Tend's window explains what opting in means; without it, a notification does, and only its
+ * button opts in. */
+static void
+opt_in_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendAgent *self = TEND_AGENT (user_data);
+
+  if (!open_tend (self, NULL, NULL))
+    tend_notifier_invite_opt_in (self->notifier);
+}
+
+static void
+confirm_opt_in_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!opt_in (TEND_AGENT (user_data), &error))
+    g_warning ("Could not opt in: %s", error->message);
+}
+
+static void
+pause_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  set_paused (TEND_AGENT (user_data), g_variant_get_boolean (value));
+}
+
+static void
+sync_now_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendAgent *self = TEND_AGENT (user_data);
+
+  if (self->scheduler != NULL)
+    tend_sync_scheduler_sync_now (self->scheduler);
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+open_week_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  open_tend (TEND_AGENT (user_data), "show-week", parameter);
+}
+
+static void
+connect_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendAgent *self = TEND_AGENT (user_data);
+  g_autoptr (GError) error = NULL;
+
+  if (is_opted_in (self)
+      && !start_connect (self, g_variant_get_string (parameter, NULL), FALSE, NULL, &error))
+    g_message ("Cannot sign in: %s", error->message);
+}
+
+static const GActionEntry app_actions[] = {
+  { "open", open_activated, NULL, NULL, NULL },
+  { "opt-in", opt_in_activated, NULL, NULL, NULL },
+  { "confirm-opt-in", confirm_opt_in_activated, NULL, NULL, NULL },
+  { "pause", NULL, NULL, "false", pause_change_state },
+  { "sync-now", sync_now_activated, NULL, NULL, NULL },
+  { "quit", quit_activated, NULL, NULL, NULL },
+  { "open-week", open_week_activated, "s", NULL, NULL },
+  { "connect", connect_activated, "s", NULL, NULL },
+};
+
+/* GApplication */
 
 static gboolean
 tend_agent_dbus_register (GApplication *application, GDBusConnection *connection,
                           const char *object_path, GError **error)
 {
   TendAgent *self = TEND_AGENT (application);
+  g_autoptr (GError) local_error = NULL;
 
   if (!G_APPLICATION_CLASS (tend_agent_parent_class)
            ->dbus_register (application, connection, object_path, error))
     return FALSE;
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
+                                         AGENT_OBJECT_PATH, error))
+    return FALSE;
 
-  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
-                                           AGENT_OBJECT_PATH, error);
+  /* Without a tray the agent still works: the window opens from the app grid. */
+  self->tray = tend_tray_new (application);
+  if (!tend_tray_export (self->tray, connection, &local_error))
+    g_warning ("No tray icon: %s", local_error->message);
+  return TRUE;
 }
 
 static void
@@ -291,6 +946,9 @@ tend_agent_dbus_unregister (GApplication *application, GDBusConnection *connecti
 {
   TendAgent *self = TEND_AGENT (application);
 
+  if (self->tray != NULL)
+    tend_tray_unexport (self->tray);
+  g_clear_object (&self->tray);
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
                                                       connection);
 
@@ -302,6 +960,7 @@ static void
 tend_agent_startup (GApplication *application)
 {
   TendAgent *self = TEND_AGENT (application);
+  g_autoptr (GKeyFile) state = load_state (self);
   g_autoptr (GError) error = NULL;
 
   G_APPLICATION_CLASS (tend_agent_parent_class)->startup (application);
@@ -309,12 +968,37 @@ tend_agent_startup (GApplication *application)
   /* A service lives as long as the session; nothing else keeps it. */
   g_application_hold (application);
 
-  if (load_opted_in (self))
+  /* Tend's own configuration: the organization's file and the user's overrides. */
+  self->config = tend_org_config_new_default (&error);
+  if (self->config == NULL)
+    g_warning ("Cannot read Tend’s organization settings: %s", error->message);
+  g_clear_error (&error);
+  tend_dbus_agent1_set_providers (self->skeleton, describe_providers (self));
+
+  tend_dbus_agent1_set_paused (self->skeleton,
+                               g_key_file_get_boolean (state, STATE_GROUP, STATE_PAUSED, NULL));
+  g_simple_action_set_state (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "pause")),
+      g_variant_new_boolean (tend_dbus_agent1_get_paused (self->skeleton)));
+
+  if (g_key_file_get_boolean (state, STATE_GROUP, STATE_OPTED_IN, NULL))
     {
-      if (!open_store (self, &error))
-        g_warning ("Could not open the database: %s", error->message);
       tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
+      if (!start_collecting (self, state, &error))
+        g_warning ("Could not open the database: %s", error->message);
     }
+  update_tray (self);
+}
+
+static void
+tend_agent_shutdown (GApplication *application)
+{
+  TendAgent *self = TEND_AGENT (application);
+
+  g_cancellable_cancel (self->connecting);
+  stop_collecting (self);
+
+  G_APPLICATION_CLASS (tend_agent_parent_class)->shutdown (application);
 }
 
 static void
@@ -323,8 +1007,13 @@ tend_agent_finalize (GObject *object)
   TendAgent *self = (TendAgent *) object;
 
   g_clear_object (&self->skeleton);
+  g_clear_object (&self->config);
+  g_clear_object (&self->tray);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
-  g_clear_object (&self->importing);
+  g_clear_object (&self->connecting);
   g_free (self->state_path);
 
   G_OBJECT_CLASS (tend_agent_parent_class)->finalize (object);
@@ -338,6 +1027,7 @@ tend_agent_class_init (TendAgentClass *klass)
 
   object_class->finalize = tend_agent_finalize;
   application_class->startup = tend_agent_startup;
+  application_class->shutdown = tend_agent_shutdown;
   application_class->dbus_register = tend_agent_dbus_register;
   application_class->dbus_unregister = tend_agent_dbus_unregister;
 }
@@ -347,8 +1037,20 @@ tend_agent_init (TendAgent *self)
 {
   self->state_path = g_build_filename (g_get_user_config_dir (), "tend", "agent.ini", NULL);
   self->skeleton = tend_dbus_agent1_skeleton_new ();
+  /* Before registration, so that the tray finds them. */
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  self->notifier = tend_notifier_new (G_APPLICATION (self));
+  tend_dbus_agent1_set_accounts (self->skeleton, tend_sync_scheduler_describe_accounts (NULL));
+  tend_dbus_agent1_set_sources (self->skeleton, tend_sync_scheduler_describe_sources (NULL));
   g_signal_connect (self->skeleton, "handle-opt-in", G_CALLBACK (handle_opt_in_cb), self);
   g_signal_connect (self->skeleton, "handle-opt-out", G_CALLBACK (handle_opt_out_cb), self);
+  g_signal_connect (self->skeleton, "handle-set-paused", G_CALLBACK (handle_set_paused_cb), self);
+  g_signal_connect (self->skeleton, "handle-connect-account",
+                    G_CALLBACK (handle_connect_account_cb), self);
+  g_signal_connect (self->skeleton, "handle-disconnect-account",
+                    G_CALLBACK (handle_disconnect_account_cb), self);
+  g_signal_connect (self->skeleton, "handle-sync-now", G_CALLBACK (handle_sync_now_cb), self);
   g_signal_connect (self->skeleton, "handle-import", G_CALLBACK (handle_import_cb), self);
 }
 

@@ -14,13 +14,19 @@ G_BEGIN_DECLS
  * TendAgentError:
  * @TEND_AGENT_ERROR_FAILED: anything else went wrong (dev.tend.Agent1.Error.Failed)
  * @TEND_AGENT_ERROR_NOT_OPTED_IN: the user has not opted in (dev.tend.Agent1.Error.NotOptedIn)
- * @TEND_AGENT_ERROR_BUSY: another import is running (dev.tend.Agent1.Error.Busy)
+ * @TEND_AGENT_ERROR_BUSY: another sign-in is running (dev.tend.Agent1.Error.Busy)
+ * @TEND_AGENT_ERROR_NOT_CONFIGURED: the provider is unknown or has no client id
+ *   (dev.tend.Agent1.Error.NotConfigured)
+ * @TEND_AGENT_ERROR_UNKNOWN_ACCOUNT: no such account is connected
+ *   (dev.tend.Agent1.Error.UnknownAccount)
  */
 typedef enum
 {
   TEND_AGENT_ERROR_FAILED,
   TEND_AGENT_ERROR_NOT_OPTED_IN,
   TEND_AGENT_ERROR_BUSY,
+  TEND_AGENT_ERROR_NOT_CONFIGURED,
+  TEND_AGENT_ERROR_UNKNOWN_ACCOUNT,
 } TendAgentError;
 
 #define TEND_TYPE_AGENT (tend_agent_get_type ())

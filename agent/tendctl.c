@@ -24,7 +24,12 @@ static const struct
 } commands[] = {
   { "status", tendctl_status, N_ ("Show whether Tend collects (asks the agent)") },
   { "opt-in", tendctl_opt_in, N_ ("Start keeping your figures (asks the agent)") },
-  { "opt-out", tendctl_opt_out, N_ ("Stop keeping them, and delete them if you say so") },
+  { "opt-out", tendctl_opt_out, N_ ("Stop, sign out and delete everything Tend keeps") },
+  { "connect", tendctl_connect, N_ ("Sign in to your own Microsoft 365 or Google account") },
+  { "disconnect", tendctl_disconnect, N_ ("Sign out of an account and stop syncing it") },
+  { "sync", tendctl_sync, N_ ("Sync every connected account now") },
+  { "pause", tendctl_pause, N_ ("Stop syncing until you resume") },
+  { "resume", tendctl_resume, N_ ("Sync again after a pause") },
   { "import", tendctl_import, N_ ("Import mail (mbox, Maildir, .eml) and calendars (.ics)") },
   { "week", tendctl_week, N_ ("Show a week’s figures and the coach’s nudges") },
   { "goal", tendctl_goal, N_ ("Set, list and remove your own goals") },

@@ -38,6 +38,11 @@ gboolean   tendctl_parse           (GOptionContext *context, int *argc, char ***
 int        tendctl_status          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_opt_in          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_opt_out         (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_connect         (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_disconnect      (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_sync            (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_pause           (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_resume          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_import          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_week            (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_goal            (const TendctlOptions *options, int argc, char **argv);

@@ -249,7 +249,7 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   start_agent (f);
   g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
 
-  /* Invariant 8: opting out with delete_everything leaves no database behind. */
+  /* Invariant 8: opting out leaves no database behind. */
   g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
   wait_for_opted_in (f, FALSE);
@@ -260,17 +260,35 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
 }
 
+/* Opting out always deletes everything (invariant 8): a caller that did not confirm that is
+ * refused, and nothing changes; pausing is the way to stop and keep the history. */
 static void
-test_opt_out_keeps_data (Fixture *f, gconstpointer data)
+test_opt_out_needs_confirmation (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *db = database_path (f);
 
   start_agent (f);
   g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error));
-  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, FALSE, NULL, &error));
+  wait_for_opted_in (f, TRUE);
+  g_assert_false (tend_dbus_agent1_call_opt_out_sync (f->proxy, FALSE, NULL, &error));
+  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  g_clear_error (&error);
+  g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+
+  g_assert_true (tend_dbus_agent1_call_set_paused_sync (f->proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
-  wait_for_opted_in (f, FALSE);
+  while (!tend_dbus_agent1_get_paused (f->proxy))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error));
+  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  g_clear_error (&error);
+
+  /* Paused survives a restart, and the data stays. */
+  stop_agent (f);
+  start_agent (f);
+  g_assert_true (tend_dbus_agent1_get_paused (f->proxy));
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
 }
 
@@ -307,11 +325,9 @@ test_tendctl (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_tendctl (f, NULL, &after, "status", NULL), ==, 0);
   g_assert_true (g_str_has_prefix (after, "Opted in"));
 
-  g_assert_cmpint (run_tendctl (f, "no\n", &declined, "opt-out", "--delete-everything", NULL), ==,
-                   4);
+  g_assert_cmpint (run_tendctl (f, "no\n", &declined, "opt-out", NULL), ==, 4);
   g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
-  g_assert_cmpint (run_tendctl (f, "yes\n", &opt_out, "opt-out", "--delete-everything", NULL), ==,
-                   0);
+  g_assert_cmpint (run_tendctl (f, "yes\n", &opt_out, "opt-out", NULL), ==, 0);
   wait_for_opted_in (f, FALSE);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 }
@@ -324,7 +340,7 @@ main (int argc, char *argv[])
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/agent/nothing-before-opt-in", test_nothing_before_opt_in);
   ADD ("/agent/opt-in-import-opt-out", test_opt_in_import_opt_out);
-  ADD ("/agent/opt-out-keeps-data", test_opt_out_keeps_data);
+  ADD ("/agent/opt-out-needs-confirmation", test_opt_out_needs_confirmation);
   ADD ("/agent/tendctl", test_tendctl);
 #undef ADD
 

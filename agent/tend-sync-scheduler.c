@@ -1,0 +1,931 @@
+/* tend-sync-scheduler.c: the database's single writer: account syncs and file imports, in turn
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ *
+ * Jobs run one at a time in a worker thread, so the store never sees two writers. A sync of
+ * every account runs at start-up, on SyncNow and then once per interval, on one timer for all
+ * accounts; nothing else wakes the agent while it is idle.
+ */
+#define G_LOG_DOMAIN "tend-agent"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tend-api-client.h"
+#include "tend-google-source.h"
+#include "tend-graph-source.h"
+#include "tend-importer.h"
+#include "tend-sync-scheduler.h"
+
+#define DEFAULT_INTERVAL_SECONDS (30 * 60)
+
+typedef struct
+{
+  char         *name;
+  TendSyncState state;
+  guint         done;
+  guint         total;
+  gint64        last_sync;
+  char         *last_error;
+} Collection;
+
+/* A connected account and what is known of its syncs. Shared with the job that syncs it. */
+typedef struct
+{
+  TendAccount     *account;
+  TendSyncSource  *source; /* NULL when Tend reads no API of this provider */
+  GNetworkAddress *api_address;
+  GPtrArray       *collections; /* (element-type Collection) */
+  TendSyncState    state;
+  gint64           last_sync;
+  char            *last_error;
+  gboolean         queued;
+  gboolean         removed;
+} Entry;
+
+typedef enum
+{
+  JOB_SYNC,
+  JOB_IMPORT,
+} JobKind;
+
+typedef struct
+{
+  JobKind            kind;
+  TendSyncScheduler *scheduler;     /* unowned: the job's GTask holds it */
+  Entry             *entry;         /* JOB_SYNC */
+  TendSyncReport     report;        /* JOB_SYNC */
+  gint64             previous_sync; /* JOB_SYNC: 0 for a first sync */
+  char             **paths;         /* JOB_IMPORT */
+  GTask             *import_task;   /* JOB_IMPORT: the caller's */
+  TendImportReport  *import_report;
+} Job;
+
+struct _TendSyncScheduler
+{
+  GObject parent_instance;
+
+  TendStore       *store;
+  GMainContext    *context;
+  GNetworkMonitor *monitor;
+  GPtrArray       *entries; /* (element-type Entry) */
+  GQueue           jobs;
+  Job             *running;
+  GCancellable    *cancellable; /* of the running job */
+  GPtrArray       *stop_tasks;
+  guint            interval;
+  guint            timer_id;
+  gulong           network_handler;
+  gboolean         paused;
+  gboolean         stopped;
+};
+
+enum
+{
+  SIGNAL_CHANGED,
+  SIGNAL_DATA_CHANGED,
+  SIGNAL_SIGN_IN_NEEDED,
+  SIGNAL_FIRST_SYNC_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TendSyncScheduler, tend_sync_scheduler, G_TYPE_OBJECT)
+
+static void start_next_job (TendSyncScheduler *self);
+
+const char *
+tend_sync_state_to_string (TendSyncState state)
+{
+  static const char *const names[] = {
+    "idle", "syncing", "waiting", "offline", "paused", "needs-sign-in", "error",
+  };
+
+  g_return_val_if_fail (state < G_N_ELEMENTS (names), "error");
+  return names[state];
+}
+
+static void
+collection_free (Collection *collection)
+{
+  g_free (collection->name);
+  g_free (collection->last_error);
+  g_free (collection);
+}
+
+static void
+entry_clear (Entry *entry)
+{
+  g_clear_object (&entry->account);
+  g_clear_object (&entry->source);
+  g_clear_object (&entry->api_address);
+  g_clear_pointer (&entry->collections, g_ptr_array_unref);
+  g_clear_pointer (&entry->last_error, g_free);
+}
+
+static Entry *
+entry_ref (Entry *entry)
+{
+  return g_atomic_rc_box_acquire (entry);
+}
+
+static void
+entry_unref (Entry *entry)
+{
+  g_atomic_rc_box_release_full (entry, (GDestroyNotify) entry_clear);
+}
+
+static void
+job_free (Job *job)
+{
+  g_clear_pointer (&job->entry, entry_unref);
+  g_strfreev (job->paths);
+  g_clear_object (&job->import_task);
+  g_clear_pointer (&job->import_report, tend_import_report_free);
+  g_free (job);
+}
+
+static Collection *
+entry_get_collection (Entry *entry, const char *name)
+{
+  Collection *collection;
+
+  for (guint i = 0; i < entry->collections->len; i++)
+    {
+      collection = g_ptr_array_index (entry->collections, i);
+      if (g_str_equal (collection->name, name))
+        return collection;
+    }
+  collection = g_new0 (Collection, 1);
+  collection->name = g_strdup (name);
+  g_ptr_array_add (entry->collections, collection);
+  return collection;
+}
+
+static void
+replace_string (char **field, const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* A success clears the last error; so does nothing else but a new error. */
+static void
+entry_set_state (Entry *entry, TendSyncState state, const char *error_message)
+{
+  entry->state = state;
+  if (state == TEND_SYNC_STATE_IDLE || error_message != NULL)
+    replace_string (&entry->last_error, error_message);
+  for (guint i = 0; i < entry->collections->len; i++)
+    {
+      Collection *collection = g_ptr_array_index (entry->collections, i);
+
+      collection->state = state;
+      if (state == TEND_SYNC_STATE_IDLE || error_message != NULL)
+        replace_string (&collection->last_error, error_message);
+    }
+}
+
+static void
+emit_changed (TendSyncScheduler *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* Tokens come from the account, which refreshes them; the API client asks from the sync
+ * thread. */
+static char *
+get_token_cb (gboolean refresh, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  return tend_account_get_access_token (TEND_ACCOUNT (user_data), refresh, cancellable, error);
+}
+
+static TendSyncSource *
+create_source (TendAccount *account)
+{
+  TendProvider *provider = tend_account_get_provider (account);
+  const char   *url = tend_provider_get_api_url (provider);
+  g_autoptr (TendApiClient) client = NULL;
+
+  if (url == NULL)
+    return NULL;
+  switch (tend_provider_get_api (provider))
+    {
+    case TEND_PROVIDER_API_MICROSOFT_GRAPH:
+      client = tend_api_client_new (get_token_cb, g_object_ref (account), g_object_unref);
+      return TEND_SYNC_SOURCE (tend_graph_source_new (client, url));
+    case TEND_PROVIDER_API_GOOGLE:
+      client = tend_api_client_new (get_token_cb, g_object_ref (account), g_object_unref);
+      return TEND_SYNC_SOURCE (tend_google_source_new (client, url));
+    case TEND_PROVIDER_API_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static Entry *
+find_entry (TendSyncScheduler *self, const char *provider_id, const char *name, guint *index)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_str_equal (tend_provider_get_id (tend_account_get_provider (entry->account)),
+                       provider_id)
+          && g_str_equal (tend_account_get_name (entry->account), name))
+        {
+          if (index != NULL)
+            *index = i;
+          return entry;
+        }
+    }
+  return NULL;
+}
+
+/* Offline, only a provider on this machine (a test server, a local gateway) can be reached. */
+static gboolean
+entry_reachable (TendSyncScheduler *self, Entry *entry)
+{
+  const char *host;
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (g_network_monitor_get_network_available (self->monitor))
+    return TRUE;
+  if (entry->api_address == NULL)
+    return FALSE;
+  host = g_network_address_get_hostname (entry->api_address);
+  if (g_str_equal (host, "localhost"))
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* Progress travels from the sync thread to the main context, where the state lives. */
+typedef struct
+{
+  TendSyncScheduler *self;
+  Entry             *entry;
+  char              *collection;
+  guint              done;
+  guint              total;
+} Progress;
+
+static void
+progress_free (Progress *progress)
+{
+  g_object_unref (progress->self);
+  entry_unref (progress->entry);
+  g_free (progress->collection);
+  g_free (progress);
+}
+
+static gboolean
+apply_progress_cb (gpointer user_data)
+{
+  Progress   *progress = user_data;
+  Collection *collection;
+
+  if (progress->entry->removed)
+    return G_SOURCE_REMOVE;
+  collection = entry_get_collection (progress->entry, progress->collection);
+  collection->state = TEND_SYNC_STATE_SYNCING;
+  collection->done = progress->done;
+  collection->total = progress->total;
+  emit_changed (progress->self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sync_progress_cb (const char *collection, guint done, guint total, gpointer user_data)
+{
+  Job               *job = user_data;
+  TendSyncScheduler *self = job->scheduler;
+  Progress          *progress = g_new0 (Progress, 1);
+
+  progress->self = g_object_ref (self);
+  progress->entry = entry_ref (job->entry);
+  progress->collection = g_strdup (collection);
+  progress->done = done;
+  progress->total = total;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_progress_cb, progress,
+                              (GDestroyNotify) progress_free);
+}
+
+static gboolean
+run_sync (TendSyncScheduler *self, Job *job, GCancellable *cancellable, GError **error)
+{
+  TendProvider *provider = tend_account_get_provider (job->entry->account);
+  gint64        account_id;
+
+  account_id = tend_store_ensure_account (self->store, tend_provider_get_id (provider),
+                                          tend_account_get_name (job->entry->account), error);
+  if (account_id == 0
+      || !tend_store_get_sync_time (self->store, account_id, &job->previous_sync, error))
+    return FALSE;
+  return tend_sync_source_sync (job->entry->source, self->store, account_id, sync_progress_cb, job,
+                                &job->report, cancellable, error);
+}
+
+static void
+job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  TendSyncScheduler *self = source_object;
+  Job               *job = task_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  if (job->kind == JOB_IMPORT)
+    {
+      g_autoptr (TendImporter) importer = tend_importer_new (self->store);
+
+      job->import_report = tend_import_report_new ();
+      ok = tend_importer_run (importer, (const char *const *) job->paths, job->import_report,
+                              cancellable, &error);
+    }
+  else
+    ok = run_sync (self, job, cancellable, &error);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+finish_sync (TendSyncScheduler *self, Job *job, const GError *error)
+{
+  Entry          *entry = job->entry;
+  TendSyncReport *report = &job->report;
+
+  if (entry->removed)
+    return;
+
+  if (job->previous_sync > entry->last_sync)
+    entry->last_sync = job->previous_sync;
+
+  if (error == NULL)
+    {
+      entry->last_sync = g_get_real_time () / G_USEC_PER_SEC;
+      entry_set_state (entry, TEND_SYNC_STATE_IDLE, NULL);
+      for (guint i = 0; i < entry->collections->len; i++)
+        ((Collection *) g_ptr_array_index (entry->collections, i))->last_sync = entry->last_sync;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    entry_set_state (entry, self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE, NULL);
+  else if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_UNAUTHORIZED))
+    {
+      entry_set_state (entry, TEND_SYNC_STATE_NEEDS_SIGN_IN, error->message);
+      g_signal_emit (self, signals[SIGNAL_SIGN_IN_NEEDED], 0, entry->account);
+    }
+  else
+    {
+      g_message ("Sync of %s failed: %s", tend_account_get_name (entry->account), error->message);
+      entry_set_state (entry, TEND_SYNC_STATE_ERROR, error->message);
+    }
+
+  if (report->messages_added + report->messages_removed + report->events_changed
+          + report->events_removed
+      > 0)
+    g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
+  if (error == NULL && job->previous_sync == 0)
+    g_signal_emit (self, signals[SIGNAL_FIRST_SYNC_DONE], 0, entry->account, report->messages_added,
+                   report->events_changed);
+}
+
+static void
+finish_stop (TendSyncScheduler *self)
+{
+  g_autoptr (GPtrArray) tasks = g_steal_pointer (&self->stop_tasks);
+
+  self->stop_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_boolean (g_ptr_array_index (tasks, i), TRUE);
+}
+
+static void
+job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TendSyncScheduler *self = TEND_SYNC_SCHEDULER (source);
+  Job               *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  self->running = NULL;
+  g_clear_object (&self->cancellable);
+
+  if (job->kind == JOB_IMPORT)
+    {
+      if (error != NULL)
+        g_task_return_error (job->import_task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (job->import_task, g_steal_pointer (&job->import_report),
+                               (GDestroyNotify) tend_import_report_free);
+    }
+  else
+    {
+      job->entry->queued = FALSE;
+      finish_sync (self, job, error);
+      emit_changed (self);
+    }
+  job_free (job);
+
+  if (self->stopped)
+    finish_stop (self);
+  else
+    start_next_job (self);
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  TendSyncScheduler *self = user_data;
+
+  self->timer_id = 0;
+  tend_sync_scheduler_sync_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* One timer for every account, set when the last job ended: the agent sleeps in between. */
+static void
+schedule_next_sync (TendSyncScheduler *self)
+{
+  if (self->paused || self->stopped || self->timer_id != 0 || self->entries->len == 0)
+    return;
+  self->timer_id = g_timeout_add_seconds (self->interval, timer_cb, self);
+}
+
+static void
+start_next_job (TendSyncScheduler *self)
+{
+  g_autoptr (GTask) task = NULL;
+  Job *job;
+
+  if (self->running != NULL || self->stopped)
+    return;
+  job = g_queue_pop_head (&self->jobs);
+  if (job == NULL)
+    {
+      schedule_next_sync (self);
+      return;
+    }
+
+  if (job->kind == JOB_SYNC)
+    {
+      entry_set_state (job->entry, TEND_SYNC_STATE_SYNCING, NULL);
+      emit_changed (self);
+    }
+  self->running = job;
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, job_done_cb, NULL);
+  g_task_set_source_tag (task, start_next_job);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor, gboolean available, gpointer user_data)
+{
+  TendSyncScheduler *self = user_data;
+
+  for (guint i = 0; available && i < self->entries->len; i++)
+    if (((Entry *) g_ptr_array_index (self->entries, i))->state == TEND_SYNC_STATE_OFFLINE)
+      {
+        tend_sync_scheduler_sync_now (self);
+        return;
+      }
+}
+
+static void
+tend_sync_scheduler_dispose (GObject *object)
+{
+  TendSyncScheduler *self = (TendSyncScheduler *) object;
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_signal_handler (&self->network_handler, self->monitor);
+  g_queue_clear_full (&self->jobs, (GDestroyNotify) job_free);
+
+  G_OBJECT_CLASS (tend_sync_scheduler_parent_class)->dispose (object);
+}
+
+static void
+tend_sync_scheduler_finalize (GObject *object)
+{
+  TendSyncScheduler *self = (TendSyncScheduler *) object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->stop_tasks, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (tend_sync_scheduler_parent_class)->finalize (object);
+}
+
+static void
+tend_sync_scheduler_class_init (TendSyncSchedulerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tend_sync_scheduler_dispose;
+  object_class->finalize = tend_sync_scheduler_finalize;
+
+  /* Accounts or sources changed state or progress. */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DATA_CHANGED]
+      = g_signal_new ("data-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_SIGN_IN_NEEDED]
+      = g_signal_new ("sign-in-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, TEND_TYPE_ACCOUNT);
+  /* The account, the messages and the events its first sync brought. */
+  signals[SIGNAL_FIRST_SYNC_DONE]
+      = g_signal_new ("first-sync-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 3, TEND_TYPE_ACCOUNT, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+tend_sync_scheduler_init (TendSyncScheduler *self)
+{
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_unref);
+  self->stop_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->interval = DEFAULT_INTERVAL_SECONDS;
+  self->context = g_main_context_ref_thread_default ();
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_handler
+      = g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
+}
+
+TendSyncScheduler *
+tend_sync_scheduler_new (TendStore *store)
+{
+  TendSyncScheduler *self;
+
+  g_return_val_if_fail (TEND_IS_STORE (store), NULL);
+
+  self = g_object_new (TEND_TYPE_SYNC_SCHEDULER, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+void
+tend_sync_scheduler_add_account (TendSyncScheduler *self, TendAccount *account)
+{
+  TendProvider *provider;
+  const char   *url;
+  Entry        *entry;
+
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
+  g_return_if_fail (TEND_IS_ACCOUNT (account));
+
+  provider = tend_account_get_provider (account);
+  if (find_entry (self, tend_provider_get_id (provider), tend_account_get_name (account), NULL))
+    return;
+
+  entry = g_atomic_rc_box_new0 (Entry);
+  entry->account = g_object_ref (account);
+  entry->source = create_source (account);
+  entry->collections = g_ptr_array_new_with_free_func ((GDestroyNotify) collection_free);
+  entry->state = self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE;
+  url = tend_provider_get_api_url (provider);
+  if (url != NULL)
+    entry->api_address = G_NETWORK_ADDRESS (g_network_address_parse_uri (url, 443, NULL));
+  if (entry->source != NULL)
+    {
+      const char *const *names = tend_sync_source_get_collections (entry->source);
+
+      for (guint i = 0; names[i] != NULL; i++)
+        entry_get_collection (entry, names[i])->state = entry->state;
+    }
+  g_ptr_array_add (self->entries, entry);
+  emit_changed (self);
+}
+
+/* Returns the account, for the caller to disconnect, or NULL when it is not connected. A sync
+ * of it that runs now is cancelled; what it committed stays. */
+TendAccount *
+tend_sync_scheduler_remove_account (TendSyncScheduler *self, const char *provider_id,
+                                    const char *name)
+{
+  TendAccount *account;
+  Entry       *entry;
+  guint        index;
+
+  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), NULL);
+
+  entry = find_entry (self, provider_id, name, &index);
+  if (entry == NULL)
+    return NULL;
+  account = g_object_ref (entry->account);
+  entry->removed = TRUE;
+
+  for (GList *l = self->jobs.head; l != NULL;)
+    {
+      GList *next = l->next;
+      Job   *job = l->data;
+
+      if (job->entry == entry)
+        {
+          job_free (job);
+          g_queue_delete_link (&self->jobs, l);
+        }
+      l = next;
+    }
+  if (self->running != NULL && self->running->entry == entry)
+    g_cancellable_cancel (self->cancellable);
+
+  g_ptr_array_remove_index (self->entries, index);
+  emit_changed (self);
+  return account;
+}
+
+GPtrArray *
+tend_sync_scheduler_dup_accounts (TendSyncScheduler *self)
+{
+  GPtrArray *accounts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), accounts);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    g_ptr_array_add (accounts,
+                     g_object_ref (((Entry *) g_ptr_array_index (self->entries, i))->account));
+  return accounts;
+}
+
+void
+tend_sync_scheduler_sync_now (TendSyncScheduler *self)
+{
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
+
+  if (self->paused || self->stopped)
+    return;
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      Job   *job;
+
+      if (entry->source == NULL || entry->queued || entry->state == TEND_SYNC_STATE_NEEDS_SIGN_IN)
+        continue;
+      if (!entry_reachable (self, entry))
+        {
+          entry_set_state (entry, TEND_SYNC_STATE_OFFLINE, NULL);
+          continue;
+        }
+      job = g_new0 (Job, 1);
+      job->kind = JOB_SYNC;
+      job->scheduler = self;
+      job->entry = entry_ref (entry);
+      entry->queued = TRUE;
+      entry_set_state (entry, TEND_SYNC_STATE_WAITING, NULL);
+      g_queue_push_tail (&self->jobs, job);
+    }
+  emit_changed (self);
+  start_next_job (self);
+}
+
+void
+tend_sync_scheduler_set_paused (TendSyncScheduler *self, gboolean paused)
+{
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
+
+  if (self->paused == !!paused)
+    return;
+  self->paused = !!paused;
+
+  if (!self->paused)
+    {
+      for (guint i = 0; i < self->entries->len; i++)
+        entry_set_state (g_ptr_array_index (self->entries, i), TEND_SYNC_STATE_IDLE, NULL);
+      tend_sync_scheduler_sync_now (self);
+      return;
+    }
+
+  /* Pausing stops the running sync too; its cursor lets the next one carry on. Imports, which
+   * the user starts by hand, are left to run. */
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  for (GList *l = self->jobs.head; l != NULL;)
+    {
+      GList *next = l->next;
+      Job   *job = l->data;
+
+      if (job->kind == JOB_SYNC)
+        {
+          job->entry->queued = FALSE;
+          job_free (job);
+          g_queue_delete_link (&self->jobs, l);
+        }
+      l = next;
+    }
+  if (self->running != NULL && self->running->kind == JOB_SYNC)
+    g_cancellable_cancel (self->cancellable);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->state != TEND_SYNC_STATE_NEEDS_SIGN_IN)
+        entry_set_state (entry, TEND_SYNC_STATE_PAUSED, NULL);
+    }
+  emit_changed (self);
+}
+
+void
+tend_sync_scheduler_set_interval (TendSyncScheduler *self, guint seconds)
+{
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->interval = seconds;
+  if (self->timer_id != 0)
+    {
+      g_clear_handle_id (&self->timer_id, g_source_remove);
+      schedule_next_sync (self);
+    }
+}
+
+void
+tend_sync_scheduler_import_async (TendSyncScheduler *self, const char *const *paths,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
+  g_return_if_fail (paths != NULL);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tend_sync_scheduler_import_async);
+  if (self->stopped)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _ ("Tend stopped collecting."));
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_IMPORT;
+  job->scheduler = self;
+  job->paths = g_strdupv ((char **) paths);
+  job->import_task = g_steal_pointer (&task);
+  g_queue_push_tail (&self->jobs, job);
+  start_next_job (self);
+}
+
+TendImportReport *
+tend_sync_scheduler_import_finish (TendSyncScheduler *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* For opting out: nothing new starts, queued imports fail, the running job is cancelled, and
+ * the call completes once the store is no longer in use. */
+void
+tend_sync_scheduler_stop_async (TendSyncScheduler *self, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tend_sync_scheduler_stop_async);
+
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  while ((job = g_queue_pop_head (&self->jobs)) != NULL)
+    {
+      if (job->kind == JOB_IMPORT)
+        g_task_return_new_error (job->import_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _ ("Tend stopped collecting."));
+      else
+        job->entry->queued = FALSE;
+      job_free (job);
+    }
+
+  if (self->running == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_ptr_array_add (self->stop_tasks, g_steal_pointer (&task));
+}
+
+gboolean
+tend_sync_scheduler_stop_finish (TendSyncScheduler *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static GVariant *
+describe_details (TendSyncState state, guint done, guint total, gint64 last_sync,
+                  const char *last_error, gboolean with_progress)
+{
+  GVariantBuilder details;
+
+  g_variant_builder_init (&details, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&details, "{sv}", "state",
+                         g_variant_new_string (tend_sync_state_to_string (state)));
+  if (with_progress)
+    {
+      g_variant_builder_add (&details, "{sv}", "done", g_variant_new_uint32 (done));
+      g_variant_builder_add (&details, "{sv}", "total", g_variant_new_uint32 (total));
+    }
+  g_variant_builder_add (&details, "{sv}", "last-sync", g_variant_new_int64 (last_sync));
+  g_variant_builder_add (&details, "{sv}", "last-error",
+                         g_variant_new_string (last_error != NULL ? last_error : ""));
+  return g_variant_builder_end (&details);
+}
+
+GVariant *
+tend_sync_scheduler_describe_accounts (TendSyncScheduler *self)
+{
+  GVariantBuilder accounts;
+
+  g_variant_builder_init (&accounts, G_VARIANT_TYPE ("a(ssa{sv})"));
+  for (guint i = 0; self != NULL && i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      g_variant_builder_add (
+          &accounts, "(ss@a{sv})",
+          tend_provider_get_id (tend_account_get_provider (entry->account)),
+          tend_account_get_name (entry->account),
+          describe_details (entry->state, 0, 0, entry->last_sync, entry->last_error, FALSE));
+    }
+  return g_variant_builder_end (&accounts);
+}
+
+GVariant *
+tend_sync_scheduler_describe_sources (TendSyncScheduler *self)
+{
+  GVariantBuilder sources;
+
+  g_variant_builder_init (&sources, G_VARIANT_TYPE ("a(sssa{sv})"));
+  for (guint i = 0; self != NULL && i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      for (guint j = 0; j < entry->collections->len; j++)
+        {
+          Collection *collection = g_ptr_array_index (entry->collections, j);
+
+          g_variant_builder_add (&sources, "(sss@a{sv})",
+                                 tend_provider_get_id (tend_account_get_provider (entry->account)),
+                                 tend_account_get_name (entry->account), collection->name,
+                                 describe_details (collection->state, collection->done,
+                                                   collection->total, collection->last_sync,
+                                                   collection->last_error, TRUE));
+        }
+    }
+  return g_variant_builder_end (&sources);
+}
+
+/* One state for the tray: what needs the user first, then what is happening. @done and @total
+ * add up the collections that sync now. */
+TendSyncState
+tend_sync_scheduler_get_overall_state (TendSyncScheduler *self, guint *done, guint *total)
+{
+  gboolean syncing = FALSE, failed = FALSE, offline = FALSE;
+
+  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), TEND_SYNC_STATE_IDLE);
+
+  *done = *total = 0;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->state == TEND_SYNC_STATE_NEEDS_SIGN_IN)
+        return TEND_SYNC_STATE_NEEDS_SIGN_IN;
+      failed |= entry->state == TEND_SYNC_STATE_ERROR;
+      offline |= entry->state == TEND_SYNC_STATE_OFFLINE;
+      if (entry->state != TEND_SYNC_STATE_SYNCING && entry->state != TEND_SYNC_STATE_WAITING)
+        continue;
+      syncing = TRUE;
+      for (guint j = 0; j < entry->collections->len; j++)
+        {
+          Collection *collection = g_ptr_array_index (entry->collections, j);
+
+          if (collection->state == TEND_SYNC_STATE_SYNCING)
+            {
+              *done += collection->done;
+              *total += MAX (collection->total, collection->done);
+            }
+        }
+    }
+  if (failed)
+    return TEND_SYNC_STATE_ERROR;
+  if (self->paused)
+    return TEND_SYNC_STATE_PAUSED;
+  if (syncing)
+    return TEND_SYNC_STATE_SYNCING;
+  return offline ? TEND_SYNC_STATE_OFFLINE : TEND_SYNC_STATE_IDLE;
+}

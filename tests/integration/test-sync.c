@@ -1,0 +1,626 @@
+/* test-sync.c: the agent end to end: sign-in, sync, refresh, disconnect, kill -9 and resume
+ *
+ * Real components on loopback, under dbus-run-session and with-keyring.sh: the tend-agent
+ * binary, a gnome-keyring-daemon, the OpenID provider of tests/oidc (with its scripted browser
+ * as the desktop's default web browser, so the agent opens it as it would open Firefox), and
+ * the fake Microsoft Graph of tests/fakes. The agent is told where they are the way an
+ * organization would: through [oidc] in the user's tend.conf.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "tend-dbus.h"
+#include "tend-fake-desktop.h"
+#include "tend-oauth-flow.h"
+#include "tend-store.h"
+#include "tend-test-util.h"
+#include "tend-token-store.h"
+
+#define LOGIN "me@tend.test"
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *url;
+} Server;
+
+typedef struct
+{
+  char                  *home;
+  char                  *config;
+  char                  *data;
+  char                  *log;
+  Server                 provider;
+  Server                 graph;
+  GSubprocess           *agent;
+  TendDBusAgent1        *proxy;
+  guint                  data_changed;
+  TendFakeNotifications *notifications;
+} Fixture;
+
+static gboolean
+have_tools (void)
+{
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *lock
+      = g_build_filename (TEND_OIDC_DIR, "node_modules", ".package-lock.json", NULL);
+  const char *npm[] = { "npm", "ci", "--prefix", TEND_OIDC_DIR, "--no-audit", "--no-fund", NULL };
+  int         status = 0;
+
+  if (g_getenv ("TEND_TEST_KEYRING_HOME") == NULL)
+    {
+      g_test_skip ("no test keyring (gnome-keyring-daemon is missing)");
+      return FALSE;
+    }
+  if (node == NULL || python == NULL)
+    {
+      g_test_skip ("node or python3 is not installed");
+      return FALSE;
+    }
+  if (g_file_test (lock, G_FILE_TEST_EXISTS))
+    return TRUE;
+  /* Install the pinned packages as tests/oidc/smoke.sh does; offline, skip. */
+  if (!g_spawn_sync (NULL, (char **) npm, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("tests/oidc/node_modules is missing and npm ci failed (offline?)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Starts a server that prints one JSON line with its address once it listens, and serves until
+ * its stdin closes. */
+static void
+server_start (Server *server, const char *url_key, const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) output = NULL;
+  g_autofree char *line = NULL;
+  json_t          *ready;
+
+  server->process
+      = g_subprocess_newv (argv,
+                           G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (output), FALSE);
+  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  ready = json_loads (line, 0, NULL);
+  g_assert_true (json_is_object (ready));
+  server->url = g_strdup (json_string_value (json_object_get (ready, url_key)));
+  g_assert_true (g_str_has_prefix (server->url, "http://127.0.0.1:"));
+  json_decref (ready);
+}
+
+static void
+server_stop (Server *server)
+{
+  if (server->process == NULL)
+    return;
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server->process), NULL, NULL);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+  g_clear_pointer (&server->url, g_free);
+}
+
+/* POSTs a control operation to the fake Graph, or GETs its statistics with @body NULL. */
+static json_t *
+graph_control (Fixture *f, const char *body)
+{
+  g_autofree char *url = g_strconcat (f->graph.url, body != NULL ? "/_control" : "/_stats", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) python = NULL;
+  json_t *answer;
+  /* A few lines of Python keep the test free of an HTTP client of its own. */
+  const char *script = "import sys, urllib.request\n"
+                       "data = sys.argv[2].encode() if len(sys.argv) > 2 else None\n"
+                       "req = urllib.request.Request(sys.argv[1], data=data,"
+                       " headers={'Content-Type': 'application/json'})\n"
+                       "print(urllib.request.urlopen(req).read().decode())\n";
+
+  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", "-c", script, url,
+                             body, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (python, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (python));
+  answer = json_loads (out, 0, NULL);
+  g_assert_nonnull (answer);
+  return answer;
+}
+
+static void
+write_file (const char *path, const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* The organization's settings as the user's overrides, and the scripted browser as the
+ * desktop's default handler of web addresses. */
+static void
+write_desktop (Fixture *f)
+{
+  g_autofree char *conf = g_build_filename (f->config, "tend", "tend.conf", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autofree char *desktop
+      = g_build_filename (f->data, "applications", "tend-test-browser.desktop", NULL);
+  g_autofree char *desktop_text = NULL;
+  g_autofree char *mimeapps = g_build_filename (f->config, "mimeapps.list", NULL);
+
+  conf_text = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
+                               "api=microsoft-graph\napi-url=%s/v1.0\n",
+                               f->provider.url, f->graph.url);
+  write_file (conf, conf_text);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
+                                  "Exec=node %s/browser.mjs --login " LOGIN " %%u\n"
+                                  "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n"
+                                  "NoDisplay=true\n",
+                                  TEND_OIDC_DIR);
+  write_file (desktop, desktop_text);
+  write_file (mimeapps, "[Default Applications]\n"
+                        "x-scheme-handler/http=tend-test-browser.desktop\n"
+                        "x-scheme-handler/https=tend-test-browser.desktop\n");
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autofree char *graph = g_build_filename (TEND_FAKES_DIR, "fake-graph.py", NULL);
+  g_autofree char *provider = g_build_filename (TEND_OIDC_DIR, "provider.mjs", NULL);
+  const char      *messages = data;
+  const char      *provider_argv[] = { "node", provider, "--access-ttl", "3600", NULL };
+  const char      *graph_argv[] = { "python3", graph, "--messages", messages, NULL };
+
+  if (!have_tools ())
+    return;
+  f->home = g_dir_make_tmp ("tend-sync-XXXXXX", NULL);
+  f->config = g_build_filename (f->home, "config", NULL);
+  f->data = g_build_filename (f->home, "data", NULL);
+  f->log = g_build_filename (f->home, "agent.log", NULL);
+  server_start (&f->provider, "issuer", provider_argv);
+  server_start (&f->graph, "url", graph_argv);
+  write_desktop (f);
+  f->notifications = tend_fake_notifications_new ();
+}
+
+static void
+stop_agent (Fixture *f, int signal_number)
+{
+  g_clear_object (&f->proxy);
+  if (f->agent == NULL)
+    return;
+  g_subprocess_send_signal (f->agent, signal_number);
+  g_subprocess_wait (f->agent, NULL, NULL);
+  g_clear_object (&f->agent);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  stop_agent (f, SIGTERM);
+  g_clear_pointer (&f->notifications, tend_fake_notifications_free);
+  server_stop (&f->graph);
+  server_stop (&f->provider);
+  if (f->home != NULL)
+    tend_test_remove_tree (f->home);
+  g_free (f->home);
+  g_free (f->config);
+  g_free (f->data);
+  g_free (f->log);
+}
+
+static void
+data_changed_cb (TendDBusAgent1 *proxy, Fixture *f)
+{
+  f->data_changed++;
+}
+
+static void
+name_appeared_cb (GDBusConnection *connection, const char *name, const char *owner,
+                  gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+start_agent (Fixture *f)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  gboolean appeared = FALSE;
+  guint    watch;
+
+  g_subprocess_launcher_setenv (launcher, "HOME", f->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", f->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  /* Everything the agent logs is kept, to be searched for tokens. */
+  g_subprocess_launcher_set_stderr_file_path (launcher, f->log);
+  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/null");
+  f->agent = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TEND_AGENT"), NULL);
+  g_assert_no_error (error);
+
+  watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "dev.tend.Agent", G_BUS_NAME_WATCHER_FLAGS_NONE,
+                            name_appeared_cb, NULL, &appeared, NULL);
+  while (!appeared)
+    g_main_context_iteration (NULL, TRUE);
+  g_bus_unwatch_name (watch);
+
+  f->proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
+      G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
+      NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (f->proxy), 120000);
+  g_signal_connect (f->proxy, "data-changed", G_CALLBACK (data_changed_cb), f);
+}
+
+/* The one account's details, or NULL when none is connected. */
+static GVariant *
+account_details (Fixture *f)
+{
+  GVariant *accounts = tend_dbus_agent1_get_accounts (f->proxy);
+
+  if (accounts == NULL || g_variant_n_children (accounts) == 0)
+    return NULL;
+  g_assert_cmpuint (g_variant_n_children (accounts), ==, 1);
+  return g_variant_get_child_value (g_variant_get_child_value (accounts, 0), 2);
+}
+
+static char *
+account_state (Fixture *f, gint64 *last_sync)
+{
+  g_autoptr (GVariant) details = account_details (f);
+  const char *state = NULL;
+
+  if (details == NULL)
+    return NULL;
+  g_variant_lookup (details, "state", "&s", &state);
+  if (last_sync != NULL)
+    g_variant_lookup (details, "last-sync", "x", last_sync);
+  return g_strdup (state);
+}
+
+/* Waits until the account's sync has ended in @expected after at least @after (Unix time). */
+static void
+wait_for_sync (Fixture *f, const char *expected, gint64 after)
+{
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  /* The agent sent the states of a SyncNow before its reply: take them in first. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  for (;;)
+    {
+      gint64           last_sync = 0;
+      g_autofree char *state = account_state (f, &last_sync);
+
+      if (state != NULL && g_str_equal (state, expected)
+          && (!g_str_equal (expected, "idle") || last_sync >= after))
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static char *
+connect_account (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  char *name = NULL;
+
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (
+      tend_dbus_agent1_call_connect_account_sync (f->proxy, "oidc", FALSE, &name, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, LOGIN);
+  return name;
+}
+
+static void
+lookup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The account's tokens in the keyring, or NULL. */
+static TendTokens *
+lookup_tokens (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  TendTokens *tokens;
+
+  tend_token_store_lookup_async ("oidc", LOGIN, NULL, lookup_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tokens = tend_token_store_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  return tokens;
+}
+
+static char *
+database_path (Fixture *f)
+{
+  return g_build_filename (f->data, "tend", "tend.db", NULL);
+}
+
+/* Every message and event, with people as addresses and without row ids, one per line in a
+ * fixed order: two databases with the same lines hold the same data. */
+static char *
+dump_database (Fixture *f)
+{
+  g_autofree char *path = database_path (f);
+  g_autoptr (GString) dump = g_string_new (NULL);
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const char   *queries[] = {
+      "SELECT 'message', m.provider_key, m.kind, m.conversation_key, m.sent_at, m.direction,"
+        " (SELECT min (address) FROM identity WHERE person_id = m.sender_id), m.reply_to_key,"
+        " m.words, m.gratitude, m.apologies, m.hedges, m.negative, m.questions,"
+        " (SELECT group_concat (a, ',') FROM (SELECT min (i.address) AS a FROM message_recipient r"
+        "  JOIN identity i ON i.person_id = r.person_id WHERE r.message_id = m.id"
+        "  GROUP BY r.person_id ORDER BY a))"
+        " FROM message m ORDER BY m.provider_key",
+      "SELECT 'event', uid, recurrence_id, start_at, end_at, tzid, all_day,"
+        " (SELECT min (address) FROM identity WHERE person_id = organizer_id), attendee_count,"
+        " my_response, cancelled, recurring, online FROM event ORDER BY uid, recurrence_id",
+      "SELECT 'cursor', collection FROM sync_cursor ORDER BY collection",
+  };
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[q], -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            {
+              const unsigned char *text = sqlite3_column_text (stmt, c);
+
+              g_string_append_printf (dump, "%s|", text != NULL ? (const char *) text : "NULL");
+            }
+          g_string_append_c (dump, '\n');
+        }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&dump), FALSE);
+}
+
+/* Fails if @needle is in any file under @path: database, journal, state, log. */
+static void
+assert_not_in_files (const char *path, const char *needle)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  guint n_files = 0;
+
+  tend_test_grep_tree (path, needle, found, &n_files);
+  g_assert_cmpuint (n_files, >, 0);
+  if (found->len > 0)
+    g_error ("a token is in %s", (const char *) g_ptr_array_index (found, 0));
+}
+
+static gint64
+now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The notification with @summary, or NULL. */
+static const TendFakeNote *
+find_note (Fixture *f, const char *summary)
+{
+  for (guint i = 0; i < f->notifications->notes->len; i++)
+    {
+      const TendFakeNote *note = g_ptr_array_index (f->notifications->notes, i);
+
+      if (g_str_equal (note->summary, summary))
+        return note;
+    }
+  return NULL;
+}
+
+/* Sign-in through the desktop's browser, a first sync, a refresh after a 401 with the rotated
+ * refresh token saved, a grant revoked elsewhere, disconnect and opt-out — and no token anywhere
+ * but in the keyring. */
+static void
+test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (TendTokens) refreshed = NULL;
+  g_autoptr (TendTokens) gone = NULL;
+  g_autoptr (TendStore) store = NULL;
+  TendStoreCounts counts;
+  json_t         *stats;
+  gint64          started;
+
+  if (f->home == NULL)
+    return;
+  start_agent (f);
+  name = connect_account (f);
+  wait_for_sync (f, "idle", 1);
+  g_assert_cmpuint (f->data_changed, >, 0);
+
+  db = database_path (f);
+  store = tend_store_open (db, TEND_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_true (tend_store_get_counts (store, &counts, &error));
+  /* The fake's mailbox: every message of Inbox and Sent Items, and the chats' messages. */
+  g_assert_cmpint (counts.messages, >=, 300);
+  g_assert_cmpint (counts.events, >, 0);
+  g_clear_object (&store);
+  first = dump_database (f);
+
+  /* A second sync finds nothing new and changes nothing. */
+  started = now ();
+  tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_sync (f, "idle", started);
+  again = dump_database (f);
+  g_assert_cmpstr (again, ==, first);
+
+  /* Invariant 2: the tokens are in the keyring and nowhere under the home. */
+  tokens = lookup_tokens ();
+  g_assert_nonnull (tokens);
+  g_assert_nonnull (tokens->refresh_token);
+  assert_not_in_files (f->home, tokens->access_token);
+  assert_not_in_files (f->home, tokens->refresh_token);
+
+  /* The API refuses the token: the agent refreshes once, carries on, and keeps the rotated
+   * refresh token (the old one is dead: the provider rotates them). */
+  json_decref (graph_control (f, "{\"op\": \"expire_token\"}"));
+  started = now ();
+  tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_sync (f, "idle", started);
+  stats = graph_control (f, NULL);
+  g_assert_cmpint (
+      json_integer_value (json_object_get (json_object_get (stats, "by_status"), "401")), ==, 1);
+  json_decref (stats);
+  refreshed = lookup_tokens ();
+  g_assert_nonnull (refreshed);
+  g_assert_cmpstr (refreshed->access_token, !=, tokens->access_token);
+  g_assert_cmpstr (refreshed->refresh_token, !=, tokens->refresh_token);
+  assert_not_in_files (f->home, refreshed->access_token);
+  assert_not_in_files (f->home, refreshed->refresh_token);
+  g_assert_nonnull (find_note (f, "Your first sync is done"));
+
+  /* The grant is revoked elsewhere (an administrator, another device): the refresh fails, the
+   * account needs a new sign-in, and a notification says so with a button that starts one. */
+  {
+    g_autofree char    *revocation = g_strconcat (f->provider.url, "/token/revocation", NULL);
+    const TendFakeNote *note;
+
+    g_assert_true (tend_oauth_revoke (revocation, "tend-test", refreshed->refresh_token,
+                                      "refresh_token", &error));
+    g_assert_no_error (error);
+    json_decref (graph_control (f, "{\"op\": \"expire_token\"}"));
+    tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
+    g_assert_no_error (error);
+    wait_for_sync (f, "needs-sign-in", 0);
+    TEND_WAIT_UNTIL ((note = find_note (f, "Sign in again to " LOGIN)) != NULL
+                     || f->notifications->notes->len > 16);
+    g_assert_nonnull (note);
+    g_assert_nonnull (tend_fake_note_get_action (note, "app.connect::oidc"));
+  }
+
+  /* Disconnecting removes the tokens; what was synced stays. */
+  g_assert_true (
+      tend_dbus_agent1_call_disconnect_account_sync (f->proxy, "oidc", LOGIN, NULL, &error));
+  g_assert_no_error (error);
+  gone = lookup_tokens ();
+  g_assert_null (gone);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  while (account_details (f) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Invariant 8: opting out deletes the database. */
+  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+}
+
+/* A sync killed at any point resumes without loss or duplicates: the cursor commits with the
+ * rows it covers. The database after twenty kills equals the one of an uninterrupted sync. */
+static void
+test_kill_resume (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr (GError) error = NULL;
+  guint  kills = 0, attempts = 0, completed = 0;
+  gint64 started, duration;
+
+  if (f->home == NULL)
+    return;
+  db = database_path (f);
+  start_agent (f);
+  started = g_get_monotonic_time ();
+  name = connect_account (f);
+  wait_for_sync (f, "idle", 1);
+  duration = g_get_monotonic_time () - started;
+  reference = dump_database (f);
+
+  /* Start again from an empty database: the account and its tokens stay. */
+  stop_agent (f, SIGTERM);
+  g_assert_true (tend_store_delete_files (db, &error));
+  start_agent (f);
+
+  while (kills < 20)
+    {
+      g_autofree char *state = NULL;
+      gint64           last_sync = 0;
+
+      g_assert_cmpuint (++attempts, <, 200);
+      g_usleep (g_test_rand_int_range (0, (gint32) MAX (duration / 8, 2000)));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      state = account_state (f, &last_sync);
+      if (state != NULL && g_str_equal (state, "idle") && last_sync > 0)
+        {
+          /* The sync finished between two kills: it must be whole; then start over. */
+          g_autofree char *complete = dump_database (f);
+
+          g_assert_cmpstr (complete, ==, reference);
+          completed++;
+          stop_agent (f, SIGTERM);
+          g_assert_true (tend_store_delete_files (db, &error));
+          start_agent (f);
+          continue;
+        }
+      stop_agent (f, SIGKILL);
+      kills++;
+      start_agent (f);
+    }
+
+  wait_for_sync (f, "idle", 1);
+  {
+    g_autofree char *resumed = dump_database (f);
+
+    g_assert_cmpstr (resumed, ==, reference);
+  }
+  g_test_message ("%u kills, %u syncs completed between kills", kills, completed);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/sync/sign-in-sync-disconnect", Fixture, "300", fixture_set_up,
+              test_sign_in_sync_disconnect, fixture_tear_down);
+  g_test_add ("/sync/kill-resume", Fixture, "2000", fixture_set_up, test_kill_resume,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
