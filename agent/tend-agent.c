@@ -19,6 +19,7 @@
 #include "tend-dbus.h"
 #include "tend-notifier.h"
 #include "tend-org-config.h"
+#include "tend-settings.h"
 #include "tend-store.h"
 #include "tend-sync-scheduler.h"
 #include "tend-token-store.h"
@@ -291,10 +292,14 @@ start_collecting (TendAgent *self, GKeyFile *state, GError **error)
   g_signal_connect (self->scheduler, "first-sync-done", G_CALLBACK (scheduler_first_sync_done_cb),
                     self);
 
-  self->settings = g_settings_new (TEND_APP_ID);
-  g_signal_connect (self->settings, "changed::sync-interval-minutes",
-                    G_CALLBACK (sync_interval_changed_cb), self);
-  sync_interval_changed_cb (self->settings, NULL, self);
+  /* Without the schema (a build tree), the scheduler's default interval applies. */
+  self->settings = tend_settings_new_if_installed ();
+  if (self->settings != NULL)
+    {
+      g_signal_connect (self->settings, "changed::sync-interval-minutes",
+                        G_CALLBACK (sync_interval_changed_cb), self);
+      sync_interval_changed_cb (self->settings, NULL, self);
+    }
 
   tend_sync_scheduler_set_paused (self->scheduler, tend_dbus_agent1_get_paused (self->skeleton));
   if (state != NULL)

@@ -15,6 +15,7 @@
 
 #include "tend-insights.h"
 #include "tend-notifier.h"
+#include "tend-settings.h"
 
 #define DIGEST_ID "weekly-digest"
 #define INVITE_ID "opt-in"
@@ -409,17 +410,12 @@ tend_notifier_class_init (TendNotifierClass *klass)
 static void
 tend_notifier_init (TendNotifier *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->timer_fd = -1;
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-  if (schema != NULL)
+  self->settings = tend_settings_new_if_installed ();
+  if (self->settings != NULL)
     {
-      self->settings = g_settings_new_full (schema, NULL, NULL);
       g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
                                0);
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tend-insights.h"
+#include "tend-settings.h"
 #include "tend-store-private.h"
 #include "tend-week-report-private.h"
 
@@ -140,19 +141,6 @@ context_clear (Context *ctx)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Context, context_clear)
-
-static GSettings *
-user_settings_new (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-
-  if (source == NULL)
-    return NULL;
-  if (!(schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)))
-    return NULL;
-  return g_settings_new_full (schema, NULL, NULL);
-}
 
 /* Intervals */
 
@@ -1141,7 +1129,7 @@ tend_insights_init (TendInsights *self)
 GTimeZone *
 tend_insights_get_user_time_zone (void)
 {
-  g_autoptr (GSettings) settings = user_settings_new ();
+  g_autoptr (GSettings) settings = tend_settings_new_if_installed ();
   g_autofree char *identifier = NULL;
   GTimeZone       *tz = NULL;
 
@@ -1177,7 +1165,7 @@ TendInsights *
 tend_insights_new_for_user (TendStore *store, GError **error)
 {
   g_autoptr (GTimeZone) tz = tend_insights_get_user_time_zone ();
-  g_autoptr (GSettings) settings = user_settings_new ();
+  g_autoptr (GSettings) settings = tend_settings_new_if_installed ();
   TendInsights *self;
   TendWorkHours hours;
 

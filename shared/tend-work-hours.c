@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tend-settings.h"
 #include "tend-work-hours.h"
 
 #define MINUTES_PER_DAY 1440
@@ -272,22 +273,17 @@ tend_work_hours_to_string (const TendWorkHours *hours)
 gboolean
 tend_work_hours_load (TendWorkHours *hours, GError **error)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_autoptr (GSettings) settings = NULL;
+  g_autoptr (GSettings) settings = tend_settings_new_if_installed ();
   g_autoptr (GVariant) value = NULL;
 
   g_return_val_if_fail (hours != NULL, FALSE);
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-  if (schema == NULL)
+  if (settings == NULL)
     {
       tend_work_hours_init_default (hours);
       return TRUE;
     }
 
-  settings = g_settings_new_full (schema, NULL, NULL);
   value = g_settings_get_value (settings, "working-hours");
   return tend_work_hours_from_variant (hours, value, error);
 }

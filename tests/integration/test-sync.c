@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "tend-dbus.h"
@@ -520,7 +521,7 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
     g_autofree char    *revocation = g_strconcat (f->provider.url, "/token/revocation", NULL);
     const TendFakeNote *note;
 
-    g_assert_true (tend_oauth_revoke (revocation, "tend-test", refreshed->refresh_token,
+    g_assert_true (tend_oauth_revoke (revocation, "tend-test", NULL, refreshed->refresh_token,
                                       "refresh_token", &error));
     g_assert_no_error (error);
     json_decref (graph_control (f, "{\"op\": \"expire_token\"}"));
@@ -612,6 +613,87 @@ test_kill_resume (Fixture *f, gconstpointer data)
   g_test_message ("%u kills, %u syncs completed between kills", kills, completed);
 }
 
+static int
+run_tendctl (Fixture *f, char **out, const char *first_arg, ...)
+{
+  va_list ap;
+  int     status;
+
+  va_start (ap, first_arg);
+  status = tend_test_run_tendctl_va (f->data, NULL, out, NULL, first_arg, ap);
+  va_end (ap);
+  return status;
+}
+
+/* The device grant through tendctl: it prints the code the agent announced, a person enters it
+ * on another device (the scripted browser), and the account connects; then tendctl's sync,
+ * status and disconnect. */
+static void
+test_tendctl_device (Fixture *f, gconstpointer data)
+{
+  g_autofree char *browser = g_build_filename (TEND_OIDC_DIR, "browser.mjs", NULL);
+  g_autoptr (GSubprocess) connect = NULL;
+  g_autoptr (GSubprocess) device = NULL;
+  g_autoptr (GDataInputStream) output = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (TendTokens) gone = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *synced = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *disconnected = NULL;
+  g_autofree char *unknown = NULL;
+  g_autoptr (GRegex) regex = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
+
+  if (f->home == NULL)
+    return;
+  start_agent (f);
+  g_assert_cmpint (run_tendctl (f, NULL, "opt-in", NULL), ==, 0);
+
+  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("TENDCTL"),
+                              "connect", "oidc", "--device", NULL);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (connect));
+  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  regex = g_regex_new ("open (\\S+) on any device and enter the code (\\S+) ", 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_regex_match (regex, line, 0, &match));
+  uri = g_match_info_fetch (match, 1);
+  code = g_match_info_fetch (match, 2);
+
+  device = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, "node", browser, "--login",
+                             LOGIN, "--device", code, uri, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (device, NULL, &error));
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (connect, NULL, NULL, &rest, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (connect), ==, 0);
+  g_assert_nonnull (strstr (rest, "Connected " LOGIN));
+  tokens = lookup_tokens ();
+  g_assert_nonnull (tokens);
+
+  g_assert_cmpint (run_tendctl (f, &synced, "sync", "--wait", NULL), ==, 0);
+  g_assert_nonnull (strstr (synced, "oidc " LOGIN ": idle, last synced 2"));
+  g_assert_nonnull (strstr (synced, "mail-inbox: idle"));
+  g_assert_cmpint (run_tendctl (f, &status, "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (status, "Opted in"));
+  g_assert_nonnull (strstr (status, "oidc " LOGIN));
+
+  g_assert_cmpint (run_tendctl (f, &unknown, "disconnect", "oidc", "nobody@tend.test", NULL), ==,
+                   1);
+  g_assert_cmpint (run_tendctl (f, &disconnected, "disconnect", "oidc", LOGIN, NULL), ==, 0);
+  gone = lookup_tokens ();
+  g_assert_null (gone);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -619,6 +701,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/sync/sign-in-sync-disconnect", Fixture, "300", fixture_set_up,
               test_sign_in_sync_disconnect, fixture_tear_down);
+  g_test_add ("/sync/tendctl-device", Fixture, "100", fixture_set_up, test_tendctl_device,
+              fixture_tear_down);
   g_test_add ("/sync/kill-resume", Fixture, "2000", fixture_set_up, test_kill_resume,
               fixture_tear_down);
 
