@@ -364,16 +364,52 @@ opt_out_free (OptOut *data)
   g_free (data);
 }
 
+/* Removes @path and everything below it; what is already gone is no error. */
+static gboolean
+delete_tree (GFile *file, GError **error)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GFileInfo *info;
+  GFile     *child;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
+  while (children != NULL)
+    {
+      if (!g_file_enumerator_iterate (children, &info, &child, NULL, error))
+        return FALSE;
+      if (info == NULL)
+        break;
+      if (!delete_tree (child, error))
+        return FALSE;
+    }
+  /* Not a folder, or not there: g_file_delete says which matters. */
+  g_clear_error (&local_error);
+  if (!g_file_delete (file, NULL, &local_error)
+      && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 opt_out_finish (OptOut *data)
 {
   TendAgent       *self = data->self;
   g_autofree char *path = tend_store_get_default_path ();
+  g_autofree char *cache_path = g_build_filename (g_get_user_cache_dir (), "tend", NULL);
+  g_autoptr (GFile) cache = g_file_new_for_path (cache_path);
   g_autoptr (GError) error = NULL;
 
   stop_collecting (self);
   if (!tend_store_delete_files (path, &error))
     g_warning ("Could not delete the database: %s", error->message);
+  /* Whatever Tend's programs cached (invariant 8). */
+  else if (!delete_tree (cache, &error))
+    g_warning ("Could not delete Tend’s cache: %s", error->message);
   tend_notifier_withdraw_all (self->notifier);
   self->opting_out = FALSE;
   save_state_or_warn (self);

@@ -218,6 +218,9 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   g_autoptr (GVariant) summary = NULL;
   g_autoptr (GVariant) again = NULL;
   g_autofree char *db = database_path (f);
+  g_autofree char *cache = NULL;
+  g_autofree char *charts = NULL;
+  g_autofree char *chart = NULL;
   const char      *paths[]
       = { TEND_TEST_DATA "/e2e/mail.mbox", TEND_TEST_DATA "/e2e/calendar.ics", NULL };
   GStatBuf st;
@@ -249,11 +252,17 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   start_agent (f);
   g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
 
-  /* Invariant 8: opting out leaves no database behind. */
+  /* Invariant 8: opting out leaves no database behind, and no cache. */
+  cache = g_build_filename (f->home, "tend", NULL); /* XDG_CACHE_HOME is the home */
+  charts = g_build_filename (cache, "charts", NULL);
+  chart = g_build_filename (charts, "week.png", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (charts, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (chart, "png", -1, NULL));
   g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
   wait_for_opted_in (f, FALSE);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
 
   g_clear_pointer (&again, g_variant_unref);
   tend_dbus_agent1_call_import_sync (f->proxy, paths, &again, NULL, &error);
