@@ -141,6 +141,35 @@ is_retryable_status (guint status)
          || status == SOUP_STATUS_GATEWAY_TIMEOUT;
 }
 
+/* Google refuses a burst over the per-user or per-project quota with 403 rather than 429, told
+ * apart from a refused permission only by the reason in the body (Gmail's "Resolve errors"
+ * guide): those pass like a 429. A daily quota ("dailyLimitExceeded") does not, as a retry
+ * within minutes cannot succeed. */
+static gboolean
+is_rate_limited (guint status, GBytes *body)
+{
+  g_autoptr (json_t) root = NULL;
+  json_t     *item;
+  size_t      i;
+  gsize       len;
+  const char *data;
+
+  if (status != SOUP_STATUS_FORBIDDEN || body == NULL)
+    return FALSE;
+  data = g_bytes_get_data (body, &len);
+  if (data == NULL || !(root = json_loadb (data, len, 0, NULL)))
+    return FALSE;
+  json_array_foreach (json_object_get (json_object_get (root, "error"), "errors"), i, item)
+  {
+    const char *reason = json_string_value (json_object_get (item, "reason"));
+
+    if (g_strcmp0 (reason, "rateLimitExceeded") == 0
+        || g_strcmp0 (reason, "userRateLimitExceeded") == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static json_t *
 parse_object (GBytes *body, GError **error)
 {
@@ -356,12 +385,17 @@ tend_api_client_get_json (TendApiClient *self, const char *url, const char *cons
           return NULL;
         }
 
-      if (!is_retryable_status (status) || attempt >= self->max_attempts)
+      if ((!is_retryable_status (status) && !is_rate_limited (status, body))
+          || attempt >= self->max_attempts)
         {
           g_autofree char *code = provider_error (body);
-          TendApiError     kind = status == SOUP_STATUS_FORBIDDEN   ? TEND_API_ERROR_FORBIDDEN
-                                  : status == SOUP_STATUS_NOT_FOUND ? TEND_API_ERROR_NOT_FOUND
-                                                                    : TEND_API_ERROR_HTTP;
+          TendApiError     kind = TEND_API_ERROR_HTTP;
+
+          /* A quota still exceeded after every retry is no missing permission. */
+          if (status == SOUP_STATUS_FORBIDDEN && !is_rate_limited (status, body))
+            kind = TEND_API_ERROR_FORBIDDEN;
+          else if (status == SOUP_STATUS_NOT_FOUND)
+            kind = TEND_API_ERROR_NOT_FOUND;
 
           g_set_error (error, TEND_API_ERROR, kind,
                        _ ("The server refused the request: HTTP %u %s%s"), status,

@@ -155,9 +155,11 @@ add_recipients (TendMessage *message, json_t *list)
   }
 }
 
+/* @data: the gint64 before which mail is left out (see sync_mail). */
 static gboolean
 mail_item (Sync *sync, json_t *item, gpointer data, GError **error)
 {
+  const gint64 *since = data;
   g_autoptr (TendMessage) message = NULL;
   const char *address, *name;
   json_t     *from;
@@ -186,6 +188,8 @@ mail_item (Sync *sync, json_t *item, gpointer data, GError **error)
       sync->report->skipped++;
       return TRUE;
     }
+  if (message->sent_at < *since)
+    return TRUE;
   message->sender_name = name != NULL && *name != '\0' ? g_strdup (name) : NULL;
   message->conversation_id = g_strdup (get_string (item, "conversationId"));
   if (!conversation_ids (get_string (item, "conversationIndex"), &message->provider_id,
@@ -384,7 +388,7 @@ malformed (GError **error)
  * their ids, so nothing is counted twice. */
 static gboolean
 sync_delta (Sync *sync, const char *collection, const char *initial_url, const char *const *headers,
-            gint64 max_round_age, ItemFunc func, GError **error)
+            gint64 max_round_age, ItemFunc func, gpointer data, GError **error)
 {
   g_autofree char *cursor = NULL;
   g_autofree char *url = NULL;
@@ -449,7 +453,7 @@ sync_delta (Sync *sync, const char *collection, const char *initial_url, const c
         return malformed (error);
       next_cursor
           = g_strdup_printf ("%" G_GINT64_FORMAT " %s", round_start, next != NULL ? next : delta);
-      if (!store_page (sync, items, func, NULL, collection, next_cursor, error))
+      if (!store_page (sync, items, func, data, collection, next_cursor, error))
         return FALSE;
       done += (guint) json_array_size (items);
       if (sync->progress != NULL)
@@ -506,25 +510,26 @@ page_size_preference (TendGraphSource *self, gboolean text_bodies)
   return g_strdup_printf ("odata.maxpagesize=%u", self->page_size);
 }
 
+/* No $filter: Graph allows only receivedDateTime ge/gt on message delta, but a filtered round
+ * ends after 5 000 messages ("Get incremental changes to messages in a folder"), in no
+ * guaranteed order, and would silently lose the rest of a busy mailbox's half year. The first
+ * round therefore reads the whole folder and leaves out what arrived before the window;
+ * changeType=created makes later rounds bring new mail only, as changes and deletions do not
+ * alter what arrived (docs/SYNC.md). */
 static gboolean
 sync_mail (Sync *sync, const char *collection, const char *folder, GError **error)
 {
-  g_autofree char *since
-      = format_utc (g_get_real_time () / G_USEC_PER_SEC - WEEKS_BACK * 7 * 24 * 3600);
-  g_autofree char *filter = g_strconcat ("receivedDateTime ge ", since, NULL);
-  g_autofree char *filter_escaped = escape (filter);
+  gint64           since = g_get_real_time () / G_USEC_PER_SEC - WEEKS_BACK * 7 * 24 * 3600;
   g_autofree char *prefer = page_size_preference (sync->self, TRUE);
   g_autofree char *url = NULL;
   const char      *headers[] = { "Prefer", prefer, NULL };
 
-  /* changeType=created: a later round brings new mail only, as changes and deletions do not
-   * alter what arrived (docs/SYNC.md). */
-  url = g_strdup_printf ("%s/me/mailFolders/%s/messages/delta?changeType=created&$filter=%s"
+  url = g_strdup_printf ("%s/me/mailFolders/%s/messages/delta?changeType=created"
                          "&$select=id,conversationId,conversationIndex,internetMessageId,"
                          "sentDateTime,receivedDateTime,from,sender,toRecipients,ccRecipients,"
                          "bccRecipients,isDraft,uniqueBody",
-                         sync->self->base_url, folder, filter_escaped);
-  return sync_delta (sync, collection, url, headers, 0, mail_item, error);
+                         sync->self->base_url, folder);
+  return sync_delta (sync, collection, url, headers, 0, mail_item, &since, error);
 }
 
 static gboolean
@@ -540,7 +545,7 @@ sync_calendar (Sync *sync, GError **error)
   url = g_strdup_printf ("%s/me/calendarView/delta?startDateTime=%s&endDateTime=%s",
                          sync->self->base_url, from, to);
   return sync_delta (sync, "calendar", url, headers, CALENDAR_ROUND_DAYS * 24 * 3600, event_item,
-                     error);
+                     NULL, error);
 }
 
 typedef struct

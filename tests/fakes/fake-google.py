@@ -12,7 +12,16 @@ Google's JSON shapes and error bodies ({"error": {"code": 404, "status": "NOT_FO
     GET /gmail/v1/users/me/messages/{id}?format=full|metadata|minimal
     GET /gmail/v1/users/me/history?startHistoryId&historyTypes&maxResults&pageToken
     GET /calendar/v3/calendars/primary/events?singleEvents&showDeleted&timeMin&timeMax
-                                             &syncToken&maxResults&pageToken
+                                             &syncToken&maxResults&pageToken&orderBy
+
+As the references document: messages.list and history.list take maxResults up to 500,
+events.list up to 2500 (larger values are cut down); format is minimal|full|raw|metadata and
+historyTypes messageAdded|messageDeleted|labelAdded|labelRemoved (else 400); history.list
+answers 404 for a startHistoryId it no longer knows; events.list refuses (400) a syncToken
+together with iCalUID, orderBy, privateExtendedProperty, q, sharedExtendedProperty, timeMin,
+timeMax or updatedMin, or with showDeleted=false, and orderBy=startTime without
+singleEvents=true; an expired syncToken answers 410. Quota refusals are fakeapi's "fail" op
+with Gmail's body, e.g. status 403 and reason "userRateLimitExceeded".
 
 The mailbox is generated lazily and deterministically from each message's index: N messages
 over the last 150 days (index 0 the newest), then K older ones 200+ days back (outside a
@@ -54,7 +63,6 @@ import datetime
 import json
 import os
 import random
-import socket
 import sys
 import time
 from email.utils import format_datetime
@@ -81,6 +89,14 @@ PEOPLE = [
 ]
 TOPICS = ["the budget", "the launch plan", "Thursday's review", "the hiring loop",
           "the quarterly report", "the migration", "the offsite", "the customer call"]
+
+
+# events.list: "There are several query parameters that cannot be specified together with
+# nextSyncToken"; the reference names these.
+SYNC_TOKEN_CLASHES = ("iCalUID", "orderBy", "privateExtendedProperty", "q",
+                      "sharedExtendedProperty", "timeMin", "timeMax", "updatedMin")
+HISTORY_TYPES = ("messageAdded", "messageDeleted", "labelAdded", "labelRemoved")
+FORMATS = ("minimal", "full", "raw", "metadata")
 
 
 def google_error(code, status, reason, message):
@@ -390,9 +406,22 @@ class Calendar:
         show_deleted = arg("showDeleted", "false") == "true"
         sync_token = arg("syncToken")
         page_token = arg("pageToken")
-        if sync_token is not None and (arg("timeMin") or arg("timeMax")):
+        order = arg("orderBy")
+        if order not in (None, "startTime", "updated"):
+            return 400, google_error(400, "INVALID_ARGUMENT", "invalid", "Invalid orderBy.")
+        if order == "startTime" and arg("singleEvents", "false") != "true":
             return 400, google_error(400, "INVALID_ARGUMENT", "invalid",
-                                     "syncToken cannot be combined with timeMin or timeMax.")
+                                     "The requested ordering is not available for the "
+                                     "particular query.")
+        if sync_token is not None:
+            # events.list: these cannot go with a syncToken, and deleted events always come.
+            clash = [name for name in SYNC_TOKEN_CLASHES if name in query]
+            if clash:
+                return 400, google_error(400, "INVALID_ARGUMENT", "invalid",
+                                         "syncToken cannot be combined with %s." % clash[0])
+            if arg("showDeleted") == "false":
+                return 400, google_error(400, "INVALID_ARGUMENT", "invalid",
+                                         "showDeleted cannot be false with a syncToken.")
         gone = 410, google_error(410, "GONE", "fullSyncRequired",
                                  "Sync token is no longer valid, a full sync is required.")
         since = None
@@ -449,12 +478,6 @@ class Calendar:
 
 
 class Handler(fakeapi.Handler):
-    def setup(self):
-        super().setup()
-        # Headers and body leave in two writes; with Nagle's algorithm the body would wait for
-        # the client's delayed ACK, some 40 ms per request.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
     def unauthorized_body(self):
         return google_error(401, "UNAUTHENTICATED", "authError",
                             "The request does not carry a valid OAuth 2 access token.")
@@ -511,10 +534,14 @@ class Handler(fakeapi.Handler):
         return 200, answer
 
     def get_message(self, state, mid, query):
+        fmt = query.get("format", ["full"])[0]
+        if fmt not in FORMATS:
+            return 400, google_error(400, "INVALID_ARGUMENT", "invalidArgument",
+                                     "Invalid value for format: %s" % fmt)
         message = state["mailbox"].get(mid)
         if message is None:
             return not_found()
-        return 200, state["mailbox"].resource(message, query.get("format", ["full"])[0])
+        return 200, state["mailbox"].resource(message, fmt)
 
     def list_history(self, state, query):
         box = state["mailbox"]
@@ -526,6 +553,12 @@ class Handler(fakeapi.Handler):
         if start < box.history_floor:
             return not_found()
         types = query.get("historyTypes", [])
+        if any(t not in HISTORY_TYPES for t in types):
+            return 400, google_error(400, "INVALID_ARGUMENT", "invalidArgument",
+                                     "Invalid value for historyTypes.")
+        if types and "messageAdded" not in types:
+            # Every record here is an addition: none is of the types asked for.
+            return 200, {"historyId": str(box.history_id)}
         size = min(int(query.get("maxResults", ["100"])[0]), 500)
         token = query.get("pageToken", [None])[0]
         if token is not None:
@@ -536,10 +569,9 @@ class Handler(fakeapi.Handler):
         for hid, mid, labels in page:
             record = {"id": str(hid), "messages": [{"id": mid, "threadId": box.get(mid)["threadId"]
                                                     if box.get(mid) else mid}]}
-            if not types or "messageAdded" in types:
-                record["messagesAdded"] = [{"message": {"id": mid, "threadId":
-                                                        record["messages"][0]["threadId"],
-                                                        "labelIds": labels}}]
+            record["messagesAdded"] = [{"message": {"id": mid,
+                                                    "threadId": record["messages"][0]["threadId"],
+                                                    "labelIds": labels}}]
             history.append(record)
         answer = {"historyId": str(box.history_id)}
         if history:

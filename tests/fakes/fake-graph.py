@@ -20,18 +20,27 @@ Endpoints (GET):
   /v1.0/me                                     id, displayName, mail, userPrincipalName
   /v1.0/me/mailFolders/{inbox|sentitems}/messages/delta
         honours $select, Prefer: odata.maxpagesize=N (default 10) and
-        outlook.body-content-type="text" (otherwise bodies are HTML); $filter and changeType
-        are accepted and not applied. Pages end with @odata.nextLink (…?$skiptoken=…) or,
-        at the end of a round, @odata.deltaLink (…?$deltatoken=…); both tokens are opaque.
+        outlook.body-content-type="text" (otherwise bodies are HTML). As "message: delta"
+        documents: $filter only as "receivedDateTime ge|gt <time>", and then a round ends
+        after FILTER_CAP (5 000) messages; $orderby only "receivedDateTime desc"; changeType
+        created|updated|deleted, applied to later rounds; $top and $expand accepted; anything
+        else ($search, $skip, $count, another filter) answers 400 with Graph's error body.
+        uniqueBody only when $select names it (it is not a default property).
+        Pages end with @odata.nextLink (…?$skiptoken=…) or, at the end of a round,
+        @odata.deltaLink (…?$deltatoken=…); both tokens are opaque.
         A later round lists what the control ops added (full items) and removed
-        ({"id": …, "@removed": {"reason": "deleted"}}).
-  /v1.0/me/calendarView/delta?startDateTime=…&endDateTime=…   (400 without both)
+        ({"id": …, "@removed": {"reason": "deleted"}}), as its changeType allows.
+  /v1.0/me/calendarView/delta?startDateTime=…&endDateTime=…   (400 without both; 400 for
+        $select, $expand, $filter, $orderby and $search, which "event: delta" rules out)
         20 single events (organized by me or by a colleague, some online), one all-day
         event, a weekly series of 10 instances with seriesMasterId and originalStart, one
         of them an exception moved by an hour and one cancelled (isCancelled).
   /v1.0/me/chats[?$expand=members]             two chats, members with email and userId
-  /v1.0/me/chats/{id}/messages                 newest first; $top (at most 50),
-        $filter=lastModifiedDateTime gt <ISO time>; one systemEventMessage per chat.
+  /v1.0/me/chats/{id}/messages                 as "List messages in a chat": newest first;
+        $top 1..50 (else 400); $orderby lastModifiedDateTime desc (the default) or
+        createdDateTime desc (else 400); $filter lastModifiedDateTime gt|lt, createdDateTime lt,
+        applied only when $orderby names the same property, ignored otherwise; any other
+        query option 400. One systemEventMessage per chat.
 Expired delta or skip tokens answer 410 with Graph's error body
   {"error": {"code": "syncStateNotFound", "message": …}}.
 
@@ -51,6 +60,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import struct
 import sys
 import time
@@ -282,6 +292,26 @@ class State:
         chat["messages"].append(self.chat_message(chat, t, k))
 
 
+FILTER_CAP = 5000
+
+
+def bad_request(code, message):
+    return 400, {"error": {"code": code, "message": message,
+                           "innerError": {"date": iso(int(time.time()))}}}
+
+
+def parse_comparison(text, allowed):
+    """("receivedDateTime", "ge", "2024-…Z") for an allowed "<property> <op> <time>", else None."""
+    m = re.fullmatch(r"\s*(\w+)\s+(\w+)\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s*", text)
+    if m is None or (m.group(1), m.group(2)) not in allowed:
+        return None
+    return m.group(1), m.group(2), m.group(3)
+
+
+def unknown_options(query, allowed):
+    return sorted(k for k in query if k.startswith("$") and k not in allowed)
+
+
 class Handler(fakeapi.Handler):
     def gone(self):
         return 410, {"error": {"code": "syncStateNotFound",
@@ -326,7 +356,7 @@ class Handler(fakeapi.Handler):
     def select(self, item, query):
         fields = query.get("$select")
         if not fields:
-            return item
+            return {k: v for k, v in item.items() if k != "uniqueBody"}
         keep = set(fields[0].split(",")) | {"id"}
         return {k: v for k, v in item.items() if k in keep}
 
@@ -340,11 +370,32 @@ class Handler(fakeapi.Handler):
         if (skip or delta) and (tok is None or tok.get("g") != state.gen or tok.get("f") != folder):
             return self.gone()
         if tok is None:
+            # Options are given once, on the round's first request; the links carry them.
+            extra = unknown_options(query, {"$select", "$top", "$expand", "$filter", "$orderby"})
+            if extra:
+                return bad_request("BadRequest", "Query option '%s' is not supported on message "
+                                   "delta." % extra[0])
+            since = None
+            if query.get("$filter"):
+                since = parse_comparison(query["$filter"][0], {("receivedDateTime", "ge"),
+                                                               ("receivedDateTime", "gt")})
+                if since is None:
+                    return bad_request("ErrorInvalidUrlQueryFilter",
+                                       "The query filter contains one or more invalid nodes.")
+            order = (query.get("$orderby") or [None])[0]
+            if order is not None and order.split() != ["receivedDateTime", "desc"]:
+                return bad_request("ErrorInvalidUrlQuery",
+                                   "The only supported $orderby is receivedDateTime desc.")
+            change = (query.get("changeType") or [None])[0]
+            if change is not None and change not in ("created", "updated", "deleted"):
+                return bad_request("ErrorInvalidParameter",
+                                   "changeType must be created, updated or deleted.")
             tok = {"g": state.gen, "f": folder, "mode": "full", "o": 0, "snap": len(state.changelog),
-                   "sel": (query.get("$select") or [None])[0]}
+                   "sel": (query.get("$select") or [None])[0], "ct": change,
+                   "since": list(since[1:]) if since else None, "n": 0}
         elif delta:
             tok = {"g": state.gen, "f": folder, "mode": "changes", "o": 0, "from": tok["seq"],
-                   "snap": len(state.changelog), "sel": tok.get("sel")}
+                   "snap": len(state.changelog), "sel": tok.get("sel"), "ct": tok.get("ct")}
         # Like Graph, the round keeps the $select of its first request in its links.
         query = {"$select": [tok["sel"]]} if tok.get("sel") else {}
         items, offset = [], tok["o"]
@@ -353,15 +404,29 @@ class Handler(fakeapi.Handler):
             extras = [e for e, x in enumerate(state.extras)
                       if x["folder"] == folder and x["seq"] < tok["snap"]]
             total = n_gen + len(extras)
+            since = tok.get("since")
             while offset < total and len(items) < size:
                 ref = (state.generated_index(folder, offset) if offset < n_gen
                        else -(extras[offset - n_gen] + 1))
                 offset += 1
                 msg = state.message(ref, html)
-                if msg["id"] not in state.removed:
-                    items.append(self.select(msg, query))
+                if msg["id"] in state.removed:
+                    continue
+                if since is not None and not (msg["receivedDateTime"] > since[1] or (
+                        since[0] == "ge" and msg["receivedDateTime"] == since[1])):
+                    continue
+                items.append(self.select(msg, query))
+            if since is not None:
+                # A filtered round stops at the documented cap.
+                tok["n"] = tok.get("n", 0) + len(items)
+                if tok["n"] >= FILTER_CAP:
+                    del items[len(items) - (tok["n"] - FILTER_CAP):]
+                    offset = total
         else:
-            changes = [c for c in state.changelog[tok["from"]:tok["snap"]] if c[1] == folder]
+            wanted = {"created": ("add",), "deleted": ("remove",), "updated": ()}.get(
+                tok.get("ct"), ("add", "remove"))
+            changes = [c for c in state.changelog[tok["from"]:tok["snap"]]
+                       if c[1] == folder and c[0] in wanted]
             total = len(changes)
             while offset < total and len(items) < size:
                 kind, _, ref = changes[offset]
@@ -388,6 +453,12 @@ class Handler(fakeapi.Handler):
         if (skip or delta) and (tok is None or tok.get("g") != state.gen or tok.get("f") != "cal"):
             return self.gone()
         if tok is None:
+            extra = [k for k in ("$select", "$expand", "$filter", "$orderby", "$search")
+                     if k in query]
+            if extra:
+                return bad_request("ErrorInvalidUrlQuery", "The query parameter '%s' is not "
+                                   "supported with change tracking over the 'CalendarView' "
+                                   "resource." % extra[0])
             if not query.get("startDateTime") or not query.get("endDateTime"):
                 return 400, {"error": {"code": "ErrorInvalidParameter",
                                        "message": "startDateTime and endDateTime are required."}}
@@ -442,19 +513,39 @@ class Handler(fakeapi.Handler):
         chat = next((c for c in state.chats if c["id"] == chat_id), None)
         if chat is None:
             return 404, {"error": {"code": "NotFound", "message": "No such chat."}}
-        top = min(int((query.get("$top") or ["20"])[0]), 50)
-        since = None
+        extra = unknown_options(query, {"$top", "$orderby", "$filter", "$skiptoken"})
+        if extra:
+            return bad_request("BadRequest", "Query option '%s' is not supported." % extra[0])
+        top_text = (query.get("$top") or ["20"])[0]
+        if not top_text.isdigit() or not 1 <= int(top_text) <= 50:
+            return bad_request("BadRequest", "The maximum allowed $top value is 50.")
+        top = int(top_text)
+        order = (query.get("$orderby") or ["lastModifiedDateTime desc"])[0].split()
+        if order not in (["lastModifiedDateTime", "desc"], ["createdDateTime", "desc"]):
+            return bad_request("BadRequest", "$orderby supports lastModifiedDateTime desc and "
+                               "createdDateTime desc only.")
+        key = order[0]
         flt = (query.get("$filter") or [""])[0]
-        if flt.startswith("lastModifiedDateTime gt "):
-            since = flt[len("lastModifiedDateTime gt "):].strip()
+        bounds = []
+        if flt:
+            for clause in re.split(r"\s+and\s+", flt):
+                comparison = parse_comparison(clause, {("lastModifiedDateTime", "gt"),
+                                                       ("lastModifiedDateTime", "lt"),
+                                                       ("createdDateTime", "lt")})
+                if comparison is None:
+                    return bad_request("BadRequest", "Invalid $filter: %s" % flt)
+                # Documented: the filter applies only with an $orderby on the same property.
+                if comparison[0] == key:
+                    bounds.append(comparison)
         skip = int((query.get("$skiptoken") or ["0"])[0])
-        messages = sorted(chat["messages"], key=lambda m: m["lastModifiedDateTime"], reverse=True)
-        if since is not None:
-            messages = [m for m in messages if m["lastModifiedDateTime"] > since]
+        messages = sorted(chat["messages"], key=lambda m: m[key], reverse=True)
+        for prop, op, value in bounds:
+            messages = [m for m in messages if (m[prop] > value if op == "gt" else m[prop] < value)]
         page = {"value": messages[skip:skip + top]}
         if skip + top < len(messages):
-            extra = "&$top=%d&$orderby=%s&$filter=%s" % (
-                top, quote("lastModifiedDateTime desc"), quote(flt))
+            extra = "&$top=%d&$orderby=%s" % (top, quote(" ".join(order)))
+            if flt:
+                extra += "&$filter=%s" % quote(flt)
             page["@odata.nextLink"] = self.link("/me/chats/%s/messages" % quote(chat_id),
                                                 "$skiptoken", str(skip + top), extra)
         return 200, page

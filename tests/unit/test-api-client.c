@@ -172,6 +172,71 @@ test_backoff (void)
   g_assert_cmpuint (tend_api_client_get_n_requests (impatient), ==, 3);
 }
 
+/* Gmail reports a per-user or per-project burst as 403 with reason userRateLimitExceeded or
+ * rateLimitExceeded: retried like a 429 (3 requests: 2 refusals, then the answer). A 403 for a
+ * missing scope is not: 1 request, TEND_API_ERROR_FORBIDDEN. */
+static void
+test_rate_limit_403 (void)
+{
+  g_autoptr (TendTestFake) fake = tend_test_fake_start ("fakeapi.py", NULL);
+  g_autoptr (TendApiClient) client = NULL;
+  g_autoptr (TendApiClient) refused = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (json_t) root = NULL;
+  g_autoptr (json_t) none = NULL;
+  g_autofree char *url = NULL;
+  Tokens           tokens = { .first = "t1", .after_refresh = "t2" };
+
+  if (fake == NULL)
+    return;
+  url = echo_url (fake);
+  control (fake, "{\"op\": \"fail\", \"status\": 403, \"body\": {\"error\": {\"code\": 403, "
+                 "\"message\": \"User Rate Limit Exceeded\", \"errors\": [{\"domain\": "
+                 "\"usageLimits\", \"reason\": \"userRateLimitExceeded\"}]}}}");
+  control (fake, "{\"op\": \"fail\", \"status\": 403, \"body\": {\"error\": {\"code\": 403, "
+                 "\"message\": \"Rate Limit Exceeded\", \"errors\": [{\"domain\": "
+                 "\"usageLimits\", \"reason\": \"rateLimitExceeded\"}]}}}");
+  client = new_client (&tokens, 6, 10, 100);
+  root = tend_api_client_get_json (client, url, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_is_true (json_object_get (root, "ok")));
+  g_assert_cmpuint (tend_api_client_get_n_requests (client), ==, 3);
+
+  control (fake, "{\"op\": \"fail\", \"status\": 403, \"body\": {\"error\": {\"code\": 403, "
+                 "\"status\": \"PERMISSION_DENIED\", \"message\": \"Insufficient Permission\", "
+                 "\"errors\": [{\"domain\": \"global\", \"reason\": "
+                 "\"insufficientPermissions\"}]}}}");
+  refused = new_client (&tokens, 6, 10, 100);
+  none = tend_api_client_get_json (refused, url, NULL, NULL, &error);
+  g_assert_error (error, TEND_API_ERROR, TEND_API_ERROR_FORBIDDEN);
+  g_assert_null (none);
+  g_assert_cmpuint (tend_api_client_get_n_requests (refused), ==, 1);
+}
+
+/* A quota that stays exceeded ends, after every attempt, as a plain HTTP error: not as a
+ * missing permission, which a source would take for "this account has no such service". */
+static void
+test_rate_limit_403_exhausted (void)
+{
+  g_autoptr (TendTestFake) fake = tend_test_fake_start ("fakeapi.py", NULL);
+  g_autoptr (TendApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (json_t) none = NULL;
+  g_autofree char *url = NULL;
+  Tokens           tokens = { .first = "t1", .after_refresh = "t2" };
+
+  if (fake == NULL)
+    return;
+  url = echo_url (fake);
+  control (fake, "{\"op\": \"fail\", \"count\": 10, \"status\": 403, \"body\": {\"error\": "
+                 "{\"code\": 403, \"message\": \"Rate Limit Exceeded\", \"errors\": "
+                 "[{\"reason\": \"rateLimitExceeded\"}]}}}");
+  client = new_client (&tokens, 3, 10, 20);
+  none = tend_api_client_get_json (client, url, NULL, NULL, &error);
+  g_assert_error (error, TEND_API_ERROR, TEND_API_ERROR_HTTP);
+  g_assert_cmpuint (tend_api_client_get_n_requests (client), ==, 3);
+}
+
 static void
 test_malformed (void)
 {
@@ -390,6 +455,8 @@ main (int argc, char **argv)
   g_test_add_func ("/api-client/retry-after/seconds", test_retry_after_seconds);
   g_test_add_func ("/api-client/retry-after/date", test_retry_after_date);
   g_test_add_func ("/api-client/backoff", test_backoff);
+  g_test_add_func ("/api-client/rate-limit-403", test_rate_limit_403);
+  g_test_add_func ("/api-client/rate-limit-403/exhausted", test_rate_limit_403_exhausted);
   g_test_add_func ("/api-client/malformed", test_malformed);
   g_test_add_func ("/api-client/refresh", test_refresh);
   g_test_add_func ("/api-client/unauthorized", test_unauthorized);

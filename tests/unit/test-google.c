@@ -353,6 +353,85 @@ test_calendar_gone (void)
   fixture_stop (&f);
 }
 
+static void
+assert_refused (Fixture *f, const char *path_and_query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = g_strconcat (tend_test_fake_get_url (f->fake), path_and_query, NULL);
+  g_autoptr (json_t) answer = tend_api_client_get_json (f->client, url, NULL, NULL, &error);
+
+  g_assert_null (answer);
+  g_assert_error (error, TEND_API_ERROR, TEND_API_ERROR_HTTP);
+  g_assert_nonnull (strstr (error->message, "HTTP 400"));
+  g_assert_nonnull (strstr (error->message, "INVALID_ARGUMENT"));
+}
+
+/* The fake refuses what the references rule out, so that the source cannot drift from them:
+ * events.list with a syncToken and timeMin, orderBy or q, or showDeleted=false; orderBy=startTime
+ * without singleEvents; messages.get with an unknown format; history.list with an unknown
+ * history type. The source's own requests pass: a first sync and a second one on the tokens. */
+static void
+test_documented_options (void)
+{
+  const char      *args[] = { "--messages", "3", "--events", "2", NULL };
+  g_autofree char *sync_token = NULL;
+  g_autofree char *query = NULL;
+  Fixture          f;
+
+  if (!fixture_start (&f, args, 50))
+    return;
+  sync_ok (&f, NULL);
+  sync_ok (&f, NULL);
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *url
+        = g_strconcat (tend_test_fake_get_url (f.fake),
+                       "/calendar/v3/calendars/primary/events?singleEvents=true", NULL);
+    g_autoptr (json_t) answer = tend_api_client_get_json (f.client, url, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    sync_token = g_uri_escape_string (json_string_value (json_object_get (answer, "nextSyncToken")),
+                                      NULL, FALSE);
+  }
+  query = g_strconcat ("/calendar/v3/calendars/primary/events?syncToken=", sync_token, NULL);
+  {
+    g_autofree char *with_min = g_strconcat (query, "&timeMin=2020-01-01T00:00:00Z", NULL);
+    g_autofree char *with_order = g_strconcat (query, "&orderBy=updated", NULL);
+    g_autofree char *with_q = g_strconcat (query, "&q=budget", NULL);
+    g_autofree char *hiding = g_strconcat (query, "&showDeleted=false", NULL);
+
+    assert_refused (&f, with_min);
+    assert_refused (&f, with_order);
+    assert_refused (&f, with_q);
+    assert_refused (&f, hiding);
+  }
+  assert_refused (&f, "/calendar/v3/calendars/primary/events?orderBy=startTime");
+  assert_refused (&f, "/gmail/v1/users/me/messages/gen-0?format=everything");
+  assert_refused (&f, "/gmail/v1/users/me/history?startHistoryId=4000&historyTypes=messageRead");
+  fixture_stop (&f);
+}
+
+/* Gmail answers a burst over the per-user quota with 403 userRateLimitExceeded: the sync waits
+ * and carries on (3 attempts a request here, so two refusals in a row still pass). */
+static void
+test_rate_limited (void)
+{
+  const char    *args[] = { "--messages", "20", "--events", "2", NULL };
+  TendSyncReport report = { 0 };
+  Fixture        f;
+
+  if (!fixture_start (&f, args, 50))
+    return;
+  control (&f, "{\"op\": \"fail\", \"count\": 2, \"status\": 403, \"body\": {\"error\": "
+               "{\"code\": 403, \"message\": \"User-rate limit exceeded.\", \"errors\": "
+               "[{\"domain\": \"usageLimits\", \"reason\": \"userRateLimitExceeded\", "
+               "\"message\": \"User-rate limit exceeded.\"}]}}}");
+  sync_ok (&f, &report);
+  g_assert_cmpint (counts (&f).messages, ==, 20);
+  fixture_stop (&f);
+}
+
 /* A cancelled event or occurrence leaves the store. */
 static void
 test_cancelled (void)
@@ -539,6 +618,8 @@ main (int argc, char **argv)
   g_test_add_func ("/google/no-bodies", test_no_bodies);
   g_test_add_func ("/google/malformed", test_malformed);
   g_test_add_func ("/google/resume", test_resume);
+  g_test_add_func ("/google/documented-options", test_documented_options);
+  g_test_add_func ("/google/rate-limited", test_rate_limited);
   g_test_add_func ("/google/large", test_large);
 
   return g_test_run ();

@@ -380,6 +380,90 @@ test_no_chats (void)
   g_assert_cmpint (counts (&f).events, ==, N_EVENTS);
 }
 
+static json_t *
+fake_get (Fixture *f, const char *path_and_query, const char *prefer, GError **error)
+{
+  g_autofree char *url
+      = g_strconcat (tend_test_fake_get_url (f->fake), "/v1.0", path_and_query, NULL);
+  const char *headers[] = { "Prefer", prefer, NULL };
+
+  return tend_api_client_get_json (f->client, url, prefer != NULL ? headers : NULL, NULL, error);
+}
+
+static void
+assert_refused (Fixture *f, const char *path_and_query, const char *graph_code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (json_t) page = fake_get (f, path_and_query, NULL, &error);
+
+  g_assert_null (page);
+  g_assert_error (error, TEND_API_ERROR, TEND_API_ERROR_HTTP);
+  g_assert_nonnull (strstr (error->message, "400"));
+  g_assert_nonnull (strstr (error->message, graph_code));
+}
+
+/* The fake holds to the query options the Graph reference documents, so that a source that
+ * strays fails here rather than against Microsoft:
+ * - "message: delta": $filter only receivedDateTime ge|gt; a filtered round ends after 5 000
+ *   messages. 12 000 messages put 8 000 in the Inbox (i % 3 != 1), so a round filtered from
+ *   the year 2000 stops at 5 000, in 5 pages of 1 000, the last with the deltaLink.
+ * - "event: delta": no $select on calendarView delta.
+ * - "List messages in a chat": $top at most 50; a $filter on lastModifiedDateTime is ignored
+ *   unless $orderby names lastModifiedDateTime too, so a filter "after 2100" still lists
+ *   the 12 messages (and the system event) of the one-on-one chat under createdDateTime. */
+static void
+test_documented_options (void)
+{
+  g_auto (Fixture) f;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (json_t) chat = NULL;
+  g_autofree char *next = NULL;
+  guint            items = 0, pages = 0;
+
+  if (!fixture_set_up (&f, 12000, 1000))
+    return;
+  assert_refused (&f, "/me/mailFolders/inbox/messages/delta?$filter=subject%20eq%20'x'",
+                  "ErrorInvalidUrlQueryFilter");
+  assert_refused (&f, "/me/mailFolders/inbox/messages/delta?$search=%22budget%22", "BadRequest");
+  assert_refused (&f, "/me/mailFolders/inbox/messages/delta?$orderby=subject",
+                  "ErrorInvalidUrlQuery");
+  assert_refused (&f,
+                  "/me/calendarView/delta?startDateTime=2020-01-01T00:00:00Z"
+                  "&endDateTime=2030-01-01T00:00:00Z&$select=subject",
+                  "ErrorInvalidUrlQuery");
+  assert_refused (&f, "/me/chats/19:launch-team@thread.v2/messages?$top=51", "BadRequest");
+
+  next = g_strdup ("/me/mailFolders/inbox/messages/delta"
+                   "?$filter=receivedDateTime%20ge%202000-01-01T00:00:00Z&$select=id");
+  for (;;)
+    {
+      g_autoptr (json_t) page = fake_get (&f, next, "odata.maxpagesize=1000", &error);
+      const char *link;
+
+      g_assert_no_error (error);
+      items += (guint) json_array_size (json_object_get (page, "value"));
+      pages++;
+      link = json_string_value (json_object_get (page, "@odata.nextLink"));
+      if (link == NULL)
+        {
+          g_assert_nonnull (json_object_get (page, "@odata.deltaLink"));
+          break;
+        }
+      g_free (next);
+      next = g_strdup (strstr (link, "/v1.0") + strlen ("/v1.0"));
+    }
+  g_assert_cmpuint (items, ==, 5000);
+  g_assert_cmpuint (pages, ==, 5);
+
+  chat = fake_get (&f,
+                   "/me/chats/19:oneonone-ada@unq.gbl.spaces/messages?$top=50"
+                   "&$orderby=createdDateTime%20desc"
+                   "&$filter=lastModifiedDateTime%20gt%202100-01-01T00:00:00Z",
+                   NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_size (json_object_get (chat, "value")), ==, 13);
+}
+
 /* 50 000 messages in pages of 1000: about 50 requests for mail, well under 20 s. */
 static void
 test_large (void)
@@ -413,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/graph/resume", test_resume);
   g_test_add_func ("/graph/malformed", test_malformed);
   g_test_add_func ("/graph/no-chats", test_no_chats);
+  g_test_add_func ("/graph/documented-options", test_documented_options);
   g_test_add_func ("/graph/large", test_large);
 
   return g_test_run ();
