@@ -8,6 +8,12 @@
  * is ever presented again, ends the whole sign-in. So the new set goes to the keyring right
  * after the refresh, under the same lock, before anyone can use the old one again.
  *
+ * One keyring entry has one writer. Signing in again to the same account replaces the entry, and
+ * every account object of this process made before that sign-in stops writing it (a refresh it
+ * does keeps the new set in memory only), and stops reading it: otherwise an old sync thread
+ * could save its rotated set over the new sign-in's, or revoke the new tokens. A Slot counts the
+ * sign-ins saved for an entry; writes to the entry take its lock.
+ *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tend-account"
@@ -27,6 +33,13 @@
 /* RFC 8628 §3.5: each slow_down adds five seconds to the polling interval. */
 #define SLOW_DOWN_SECONDS 5
 
+/* One keyring entry, (provider, account), in this process. */
+typedef struct
+{
+  GMutex  lock;       /* held across every read and write of the entry by an account */
+  guint64 generation; /* how many sign-ins saved the entry */
+} Slot;
+
 struct _TendAccount
 {
   GObject parent_instance;
@@ -35,14 +48,57 @@ struct _TendAccount
   TendProvider *provider;
   char         *name;
 
-  /* Guarded by mutex */
+  /* Borrowed: slots live as long as the process */
+  Slot *slot;
+
+  /* Guarded by mutex, which is taken before slot->lock */
   GMutex              mutex;
   TendOauthDiscovery *discovery;
   TendTokens         *tokens;  /* NULL until looked up */
   gboolean            unsaved; /* tokens is a rotated set the keyring has not taken yet */
+
+  /* Guarded by slot->lock */
+  guint64  generation; /* the sign-in whose entry this object may use */
+  gboolean retired;
 };
 
 G_DEFINE_FINAL_TYPE (TendAccount, tend_account, G_TYPE_OBJECT)
+
+static GMutex      slots_lock;
+static GHashTable *slots;
+
+/* Slots are never freed: one per account this process ever saw, a handful. */
+static Slot *
+get_slot (const char *provider_id, const char *name)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slots_lock);
+  g_autofree char *key = g_strconcat (provider_id, "\n", name, NULL);
+  Slot            *slot;
+
+  if (slots == NULL)
+    slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  slot = g_hash_table_lookup (slots, key);
+  if (slot == NULL)
+    {
+      slot = g_new0 (Slot, 1);
+      g_mutex_init (&slot->lock);
+      g_hash_table_insert (slots, g_steal_pointer (&key), slot);
+    }
+  return slot;
+}
+
+/* Whether the keyring entry is still this object's. Called with slot->lock held. */
+static gboolean
+owns_entry (TendAccount *self)
+{
+  return !self->retired && self->generation == self->slot->generation;
+}
+
+static GError *
+cancelled_error (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Sign-in was cancelled"));
+}
 
 static void
 set_sign_in_again (TendAccount *self, GError **error)
@@ -64,13 +120,18 @@ ensure_discovery (TendAccount *self, GError **error)
 }
 
 /* Reads the tokens from the keyring unless they are in memory already; leaves self->tokens NULL
- * when none are stored. Called with the lock held. */
+ * when none are stored, or when the entry is no longer this object's. Called with the lock
+ * held. */
 static gboolean
 load_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMutexLocker) slot_locker = NULL;
 
   if (self->tokens != NULL)
+    return TRUE;
+  slot_locker = g_mutex_locker_new (&self->slot->lock);
+  if (!owns_entry (self))
     return TRUE;
   self->tokens = tend_token_store_lookup_sync (tend_provider_get_id (self->provider), self->name,
                                                cancellable, &local_error);
@@ -82,13 +143,20 @@ load_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
   return TRUE;
 }
 
-/* Writes the tokens in memory to the keyring. Not cancellable: a rotated refresh token that is
- * not saved is lost, and with it the sign-in. Called with the lock held. */
+/* Writes the tokens in memory to the keyring, unless the entry is no longer this object's: then
+ * they stay in memory only. Not cancellable: a rotated refresh token that is not saved is lost,
+ * and with it the sign-in. Called with the lock held. */
 static gboolean
 save_tokens (TendAccount *self, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMutexLocker) slot_locker = g_mutex_locker_new (&self->slot->lock);
 
+  if (!owns_entry (self))
+    {
+      self->unsaved = FALSE;
+      return TRUE;
+    }
   if (!tend_token_store_save_sync (tend_provider_get_id (self->provider), self->name, self->tokens,
                                    NULL, &local_error))
     {
@@ -116,9 +184,9 @@ refresh_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
   if (!ensure_discovery (self, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  fresh = tend_oauth_refresh (self->discovery->token_endpoint,
-                              tend_provider_get_client_id (self->provider),
-                              self->tokens->refresh_token, &local_error);
+  fresh = tend_oauth_refresh (
+      self->discovery->token_endpoint, tend_provider_get_client_id (self->provider),
+      tend_provider_get_client_secret (self->provider), self->tokens->refresh_token, &local_error);
   if (fresh == NULL)
     {
       if (!g_error_matches (local_error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT))
@@ -139,37 +207,32 @@ refresh_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
   return save_tokens (self, error);
 }
 
-/* Revokes the refresh token, then the access token (RFC 7009), when the provider offers it.
- * Called with the lock held. */
+/* Revokes the refresh token, then the access token (RFC 7009), when the provider's
+ * configuration names a revocation endpoint. */
 static gboolean
-revoke_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
+revoke_token_set (TendProvider *provider, TendOauthDiscovery *discovery, const TendTokens *tokens,
+                  GCancellable *cancellable, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  const char *client_id = tend_provider_get_client_id (self->provider);
-  const char *endpoint;
+  const char *client_id = tend_provider_get_client_id (provider);
+  const char *client_secret = tend_provider_get_client_secret (provider);
+  const char *endpoint = discovery->revocation_endpoint;
 
-  if (!load_tokens (self, cancellable, error))
-    return FALSE;
-  if (self->tokens == NULL || !tend_provider_get_revocation (self->provider))
-    return TRUE;
-  if (!ensure_discovery (self, error))
-    return FALSE;
-  endpoint = self->discovery->revocation_endpoint;
   if (endpoint == NULL)
     return TRUE;
 
   /* Revoking the refresh token first ends the grant, so the access token cannot buy a new one
    * in between; both are tried even when the first fails. */
-  if (self->tokens->refresh_token != NULL
+  if (tokens->refresh_token != NULL
       && !g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    tend_oauth_revoke (endpoint, client_id, self->tokens->refresh_token, "refresh_token",
+    tend_oauth_revoke (endpoint, client_id, client_secret, tokens->refresh_token, "refresh_token",
                        &local_error);
   if (!g_cancellable_is_cancelled (cancellable))
     {
       g_autoptr (GError) access_error = NULL;
 
-      if (!tend_oauth_revoke (endpoint, client_id, self->tokens->access_token, "access_token",
-                              &access_error)
+      if (!tend_oauth_revoke (endpoint, client_id, client_secret, tokens->access_token,
+                              "access_token", &access_error)
           && local_error == NULL)
         local_error = g_steal_pointer (&access_error);
     }
@@ -179,6 +242,20 @@ revoke_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* Revokes this object's tokens where the provider allows it, reading them from the keyring first
+ * if they are not in memory and the entry is still this object's. Called with the lock held. */
+static gboolean
+revoke_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
+{
+  if (!load_tokens (self, cancellable, error))
+    return FALSE;
+  if (self->tokens == NULL || !tend_provider_get_revocation (self->provider))
+    return TRUE;
+  if (!ensure_discovery (self, error))
+    return FALSE;
+  return revoke_token_set (self->provider, self->discovery, self->tokens, cancellable, error);
 }
 
 /* One sign-in, from discovery to saved tokens. */
@@ -192,6 +269,10 @@ typedef struct
   TendOauthFlow      *flow;
   TendTokens         *tokens;
   char               *email;
+
+  gboolean saved;      /* tokens are in the keyring */
+  guint64  generation; /* the entry's generation that saving them made */
+  GError  *error;      /* what the sign-in returns once its tokens are revoked */
 } SignIn;
 
 static void
@@ -202,35 +283,119 @@ sign_in_free (SignIn *sign_in)
   g_clear_object (&sign_in->flow);
   g_clear_pointer (&sign_in->tokens, tend_tokens_free);
   g_free (sign_in->email);
+  g_clear_error (&sign_in->error);
   g_free (sign_in);
 }
 
-/* Runs @func in a thread for the sign-in @task, which gets the outcome in @callback. */
+/* Runs @func in a thread for the sign-in @task, whose reference goes to @callback. The steps see
+ * the cancellable, and the callbacks decide what a cancel means at their point. */
 static void
 run_step (GTask *task, GTaskThreadFunc func, GAsyncReadyCallback callback)
 {
-  g_autoptr (GTask) step
-      = g_task_new (NULL, g_task_get_cancellable (task), callback, g_object_ref (task));
+  g_autoptr (GTask) step = g_task_new (NULL, g_task_get_cancellable (task), callback, task);
 
+  g_task_set_check_cancellable (step, FALSE);
   g_task_set_task_data (step, g_task_get_task_data (task), NULL);
   g_task_run_in_thread (step, func);
+}
+
+/* Revokes the tokens of a sign-in that ends without an account, and removes them from the
+ * keyring if they got there and no later sign-in replaced them. Not cancellable: the sign-in may
+ * end because it was cancelled, and its grant must not outlive it (invariant 8). */
+static void
+abandon_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SignIn     *sign_in = task_data;
+  const char *provider_id = tend_provider_get_id (sign_in->provider);
+  g_autoptr (GError) error = NULL;
+
+  if (tend_provider_get_revocation (sign_in->provider)
+      && !revoke_token_set (sign_in->provider, sign_in->discovery, sign_in->tokens, NULL, &error))
+    {
+      g_message ("Could not revoke the tokens of an unfinished %s sign-in: %s", provider_id,
+                 error->message);
+      g_clear_error (&error);
+    }
+  if (sign_in->saved)
+    {
+      Slot *slot = get_slot (provider_id, sign_in->email);
+      g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
+
+      if (slot->generation == sign_in->generation
+          && !tend_token_store_clear_sync (provider_id, sign_in->email, NULL, &error))
+        g_warning ("Could not remove the tokens of an unfinished %s sign-in from the keyring: %s",
+                   provider_id, error->message);
+    }
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+abandoned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask  *task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  g_task_return_error (task, g_steal_pointer (&sign_in->error));
+  g_object_unref (task);
+}
+
+/* Ends the sign-in with @error, revoking first whatever tokens it holds. */
+static void
+abandon_sign_in (GTask *task, GError *error)
+{
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  if (sign_in->tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  sign_in->error = error;
+  run_step (task, abandon_thread, abandoned_cb);
+}
+
+/* Saves the tokens; the account objects of earlier sign-ins to the same account stop using the
+ * entry from then on. The save is not cancellable: whether the entry was written must be known,
+ * to undo it after a cancel. */
+static void
+save_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SignIn     *sign_in = task_data;
+  const char *provider_id = tend_provider_get_id (sign_in->provider);
+  Slot       *slot = get_slot (provider_id, sign_in->email);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
+  GError *error = NULL;
+
+  if (!tend_token_store_save_sync (provider_id, sign_in->email, sign_in->tokens, NULL, &error))
+    return g_task_return_error (step, error);
+  sign_in->saved = TRUE;
+  sign_in->generation = ++slot->generation;
+  g_task_return_boolean (step, TRUE);
 }
 
 static void
 saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
+  GTask       *task = user_data;
   SignIn      *sign_in = g_task_get_task_data (task);
+  GError      *error = NULL;
   TendAccount *account;
 
-  if (!tend_token_store_save_finish (result, &error))
-    return g_task_return_error (task, g_steal_pointer (&error));
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    return abandon_sign_in (task, error);
+  /* Opting out cancels a sign-in, and may have emptied the keyring before this save. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return abandon_sign_in (task, cancelled_error ());
 
   account = tend_account_new (sign_in->provider, sign_in->email);
+  g_mutex_lock (&account->slot->lock);
+  account->generation = sign_in->generation;
+  g_mutex_unlock (&account->slot->lock);
   account->discovery = g_steal_pointer (&sign_in->discovery);
   account->tokens = g_steal_pointer (&sign_in->tokens);
   g_task_return_pointer (task, account, g_object_unref);
+  g_object_unref (task);
 }
 
 /* The tokens are in: the ID token's email names the account, under which they are saved. */
@@ -239,17 +404,14 @@ save_sign_in (GTask *task)
 {
   SignIn *sign_in = g_task_get_task_data (task);
 
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return abandon_sign_in (task, cancelled_error ());
   if (sign_in->email == NULL || *sign_in->email == '\0')
-    {
-      g_task_return_new_error (task, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
-                               _ ("%s did not say which account signed in: the email address "
-                                  "is missing"),
-                               tend_provider_get_name (sign_in->provider));
-      g_object_unref (task);
-      return;
-    }
-  tend_token_store_save_async (tend_provider_get_id (sign_in->provider), sign_in->email,
-                               sign_in->tokens, g_task_get_cancellable (task), saved_cb, task);
+    return abandon_sign_in (task, g_error_new (TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_ID_TOKEN,
+                                               _ ("%s did not say which account signed in: the "
+                                                  "email address is missing"),
+                                               tend_provider_get_name (sign_in->provider)));
+  run_step (task, save_thread, saved_cb);
 }
 
 static void
@@ -259,11 +421,7 @@ step_done (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+    return abandon_sign_in (task, error);
   save_sign_in (task);
 }
 
@@ -282,13 +440,11 @@ browser_done (GObject *source, GAsyncResult *result, gpointer user_data)
   SignIn *sign_in = g_task_get_task_data (task);
   GError *error = NULL;
 
+  /* Once the browser came back, the tokens come even after a cancel, for save_sign_in() to
+   * revoke. */
   sign_in->tokens = tend_oauth_flow_sign_in_finish (sign_in->flow, result, &sign_in->email, &error);
   if (sign_in->tokens == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+    return abandon_sign_in (task, error);
   save_sign_in (task);
 }
 
@@ -313,15 +469,16 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *scope = NULL;
   GError          *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      || g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    return abandon_sign_in (task, error);
   scope = tend_provider_dup_scope_string (sign_in->provider);
   sign_in->flow = tend_oauth_flow_new (tend_provider_get_issuer (sign_in->provider),
                                        tend_provider_get_client_id (sign_in->provider), scope);
+  tend_oauth_flow_set_client_secret (sign_in->flow,
+                                     tend_provider_get_client_secret (sign_in->provider));
+  tend_oauth_flow_set_authorization_parameters (
+      sign_in->flow, tend_provider_get_authorization_parameters (sign_in->provider));
   tend_oauth_flow_set_discovery (sign_in->flow, sign_in->discovery);
   tend_oauth_flow_sign_in_async (sign_in->flow, open_default_browser, NULL,
                                  g_task_get_cancellable (task), browser_done, task);
@@ -378,7 +535,7 @@ device_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *c
   SignIn     *sign_in = task_data;
   const char *client_id = tend_provider_get_client_id (sign_in->provider);
   g_autoptr (TendDeviceAuthorization) device = NULL;
-  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (GSource) idle = NULL;
   g_autofree char *scope = tend_provider_dup_scope_string (sign_in->provider);
   g_autofree char *id_token = NULL;
   g_autofree char *jwks = NULL;
@@ -404,12 +561,16 @@ device_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *c
   code->user_code = g_strdup (device->user_code);
   code->verification_uri = g_strdup (device->verification_uri);
   code->expires_at = device->expires_at;
-  g_main_context_invoke_full (g_task_get_context (step), G_PRIORITY_DEFAULT, show_device_code, code,
-                              (GDestroyNotify) device_code_free);
+  /* Queued, not invoked: g_main_context_invoke() would run the callback in this thread when no
+   * other thread owns the context at that moment. */
+  idle = g_idle_source_new ();
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, show_device_code, code, (GDestroyNotify) device_code_free);
+  g_source_attach (idle, g_task_get_context (step));
 
   /* §3.5: wait the interval before each poll. */
   interval = device->interval;
-  while (tokens == NULL)
+  while (sign_in->tokens == NULL)
     {
       if (!wait_seconds (interval, cancellable))
         return g_task_return_new_error (step, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -418,7 +579,8 @@ device_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *c
         return g_task_return_new_error (step, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TIMEOUT,
                                         _ ("The sign-in code expired before it was approved; "
                                            "start again"));
-      tokens = tend_oauth_device_poll (sign_in->discovery->token_endpoint, client_id,
+      sign_in->tokens = tend_oauth_device_poll (sign_in->discovery->token_endpoint, client_id,
+                                       tend_provider_get_client_secret (sign_in->provider),
                                        device->device_code, &id_token, &error);
       if (g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_SLOW_DOWN))
         interval += SLOW_DOWN_SECONDS;
@@ -428,13 +590,13 @@ device_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *c
       g_clear_error (&error);
     }
 
+  /* From here on a failure leaves sign_in->tokens for step_done() to revoke. The device flow
+   * sends no nonce, so the ID token must carry none. */
   jwks = tend_oauth_http_get (sign_in->discovery->jwks_uri, &error);
-  /* The device flow sends no nonce, so the token must carry none. */
   if (jwks == NULL
       || !tend_oauth_verify_id_token (jwks, id_token, sign_in->discovery->issuer, client_id, NULL,
                                       g_get_real_time () / G_USEC_PER_SEC, &sign_in->email, &error))
     return g_task_return_error (step, error);
-  sign_in->tokens = g_steal_pointer (&tokens);
   g_task_return_boolean (step, TRUE);
 }
 
@@ -447,12 +609,17 @@ disconnect_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   g_autoptr (GError) clear_error = NULL;
   const char *provider_id = tend_provider_get_id (self->provider);
 
+  g_autoptr (GMutexLocker) slot_locker = NULL;
+
   revoke_tokens (self, cancellable, &revoke_error);
   g_clear_pointer (&self->tokens, tend_tokens_free);
   self->unsaved = FALSE;
 
-  /* Not cancellable: a disconnect leaves no token behind on this computer. */
-  if (!tend_token_store_clear_sync (provider_id, self->name, NULL, &clear_error))
+  /* Not cancellable: a disconnect leaves no token behind on this computer. The entry of a later
+   * sign-in is not this object's to remove. */
+  slot_locker = g_mutex_locker_new (&self->slot->lock);
+  if (owns_entry (self)
+      && !tend_token_store_clear_sync (provider_id, self->name, NULL, &clear_error))
     {
       if (revoke_error != NULL)
         return g_task_return_new_error (

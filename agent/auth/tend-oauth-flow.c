@@ -34,7 +34,9 @@ struct _TendOauthFlow
 
   char               *issuer;
   char               *client_id;
+  char               *client_secret;
   char               *scope;
+  GStrv               authorization_parameters;
   guint               timeout;
   TendOauthDiscovery *discovery;
 };
@@ -129,14 +131,17 @@ tend_oauth_pkce_challenge (const char *verifier)
 
 /**
  * tend_oauth_authorization_url:
+ * @extra_parameters: (nullable): the provider's own parameters, each `name=value`, such as
+ *   Google's `access_type=offline`; none may repeat one of the standard ones
  *
- * Returns: the authorization request URL: response type `code`, PKCE S256, and the given
- * state and nonce.
+ * Returns: the authorization request URL: response type `code`, PKCE S256, the given state and
+ * nonce, then @extra_parameters.
  */
 char *
 tend_oauth_authorization_url (const char *authorization_endpoint, const char *client_id,
                               const char *redirect_uri, const char *scope, const char *state,
-                              const char *nonce, const char *challenge)
+                              const char *nonce, const char *challenge,
+                              const char *const *extra_parameters)
 {
   oauth2_log_t     *log = get_log ();
   oauth2_nv_list_t *params;
@@ -146,6 +151,8 @@ tend_oauth_authorization_url (const char *authorization_endpoint, const char *cl
   g_return_val_if_fail (authorization_endpoint != NULL, NULL);
   g_return_val_if_fail (client_id != NULL && redirect_uri != NULL && scope != NULL, NULL);
   g_return_val_if_fail (state != NULL && nonce != NULL && challenge != NULL, NULL);
+  for (gsize i = 0; extra_parameters != NULL && extra_parameters[i] != NULL; i++)
+    g_return_val_if_fail (strchr (extra_parameters[i], '=') != NULL, NULL);
 
   params = oauth2_nv_list_init (log);
   oauth2_nv_list_add (log, params, "response_type", "code");
@@ -156,6 +163,14 @@ tend_oauth_authorization_url (const char *authorization_endpoint, const char *cl
   oauth2_nv_list_add (log, params, "nonce", nonce);
   oauth2_nv_list_add (log, params, "code_challenge", challenge);
   oauth2_nv_list_add (log, params, "code_challenge_method", "S256");
+  for (gsize i = 0; extra_parameters != NULL && extra_parameters[i] != NULL; i++)
+    {
+      const char      *equals = strchr (extra_parameters[i], '=');
+      g_autofree char *name
+          = g_strndup (extra_parameters[i], (gsize) (equals - extra_parameters[i]));
+
+      oauth2_nv_list_add (log, params, name, equals + 1);
+    }
   url = oauth2_http_url_query_encode (log, authorization_endpoint, params);
   oauth2_nv_list_free (log, params);
   result = g_strdup (url);
@@ -461,15 +476,16 @@ tokens_from_response (json_t *json)
 
 /**
  * tend_oauth_exchange_code:
+ * @client_secret: (nullable): the client's secret, or %NULL for a public client
  * @id_token: (out): the ID token that came with the tokens
  *
- * Trades an authorization code and its PKCE verifier for tokens at @token_endpoint, as a
- * public client. Blocks: call it from a thread.
+ * Trades an authorization code and its PKCE verifier for tokens at @token_endpoint. Blocks:
+ * call it from a thread.
  */
 TendTokens *
 tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
-                          const char *redirect_uri, const char *code, const char *verifier,
-                          char **id_token, GError **error)
+                          const char *client_secret, const char *redirect_uri, const char *code,
+                          const char *verifier, char **id_token, GError **error)
 {
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
@@ -480,8 +496,8 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
   g_return_val_if_fail (id_token != NULL, NULL);
 
   json = post_form (token_endpoint, &status, error, "grant_type", "authorization_code", "code",
-                    code, "redirect_uri", redirect_uri, "client_id", client_id, "code_verifier",
-                    verifier, NULL);
+                    code, "redirect_uri", redirect_uri, "client_id", client_id, "client_secret",
+                    client_secret, "code_verifier", verifier, NULL);
   if (json == NULL)
     return NULL;
 
@@ -504,7 +520,8 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
 /**
  * tend_oauth_refresh:
  * @token_endpoint: the provider's token endpoint
- * @client_id: this installation's public client id
+ * @client_id: this installation's client id
+ * @client_secret: (nullable): the client's secret, or %NULL for a public client
  * @refresh_token: the newest refresh token of the sign-in
  * @error: return location for an error
  *
@@ -519,8 +536,8 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
  *   %TEND_OAUTH_ERROR_TOKEN_REQUEST for any other failure
  */
 TendTokens *
-tend_oauth_refresh (const char *token_endpoint, const char *client_id, const char *refresh_token,
-                    GError **error)
+tend_oauth_refresh (const char *token_endpoint, const char *client_id, const char *client_secret,
+                    const char *refresh_token, GError **error)
 {
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
@@ -532,7 +549,7 @@ tend_oauth_refresh (const char *token_endpoint, const char *client_id, const cha
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   json = post_form (token_endpoint, &status, error, "grant_type", "refresh_token", "refresh_token",
-                    refresh_token, "client_id", client_id, NULL);
+                    refresh_token, "client_id", client_id, "client_secret", client_secret, NULL);
   if (json == NULL)
     return NULL;
 
@@ -557,7 +574,8 @@ tend_oauth_refresh (const char *token_endpoint, const char *client_id, const cha
 /**
  * tend_oauth_revoke:
  * @revocation_endpoint: the provider's RFC 7009 revocation endpoint
- * @client_id: this installation's public client id
+ * @client_id: this installation's client id
+ * @client_secret: (nullable): the client's secret, or %NULL for a public client
  * @token: the access or refresh token to revoke
  * @token_type_hint: (nullable): `access_token` or `refresh_token`, to spare the provider a
  *   search
@@ -571,8 +589,9 @@ tend_oauth_refresh (const char *token_endpoint, const char *client_id, const cha
  *   (%TEND_OAUTH_ERROR_REVOCATION)
  */
 gboolean
-tend_oauth_revoke (const char *revocation_endpoint, const char *client_id, const char *token,
-                   const char *token_type_hint, GError **error)
+tend_oauth_revoke (const char *revocation_endpoint, const char *client_id,
+                   const char *client_secret, const char *token, const char *token_type_hint,
+                   GError **error)
 {
   oauth2_log_t             *log = get_log ();
   oauth2_nv_list_t         *params;
@@ -592,6 +611,8 @@ tend_oauth_revoke (const char *revocation_endpoint, const char *client_id, const
   if (token_type_hint != NULL)
     oauth2_nv_list_add (log, params, "token_type_hint", token_type_hint);
   oauth2_nv_list_add (log, params, "client_id", client_id);
+  if (client_secret != NULL)
+    oauth2_nv_list_add (log, params, "client_secret", client_secret);
   ctx = new_call_ctx ();
   ok = oauth2_http_post_form (log, revocation_endpoint, params, ctx, &response, &status);
   oauth2_http_call_ctx_free (log, ctx);
@@ -650,7 +671,7 @@ tend_device_authorization_free (TendDeviceAuthorization *authorization)
 /**
  * tend_oauth_device_authorize:
  * @device_endpoint: the provider's device authorization endpoint
- * @client_id: this installation's public client id
+ * @client_id: this installation's client id
  * @scope: the space-separated scopes to ask for
  * @error: return location for an error
  *
@@ -714,7 +735,8 @@ tend_oauth_device_authorize (const char *device_endpoint, const char *client_id,
 /**
  * tend_oauth_device_poll:
  * @token_endpoint: the provider's token endpoint
- * @client_id: this installation's public client id
+ * @client_id: this installation's client id
+ * @client_secret: (nullable): the client's secret, or %NULL for a public client
  * @device_code: the device code of tend_oauth_device_authorize()'s answer
  * @id_token: (out): the ID token that came with the tokens
  * @error: return location for an error
@@ -729,8 +751,9 @@ tend_oauth_device_authorize (const char *device_endpoint, const char *client_id,
  *   failed
  */
 TendTokens *
-tend_oauth_device_poll (const char *token_endpoint, const char *client_id, const char *device_code,
-                        char **id_token, GError **error)
+tend_oauth_device_poll (const char *token_endpoint, const char *client_id,
+                        const char *client_secret, const char *device_code, char **id_token,
+                        GError **error)
 {
   oauth2_http_status_code_t status = 0;
   json_t                   *json;
@@ -742,7 +765,7 @@ tend_oauth_device_poll (const char *token_endpoint, const char *client_id, const
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   json = post_form (token_endpoint, &status, error, "grant_type", DEVICE_GRANT_TYPE, "device_code",
-                    device_code, "client_id", client_id, NULL);
+                    device_code, "client_id", client_id, "client_secret", client_secret, NULL);
   if (json == NULL)
     return NULL;
 
@@ -908,7 +931,9 @@ typedef struct
 {
   char            *issuer;
   char            *client_id;
+  char            *client_secret;
   char            *scope;
+  GStrv            authorization_parameters;
   guint            timeout;
   TendOauthOpenUri open_uri;
   gpointer         open_uri_data;
@@ -957,7 +982,9 @@ sign_in_free (SignIn *sign_in)
   stop_waiting (sign_in);
   g_free (sign_in->issuer);
   g_free (sign_in->client_id);
+  g_free (sign_in->client_secret);
   g_free (sign_in->scope);
+  g_strfreev (sign_in->authorization_parameters);
   g_clear_pointer (&sign_in->discovery, tend_oauth_discovery_unref);
   g_free (sign_in->state);
   g_free (sign_in->nonce);
@@ -994,8 +1021,8 @@ exchange_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   GError          *error = NULL;
 
   tokens = tend_oauth_exchange_code (sign_in->discovery->token_endpoint, sign_in->client_id,
-                                     sign_in->redirect_uri, sign_in->code, sign_in->verifier,
-                                     &id_token, &error);
+                                     sign_in->client_secret, sign_in->redirect_uri, sign_in->code,
+                                     sign_in->verifier, &id_token, &error);
   if (tokens != NULL)
     jwks = tend_oauth_http_get (sign_in->discovery->jwks_uri, &error);
   if (jwks != NULL
@@ -1042,8 +1069,11 @@ finish_waiting (GTask *task, GError *error)
     }
   else
     {
-      GTask *exchange = g_task_new (NULL, g_task_get_cancellable (task), exchange_done, task);
+      /* The code is in, and the provider issues tokens for it whatever happens now: they go to
+       * the caller even after a cancel, so that it can revoke them (invariant 8). */
+      GTask *exchange = g_task_new (NULL, NULL, exchange_done, task);
 
+      g_task_set_check_cancellable (task, FALSE);
       g_task_set_task_data (exchange, sign_in, NULL);
       g_task_run_in_thread (exchange, exchange_thread);
       g_object_unref (exchange);
@@ -1263,7 +1293,8 @@ start_waiting (GTask *task, GError **error)
 
   url = tend_oauth_authorization_url (sign_in->discovery->authorization_endpoint,
                                       sign_in->client_id, sign_in->redirect_uri, sign_in->scope,
-                                      sign_in->state, sign_in->nonce, challenge);
+                                      sign_in->state, sign_in->nonce, challenge,
+                                      (const char *const *) sign_in->authorization_parameters);
   return sign_in->open_uri (url, sign_in->open_uri_data, error);
 }
 
@@ -1310,7 +1341,9 @@ tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
   if (self->discovery != NULL)
     sign_in->discovery = tend_oauth_discovery_ref (self->discovery);
   sign_in->client_id = g_strdup (self->client_id);
+  sign_in->client_secret = g_strdup (self->client_secret);
   sign_in->scope = g_strdup (self->scope);
+  sign_in->authorization_parameters = g_strdupv (self->authorization_parameters);
   sign_in->timeout = self->timeout;
   sign_in->open_uri = open_uri;
   sign_in->open_uri_data = open_uri_data;
@@ -1324,6 +1357,10 @@ tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
 /**
  * tend_oauth_flow_sign_in_finish:
  * @email: (out) (optional): the verified `email` claim, or %NULL if the provider gave none
+ *
+ * A cancel stops the sign-in only until the browser has come back with a code: the tokens
+ * bought with it are returned even when the cancellable was cancelled meanwhile, and the
+ * caller then revokes them.
  *
  * Returns: (transfer full): the tokens, or %NULL with @error set
  */
@@ -1342,6 +1379,36 @@ tend_oauth_flow_sign_in_finish (TendOauthFlow *self, GAsyncResult *result, char 
   if (email != NULL)
     *email = g_steal_pointer (&sign_in->email);
   return g_steal_pointer (&sign_in->tokens);
+}
+
+/**
+ * tend_oauth_flow_set_client_secret:
+ * @client_secret: (nullable): the client's secret, or %NULL for a public client (the default)
+ *
+ * Google's token endpoint wants the secret of its "Desktop app" clients, although such a secret
+ * cannot stay secret in an installed application and Google does not treat it as one.
+ */
+void
+tend_oauth_flow_set_client_secret (TendOauthFlow *self, const char *client_secret)
+{
+  g_return_if_fail (TEND_IS_OAUTH_FLOW (self));
+
+  g_free (self->client_secret);
+  self->client_secret = g_strdup (client_secret);
+}
+
+/**
+ * tend_oauth_flow_set_authorization_parameters:
+ * @parameters: (nullable): the provider's own authorization request parameters, each
+ *   `name=value`, or %NULL for none (the default)
+ */
+void
+tend_oauth_flow_set_authorization_parameters (TendOauthFlow *self, const char *const *parameters)
+{
+  g_return_if_fail (TEND_IS_OAUTH_FLOW (self));
+
+  g_strfreev (self->authorization_parameters);
+  self->authorization_parameters = g_strdupv ((char **) parameters);
 }
 
 void
@@ -1376,7 +1443,9 @@ tend_oauth_flow_finalize (GObject *object)
 
   g_free (self->issuer);
   g_free (self->client_id);
+  g_free (self->client_secret);
   g_free (self->scope);
+  g_strfreev (self->authorization_parameters);
   g_clear_pointer (&self->discovery, tend_oauth_discovery_unref);
   G_OBJECT_CLASS (tend_oauth_flow_parent_class)->finalize (object);
 }
@@ -1396,7 +1465,7 @@ tend_oauth_flow_init (TendOauthFlow *self)
 /**
  * tend_oauth_flow_new:
  * @issuer: the OpenID provider's issuer URL, without a trailing slash
- * @client_id: this installation's public client id at that provider
+ * @client_id: this installation's client id at that provider
  * @scope: the space-separated scopes to ask for; must include `openid`
  */
 TendOauthFlow *

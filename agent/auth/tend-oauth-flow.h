@@ -116,6 +116,9 @@ G_DECLARE_FINAL_TYPE (TendOauthFlow, tend_oauth_flow, TEND, OAUTH_FLOW, GObject)
 GQuark tend_oauth_error_quark (void);
 
 TendOauthFlow *tend_oauth_flow_new (const char *issuer, const char *client_id, const char *scope);
+void           tend_oauth_flow_set_client_secret (TendOauthFlow *self, const char *client_secret);
+void           tend_oauth_flow_set_authorization_parameters (TendOauthFlow     *self,
+                                                             const char *const *parameters);
 void           tend_oauth_flow_set_timeout (TendOauthFlow *self, guint seconds);
 void           tend_oauth_flow_set_discovery (TendOauthFlow *self, TendOauthDiscovery *discovery);
 void           tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpenUri open_uri,
@@ -124,25 +127,32 @@ void           tend_oauth_flow_sign_in_async (TendOauthFlow *self, TendOauthOpen
 TendTokens *tend_oauth_flow_sign_in_finish (TendOauthFlow *self, GAsyncResult *result, char **email,
                                             GError **error);
 
-/* The protocol steps the flow is made of. The blocking ones (HTTP) belong in a thread. */
+/* The protocol steps the flow is made of. The blocking ones (HTTP) belong in a thread. A
+ * client_secret is %NULL for a public client; when set, it goes with every request to the
+ * token and revocation endpoints. */
 char       *tend_oauth_random_string (GError **error);
 char       *tend_oauth_pkce_challenge (const char *verifier);
 char       *tend_oauth_authorization_url (const char *authorization_endpoint, const char *client_id,
                                           const char *redirect_uri, const char *scope, const char *state,
-                                          const char *nonce, const char *challenge);
+                                          const char *nonce, const char *challenge,
+                                          const char *const *extra_parameters);
 char       *tend_oauth_http_get (const char *url, GError **error);
 TendTokens *tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
-                                      const char *redirect_uri, const char *code,
-                                      const char *verifier, char **id_token, GError **error);
+                                      const char *client_secret, const char *redirect_uri,
+                                      const char *code, const char *verifier, char **id_token,
+                                      GError **error);
 TendTokens *tend_oauth_refresh (const char *token_endpoint, const char *client_id,
-                                const char *refresh_token, GError **error);
+                                const char *client_secret, const char *refresh_token,
+                                GError **error);
 gboolean    tend_oauth_revoke (const char *revocation_endpoint, const char *client_id,
-                               const char *token, const char *token_type_hint, GError **error);
+                               const char *client_secret, const char *token,
+                               const char *token_type_hint, GError **error);
 TendDeviceAuthorization *tend_oauth_device_authorize (const char *device_endpoint,
                                                       const char *client_id, const char *scope,
                                                       GError **error);
 TendTokens *tend_oauth_device_poll (const char *token_endpoint, const char *client_id,
-                                    const char *device_code, char **id_token, GError **error);
+                                    const char *client_secret, const char *device_code,
+                                    char **id_token, GError **error);
 gboolean    tend_oauth_verify_id_token (const char *jwks_json, const char *id_token,
                                         const char *issuer, const char *client_id, const char *nonce,
                                         gint64 now, char **email, GError **error);

@@ -23,6 +23,9 @@ static const KnownKey known_keys[] = {
   { "microsoft", "client-id", TRUE },
   { "microsoft", "tenant", TRUE },
   { "google", "client-id", TRUE },
+  /* Google's token endpoint wants the secret of a "Desktop app" client, which it does not
+   * treat as confidential: a user may bring their own client, secret included. */
+  { "google", "client-secret", TRUE },
   { "oidc", "issuer", TRUE },
   { "oidc", "client-id", TRUE },
   /* For an organization whose gateway speaks Graph's or Google's API, and for Tend's tests. */

@@ -25,7 +25,9 @@ struct _TendProvider
   char           *name;
   char           *issuer;
   char           *client_id;
+  char           *client_secret;
   GStrv           scopes;
+  GStrv           authorization_parameters;
   gboolean        device_flow;
   gboolean        revocation;
   TendProviderApi api;
@@ -45,7 +47,9 @@ tend_provider_finalize (GObject *object)
   g_free (self->name);
   g_free (self->issuer);
   g_free (self->client_id);
+  g_free (self->client_secret);
   g_strfreev (self->scopes);
+  g_strfreev (self->authorization_parameters);
   g_free (self->api_url);
 
   G_OBJECT_CLASS (tend_provider_parent_class)->finalize (object);
@@ -247,6 +251,42 @@ resolve_api (TendProvider *self, GKeyFile *profile, TendOrgConfig *config, GErro
   return TRUE;
 }
 
+/* The parameters the sign-in sets itself, which a profile must not repeat or change. */
+static const char *const reserved_parameters[] = {
+  "response_type", "client_id",      "redirect_uri",          "scope",         "state",
+  "nonce",         "code_challenge", "code_challenge_method", "client_secret", NULL,
+};
+
+/* Extra parameters of the authorization request, such as Google's access_type=offline: each a
+ * name=value pair, the name not one the sign-in sets itself. */
+static gboolean
+read_authorization_parameters (TendProvider *self, GKeyFile *profile, GError **error)
+{
+  g_auto (GStrv) parameters
+      = g_key_file_get_string_list (profile, PROFILE_GROUP, "AuthorizationParameters", NULL, NULL);
+
+  if (parameters == NULL)
+    parameters = g_new0 (char *, 1);
+  for (gsize i = 0; parameters[i] != NULL; i++)
+    {
+      const char      *equals = strchr (parameters[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals != NULL)
+        name = g_strndup (parameters[i], (gsize) (equals - parameters[i]));
+      if (name == NULL || *name == '\0' || g_strv_contains (reserved_parameters, name))
+        {
+          g_set_error (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_INVALID_PROFILE,
+                       _ ("The profile of the sign-in provider “%s” has an authorization "
+                          "parameter Tend cannot send: “%s”"),
+                       self->id, parameters[i]);
+          return FALSE;
+        }
+    }
+  self->authorization_parameters = g_steal_pointer (&parameters);
+  return TRUE;
+}
+
 /**
  * tend_provider_new:
  * @id: a profile id, as listed by tend_provider_list_ids()
@@ -302,6 +342,8 @@ tend_provider_new (const char *id, TendOrgConfig *config, GError **error)
   self->device_flow = g_key_file_get_boolean (profile, PROFILE_GROUP, "DeviceFlow", NULL);
   self->revocation = g_key_file_get_boolean (profile, PROFILE_GROUP, "Revocation", NULL);
 
+  if (!read_authorization_parameters (self, profile, error))
+    return NULL;
   if (!resolve_issuer (self, profile, config, error))
     return NULL;
   if (!resolve_api (self, profile, config, error))
@@ -317,6 +359,9 @@ tend_provider_new (const char *id, TendOrgConfig *config, GError **error)
       return NULL;
     }
   self->client_id = g_strdup (client_id);
+  /* The configuration knows a secret for Google's "Desktop app" clients only; every other
+   * provider signs in as a public client with PKCE alone. */
+  self->client_secret = g_strdup (tend_org_config_get (config, id, "client-secret"));
 
   return g_steal_pointer (&self);
 }
@@ -351,6 +396,16 @@ tend_provider_get_client_id (TendProvider *self)
   return self->client_id;
 }
 
+/* The client secret to send to the token and revocation endpoints, or %NULL for a public
+ * client. Google gives its installed-app clients one and does not treat it as confidential, yet
+ * it is never shown nor logged. */
+const char *
+tend_provider_get_client_secret (TendProvider *self)
+{
+  g_return_val_if_fail (TEND_IS_PROVIDER (self), NULL);
+  return self->client_secret;
+}
+
 const char *const *
 tend_provider_get_scopes (TendProvider *self)
 {
@@ -364,6 +419,15 @@ tend_provider_dup_scope_string (TendProvider *self)
 {
   g_return_val_if_fail (TEND_IS_PROVIDER (self), NULL);
   return g_strjoinv (" ", self->scopes);
+}
+
+/* The profile's extra authorization request parameters, each `name=value`; empty, never %NULL,
+ * when it has none. */
+const char *const *
+tend_provider_get_authorization_parameters (TendProvider *self)
+{
+  g_return_val_if_fail (TEND_IS_PROVIDER (self), NULL);
+  return (const char *const *) self->authorization_parameters;
 }
 
 /* Whether `tendctl connect --device` (RFC 8628) is offered for this provider. */

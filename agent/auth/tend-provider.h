@@ -45,22 +45,24 @@ typedef enum
 #define TEND_TYPE_PROVIDER (tend_provider_get_type ())
 G_DECLARE_FINAL_TYPE (TendProvider, tend_provider, TEND, PROVIDER, GObject)
 
-GQuark              tend_provider_error_quark       (void);
+GQuark              tend_provider_error_quark                  (void);
 
-char              **tend_provider_list_ids          (void);
-TendProvider       *tend_provider_new               (const char     *id,
-                                                     TendOrgConfig  *config,
-                                                     GError        **error);
+char              **tend_provider_list_ids                     (void);
+TendProvider       *tend_provider_new                          (const char     *id,
+                                                                TendOrgConfig  *config,
+                                                                GError        **error);
 
-const char         *tend_provider_get_id            (TendProvider   *self);
-const char         *tend_provider_get_name          (TendProvider   *self);
-const char         *tend_provider_get_issuer        (TendProvider   *self);
-const char         *tend_provider_get_client_id     (TendProvider   *self);
-const char * const *tend_provider_get_scopes        (TendProvider   *self);
-char               *tend_provider_dup_scope_string  (TendProvider   *self);
-gboolean            tend_provider_get_device_flow   (TendProvider   *self);
-gboolean            tend_provider_get_revocation    (TendProvider   *self);
-TendProviderApi     tend_provider_get_api           (TendProvider   *self);
-const char         *tend_provider_get_api_url       (TendProvider   *self);
+const char         *tend_provider_get_id                       (TendProvider   *self);
+const char         *tend_provider_get_name                     (TendProvider   *self);
+const char         *tend_provider_get_issuer                   (TendProvider   *self);
+const char         *tend_provider_get_client_id                (TendProvider   *self);
+const char         *tend_provider_get_client_secret            (TendProvider   *self);
+const char * const *tend_provider_get_scopes                   (TendProvider   *self);
+char               *tend_provider_dup_scope_string             (TendProvider   *self);
+const char * const *tend_provider_get_authorization_parameters (TendProvider   *self);
+gboolean            tend_provider_get_device_flow              (TendProvider   *self);
+gboolean            tend_provider_get_revocation               (TendProvider   *self);
+TendProviderApi     tend_provider_get_api                      (TendProvider   *self);
+const char         *tend_provider_get_api_url                  (TendProvider   *self);
 
 G_END_DECLS

@@ -433,7 +433,7 @@ test_rotation (void)
   /* Presenting a rotated-out refresh token ends the grant at the provider: Tend's next refresh
    * is refused, and the error says to sign in again. */
   token_endpoint = discovery_member (provider, "token_endpoint");
-  replayed = tend_oauth_refresh (token_endpoint, CLIENT_ID, first->refresh_token, &error);
+  replayed = tend_oauth_refresh (token_endpoint, CLIENT_ID, NULL, first->refresh_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (replayed);
   g_clear_error (&error);
@@ -526,7 +526,7 @@ test_revoked_elsewhere (void)
   saved = keyring_tokens (LOGIN);
   endpoint = discovery_member (provider, "revocation_endpoint");
   g_assert_true (
-      tend_oauth_revoke (endpoint, CLIENT_ID, saved->refresh_token, "refresh_token", &error));
+      tend_oauth_revoke (endpoint, CLIENT_ID, NULL, saved->refresh_token, "refresh_token", &error));
   g_assert_no_error (error);
 
   token = tend_account_get_access_token (account, TRUE, NULL, &error);
@@ -577,7 +577,7 @@ test_disconnect (void)
    * buys nothing. */
   g_assert_cmpuint (userinfo_status (provider, saved->access_token), ==, 401);
   token_endpoint = discovery_member (provider, "token_endpoint");
-  refreshed = tend_oauth_refresh (token_endpoint, CLIENT_ID, saved->refresh_token, &error);
+  refreshed = tend_oauth_refresh (token_endpoint, CLIENT_ID, NULL, saved->refresh_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (refreshed);
   g_clear_error (&error);

@@ -434,7 +434,7 @@ manual_authorize (Provider *provider, Manual *manual)
   challenge = tend_oauth_pkce_challenge (manual->verifier);
   url = tend_oauth_authorization_url (
       json_string_value (json_object_get (config, "authorization_endpoint")), CLIENT_ID,
-      manual->redirect_uri, SCOPE, state, manual->nonce, challenge);
+      manual->redirect_uri, SCOPE, state, manual->nonce, challenge, NULL);
   json_decref (config);
 
   answer = run_browser (url, TRUE);
@@ -486,11 +486,11 @@ test_replayed_code (void)
     return;
   provider = provider_start ("3600");
   manual_authorize (provider, &manual);
-  first = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+  first = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, NULL, manual.redirect_uri,
                                     manual.code, manual.verifier, &id_token, &error);
   g_assert_no_error (error);
   g_assert_nonnull (first);
-  second = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+  second = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, NULL, manual.redirect_uri,
                                      manual.code, manual.verifier, &replay_id_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
   g_assert_null (second);
@@ -514,7 +514,7 @@ test_id_token (void)
     return;
   provider = provider_start ("3600");
   manual_authorize (provider, &manual);
-  tokens = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+  tokens = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, NULL, manual.redirect_uri,
                                      manual.code, manual.verifier, &id_token, &error);
   g_assert_no_error (error);
 
@@ -576,7 +576,7 @@ test_expired_id_token (void)
     return;
   provider = provider_start ("1");
   manual_authorize (provider, &manual);
-  tokens = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, manual.redirect_uri,
+  tokens = tend_oauth_exchange_code (manual.token_endpoint, CLIENT_ID, NULL, manual.redirect_uri,
                                      manual.code, manual.verifier, &id_token, &error);
   g_assert_no_error (error);
   /* A one-second ID token, checked two seconds later by the real clock. */
@@ -596,7 +596,7 @@ manual_tokens (Provider *provider, Manual *manual)
   TendTokens      *tokens;
 
   manual_authorize (provider, manual);
-  tokens = tend_oauth_exchange_code (manual->token_endpoint, CLIENT_ID, manual->redirect_uri,
+  tokens = tend_oauth_exchange_code (manual->token_endpoint, CLIENT_ID, NULL, manual->redirect_uri,
                                      manual->code, manual->verifier, &id_token, &error);
   g_assert_no_error (error);
   g_assert_nonnull (tokens);
@@ -621,7 +621,8 @@ test_refresh_rotation (void)
   provider = provider_start ("3600");
   first = manual_tokens (provider, &manual);
 
-  second = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, first->refresh_token, &error);
+  second
+      = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, NULL, first->refresh_token, &error);
   g_assert_no_error (error);
   g_assert_nonnull (second);
   g_assert_nonnull (second->access_token);
@@ -634,7 +635,8 @@ test_refresh_rotation (void)
   g_assert_cmpint (second->expires_at, <=, now + 3600 + 60);
 
   /* The rotated-out refresh token is refused as invalid_grant, with a sign-in-again message. */
-  replayed = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, first->refresh_token, &error);
+  replayed
+      = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, NULL, first->refresh_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (replayed);
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
@@ -644,7 +646,8 @@ test_refresh_rotation (void)
   g_clear_error (&error);
 
   /* The replay revoked the whole grant (tests/oidc/README.md): the newest token is dead too. */
-  third = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, second->refresh_token, &error);
+  third
+      = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, NULL, second->refresh_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (third);
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
@@ -664,22 +667,23 @@ test_revoke (void)
   provider = provider_start ("3600");
   tokens = manual_tokens (provider, &manual);
 
-  g_assert_true (tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, tokens->refresh_token,
-                                    "refresh_token", &error));
+  g_assert_true (tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, NULL,
+                                    tokens->refresh_token, "refresh_token", &error));
   g_assert_no_error (error);
 
-  refreshed = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, tokens->refresh_token, &error);
+  refreshed
+      = tend_oauth_refresh (manual.token_endpoint, CLIENT_ID, NULL, tokens->refresh_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
   g_assert_null (refreshed);
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
   g_clear_error (&error);
 
   /* RFC 7009 §2.2: a token the provider no longer knows, or never knew, still gets a 200. */
-  g_assert_true (tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, tokens->refresh_token,
-                                    "refresh_token", &error));
+  g_assert_true (tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, NULL,
+                                    tokens->refresh_token, "refresh_token", &error));
   g_assert_no_error (error);
   g_assert_true (
-      tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, "not-a-token", NULL, &error));
+      tend_oauth_revoke (manual.revocation_endpoint, CLIENT_ID, NULL, "not-a-token", NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -743,15 +747,15 @@ test_device_flow (void)
   g_assert_cmpint (device->expires_at, >, now);
 
   /* Nobody has approved yet. */
-  tokens
-      = tend_oauth_device_poll (token_endpoint, CLIENT_ID, device->device_code, &id_token, &error);
+  tokens = tend_oauth_device_poll (token_endpoint, CLIENT_ID, NULL, device->device_code, &id_token,
+                                   &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING);
   g_assert_null (tokens);
   g_assert_null (id_token);
   g_clear_error (&error);
 
   /* A device code the provider never issued is refused outright, not pending. */
-  unknown = tend_oauth_device_poll (token_endpoint, CLIENT_ID, "not-a-device-code",
+  unknown = tend_oauth_device_poll (token_endpoint, CLIENT_ID, NULL, "not-a-device-code",
                                     &unknown_id_token, &error);
   g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
   g_assert_null (unknown);
@@ -772,8 +776,8 @@ test_device_flow (void)
       g_assert_cmpint (g_get_monotonic_time () + interval * G_USEC_PER_SEC, <=, deadline);
       g_usleep (interval * G_USEC_PER_SEC);
       g_clear_error (&error);
-      tokens = tend_oauth_device_poll (token_endpoint, CLIENT_ID, device->device_code, &id_token,
-                                       &error);
+      tokens = tend_oauth_device_poll (token_endpoint, CLIENT_ID, NULL, device->device_code,
+                                       &id_token, &error);
       if (g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_SLOW_DOWN))
         interval += 5;
       else if (!g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING))
@@ -839,14 +843,18 @@ test_issuer_matches (void)
                                              "https://evil.example/" TENANT_ID "/v2.0", TENANT_ID));
 }
 
-/* A one-shot HTTP server on loopback that answers every GET with @document, in a thread of
- * its own since the discovery it serves blocks the test's thread. */
+/* A one-shot HTTP server on loopback that answers one request with @status and @document, in a
+ * thread of its own since the request it serves blocks the test's thread. It keeps the request
+ * line and the body (a POST's form) for the test to look at. */
 typedef struct
 {
   GSocketListener *listener;
   guint16          port;
+  guint            status;
   char            *document;
   GThread         *thread;
+  char            *request_line;
+  char            *body;
 } DocumentServer;
 
 static gpointer
@@ -857,6 +865,8 @@ document_server_thread (gpointer user_data)
   g_autoptr (GDataInputStream) input = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *response = NULL;
+  gsize            content_length = 0;
+  gsize            read = 0;
   char            *line;
 
   connection = g_socket_listener_accept (server->listener, NULL, NULL, &error);
@@ -867,13 +877,24 @@ document_server_thread (gpointer user_data)
     {
       gboolean end = line[0] == '\0' || g_str_equal (line, "\r");
 
+      g_strchomp (line);
+      if (server->request_line == NULL)
+        server->request_line = g_strdup (line);
+      else if (g_ascii_strncasecmp (line, "Content-Length:", strlen ("Content-Length:")) == 0)
+        content_length = g_ascii_strtoull (line + strlen ("Content-Length:"), NULL, 10);
       g_free (line);
       if (end)
         break;
     }
   g_assert_no_error (error);
-  response = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+  server->body = g_malloc0 (content_length + 1);
+  g_assert_true (g_input_stream_read_all (G_INPUT_STREAM (input), server->body, content_length,
+                                          &read, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (read, ==, content_length);
+  response = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
                               "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                              server->status, server->status == 200 ? "OK" : "Bad Request",
                               strlen (server->document), server->document);
   g_assert_true (
       g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), response,
@@ -895,16 +916,28 @@ document_server_start (void)
   return server;
 }
 
+/* Answers the next request with @status and @document; the previous request is forgotten. */
+static void
+document_server_answer (DocumentServer *server, guint status, const char *document)
+{
+  g_clear_pointer (&server->request_line, g_free);
+  g_clear_pointer (&server->body, g_free);
+  g_free (server->document);
+  server->status = status;
+  server->document = g_strdup (document);
+  server->thread = g_thread_new ("document", document_server_thread, server);
+}
+
 static void
 document_server_serve (DocumentServer *server, const char *issuer)
 {
-  g_free (server->document);
-  server->document = g_strdup_printf (
+  g_autofree char *document = g_strdup_printf (
       "{\"issuer\": \"%s\", \"authorization_endpoint\": \"http://127.0.0.1:%u/auth\", "
       "\"token_endpoint\": \"http://127.0.0.1:%u/token\", "
       "\"jwks_uri\": \"http://127.0.0.1:%u/keys\"}",
       issuer, server->port, server->port, server->port);
-  server->thread = g_thread_new ("document", document_server_thread, server);
+
+  document_server_answer (server, 200, document);
 }
 
 static void
@@ -913,6 +946,8 @@ document_server_stop (DocumentServer *server)
   g_socket_listener_close (server->listener);
   g_object_unref (server->listener);
   g_free (server->document);
+  g_free (server->request_line);
+  g_free (server->body);
   g_free (server);
 }
 
@@ -968,6 +1003,260 @@ test_discovery_issuer (void)
   document_server_stop (server);
 }
 
+/* The form a request posted, as a table; the thread that served it is joined first. */
+static GHashTable *
+document_server_take_form (DocumentServer *server)
+{
+  g_autoptr (GError) error = NULL;
+  GHashTable *form;
+
+  g_thread_join (server->thread);
+  g_assert_true (g_str_has_prefix (server->request_line, "POST "));
+  form = g_uri_parse_params (server->body, -1, "&", G_URI_PARAMS_WWW_FORM, &error);
+  g_assert_no_error (error);
+  return form;
+}
+
+#define EXTRA_PARAMETERS ((const char *const[]){ "access_type=offline", "prompt=consent", NULL })
+
+/* A provider's own parameters follow the standard ones in the authorization URL, escaped like
+ * them; without any, the URL has only the standard ones. */
+static void
+test_authorization_parameters (void)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *plain = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GHashTable) plain_params = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const extra[] = { "access_type=offline", "prompt=consent", "hint=a b&c", NULL };
+
+  url = tend_oauth_authorization_url ("https://id.example.org/auth", CLIENT_ID,
+                                      "http://127.0.0.1:9/callback", SCOPE, "the-state",
+                                      "the-nonce", "the-challenge", extra);
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_uri_get_path (uri), ==, "/auth");
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, &error);
+  g_assert_no_error (error);
+  /* 8 standard parameters and the 3 extra ones. */
+  g_assert_cmpuint (g_hash_table_size (params), ==, 11);
+  g_assert_cmpstr (g_hash_table_lookup (params, "access_type"), ==, "offline");
+  g_assert_cmpstr (g_hash_table_lookup (params, "prompt"), ==, "consent");
+  /* A value with a space and an ampersand comes back whole. */
+  g_assert_cmpstr (g_hash_table_lookup (params, "hint"), ==, "a b&c");
+  g_assert_cmpstr (g_hash_table_lookup (params, "response_type"), ==, "code");
+  g_assert_cmpstr (g_hash_table_lookup (params, "client_id"), ==, CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (params, "scope"), ==, SCOPE);
+  g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, "the-state");
+  g_assert_cmpstr (g_hash_table_lookup (params, "code_challenge_method"), ==, "S256");
+
+  plain = tend_oauth_authorization_url ("https://id.example.org/auth", CLIENT_ID,
+                                        "http://127.0.0.1:9/callback", SCOPE, "the-state",
+                                        "the-nonce", "the-challenge", NULL);
+  g_clear_pointer (&uri, g_uri_unref);
+  uri = g_uri_parse (plain, G_URI_FLAGS_ENCODED, &error);
+  g_assert_no_error (error);
+  plain_params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (plain_params), ==, 8);
+  g_assert_false (g_hash_table_contains (plain_params, "access_type"));
+  g_assert_false (g_hash_table_contains (plain_params, "prompt"));
+}
+
+#define CLIENT_SECRET "GOCSPX-test-only-placeholder"
+
+/* A client secret goes as client_secret with the code, refresh, device and revocation requests,
+ * and a public client sends none. The test provider of tests/oidc takes public clients only, so
+ * a loopback server records the forms instead; its error answers also show that no error
+ * message carries the secret. */
+static void
+test_client_secret (void)
+{
+  DocumentServer  *server = document_server_start ();
+  g_autofree char *token_endpoint = g_strdup_printf ("http://127.0.0.1:%u/token", server->port);
+  g_autofree char *revocation_endpoint
+      = g_strdup_printf ("http://127.0.0.1:%u/revoke", server->port);
+  const char *invalid_grant = "{\"error\": \"invalid_grant\"}";
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id_token = NULL;
+
+  /* The code: refused here (400 invalid_grant), but the form is what counts. */
+  {
+    g_autoptr (TendTokens) tokens = NULL;
+    g_autoptr (GHashTable) form = NULL;
+
+    document_server_answer (server, 400, invalid_grant);
+    tokens = tend_oauth_exchange_code (token_endpoint, CLIENT_ID, CLIENT_SECRET,
+                                       "http://127.0.0.1:9/callback", "the-code", "the-verifier",
+                                       &id_token, &error);
+    form = document_server_take_form (server);
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+    g_assert_null (strstr (error->message, CLIENT_SECRET));
+    g_clear_error (&error);
+    g_assert_null (tokens);
+    g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "authorization_code");
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_id"), ==, CLIENT_ID);
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, CLIENT_SECRET);
+    g_assert_cmpstr (g_hash_table_lookup (form, "code"), ==, "the-code");
+    g_assert_cmpstr (g_hash_table_lookup (form, "code_verifier"), ==, "the-verifier");
+  }
+
+  /* The same request of a public client has no client_secret at all. */
+  {
+    g_autoptr (TendTokens) tokens = NULL;
+    g_autoptr (GHashTable) form = NULL;
+
+    document_server_answer (server, 400, invalid_grant);
+    tokens
+        = tend_oauth_exchange_code (token_endpoint, CLIENT_ID, NULL, "http://127.0.0.1:9/callback",
+                                    "the-code", "the-verifier", &id_token, &error);
+    form = document_server_take_form (server);
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+    g_clear_error (&error);
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_id"), ==, CLIENT_ID);
+    g_assert_false (g_hash_table_contains (form, "client_secret"));
+  }
+
+  /* A refresh. */
+  {
+    g_autoptr (TendTokens) tokens = NULL;
+    g_autoptr (GHashTable) form = NULL;
+
+    document_server_answer (server, 400, invalid_grant);
+    tokens = tend_oauth_refresh (token_endpoint, CLIENT_ID, CLIENT_SECRET, "the-refresh-token",
+                                 &error);
+    form = document_server_take_form (server);
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_INVALID_GRANT);
+    g_assert_null (strstr (error->message, CLIENT_SECRET));
+    g_clear_error (&error);
+    g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "refresh_token");
+    g_assert_cmpstr (g_hash_table_lookup (form, "refresh_token"), ==, "the-refresh-token");
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, CLIENT_SECRET);
+  }
+
+  /* A device poll, at the same token endpoint. */
+  {
+    g_autoptr (TendTokens) tokens = NULL;
+    g_autoptr (GHashTable) form = NULL;
+
+    document_server_answer (server, 400, "{\"error\": \"authorization_pending\"}");
+    tokens = tend_oauth_device_poll (token_endpoint, CLIENT_ID, CLIENT_SECRET, "the-device-code",
+                                     &id_token, &error);
+    form = document_server_take_form (server);
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING);
+    g_clear_error (&error);
+    g_assert_cmpstr (g_hash_table_lookup (form, "device_code"), ==, "the-device-code");
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, CLIENT_SECRET);
+  }
+
+  /* A revocation (RFC 7009 §2.1 authenticates the client as the token endpoint does). */
+  {
+    g_autoptr (GHashTable) form = NULL;
+
+    document_server_answer (server, 200, "");
+    g_assert_true (tend_oauth_revoke (revocation_endpoint, CLIENT_ID, CLIENT_SECRET,
+                                      "the-refresh-token", "refresh_token", &error));
+    g_assert_no_error (error);
+    form = document_server_take_form (server);
+    g_assert_true (g_str_has_prefix (server->request_line, "POST /revoke "));
+    g_assert_cmpstr (g_hash_table_lookup (form, "token"), ==, "the-refresh-token");
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_id"), ==, CLIENT_ID);
+    g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, CLIENT_SECRET);
+  }
+  document_server_stop (server);
+}
+
+/* The browser side of test_flow_secret: comes back to the loopback redirect with a code. */
+typedef struct
+{
+  char    *url;
+  GThread *thread;
+  int      status;
+} Redirect;
+
+static gpointer
+redirect_thread (gpointer user_data)
+{
+  Redirect *redirect = user_data;
+  g_autoptr (GUri) uri = g_uri_parse (redirect->url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GHashTable) params
+      = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  g_autofree char *state = g_uri_escape_string (g_hash_table_lookup (params, "state"), NULL, FALSE);
+  g_autofree char *callback = g_strdup_printf (
+      "%s?state=%s&code=the-code", (char *) g_hash_table_lookup (params, "redirect_uri"), state);
+
+  redirect->status = http_get_status (callback);
+  return NULL;
+}
+
+static gboolean
+open_and_redirect (const char *uri, gpointer user_data, GError **error)
+{
+  Redirect *redirect = user_data;
+
+  redirect->url = g_strdup (uri);
+  redirect->thread = g_thread_new ("redirect", redirect_thread, redirect);
+  return TRUE;
+}
+
+/* The flow puts the provider's parameters in the URL it opens and its secret in the code
+ * request. */
+static void
+test_flow_secret (void)
+{
+  DocumentServer  *server = document_server_start ();
+  g_autofree char *issuer = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_autoptr (TendOauthDiscovery) discovery = NULL;
+  g_autoptr (TendOauthFlow) flow = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (GHashTable) form = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) error = NULL;
+  Redirect redirect = { 0 };
+
+  document_server_serve (server, issuer);
+  discovery = tend_oauth_discover (issuer, &error);
+  g_thread_join (server->thread);
+  g_assert_no_error (error);
+
+  flow = tend_oauth_flow_new (issuer, CLIENT_ID, SCOPE);
+  tend_oauth_flow_set_discovery (flow, discovery);
+  tend_oauth_flow_set_client_secret (flow, CLIENT_SECRET);
+  tend_oauth_flow_set_authorization_parameters (flow, EXTRA_PARAMETERS);
+  document_server_answer (server, 400, "{\"error\": \"invalid_grant\"}");
+  tend_oauth_flow_sign_in_async (flow, open_and_redirect, &redirect, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (redirect.thread);
+  tokens = tend_oauth_flow_sign_in_finish (flow, result, NULL, &error);
+  form = document_server_take_form (server);
+
+  /* The browser came back to a waiting flow, whose code the fake token endpoint refused. */
+  g_assert_cmpint (redirect.status, ==, 200);
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST);
+  g_clear_error (&error);
+  g_assert_null (tokens);
+  g_assert_cmpstr (g_hash_table_lookup (form, "code"), ==, "the-code");
+  g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, CLIENT_SECRET);
+
+  uri = g_uri_parse (redirect.url, G_URI_FLAGS_ENCODED, &error);
+  g_assert_no_error (error);
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (params, "access_type"), ==, "offline");
+  g_assert_cmpstr (g_hash_table_lookup (params, "prompt"), ==, "consent");
+  /* The secret belongs to the token request only, never to the URL a browser sees. */
+  g_assert_false (g_hash_table_contains (params, "client_secret"));
+  g_assert_null (strstr (redirect.url, CLIENT_SECRET));
+
+  g_free (redirect.url);
+  document_server_stop (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -976,6 +1265,9 @@ main (int argc, char **argv)
   g_test_add_func ("/oauth/pkce-challenge", test_pkce_challenge);
   g_test_add_func ("/oauth/issuer-matches", test_issuer_matches);
   g_test_add_func ("/oauth/discovery-issuer", test_discovery_issuer);
+  g_test_add_func ("/oauth/authorization-parameters", test_authorization_parameters);
+  g_test_add_func ("/oauth/client-secret", test_client_secret);
+  g_test_add_func ("/oauth/flow-secret", test_flow_secret);
   g_test_add_func ("/oauth/sign-in", test_sign_in);
   g_test_add_func ("/oauth/wrong-state", test_wrong_state);
   g_test_add_func ("/oauth/timeout", test_timeout);

@@ -260,6 +260,121 @@ test_api (Fixture *f, gconstpointer data)
   g_assert_null (oidc);
 }
 
+#define ORG_SECRET "GOCSPX-org-placeholder"
+#define USER_SECRET "GOCSPX-user-placeholder"
+
+/* Collects every message of the auth code's log domain, whatever its level. */
+static void
+collect_log (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (message));
+}
+
+/* [google] client-secret: absent unless configured, overridable by the user like client-id, and
+ * read for Google alone; no log line ever carries it. */
+static void
+test_client_secret (Fixture *f, gconstpointer data)
+{
+  g_autoptr (TendOrgConfig) config = NULL;
+  g_autoptr (TendProvider) google = NULL;
+  g_autoptr (TendProvider) microsoft = NULL;
+  g_autoptr (TendProvider) oidc = NULL;
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  guint handler;
+
+  /* Not configured: Google signs in as a public client, like the others. */
+  write_file (f->org_path, org_all);
+  config = load_config (f);
+  google = load_provider ("google", config);
+  g_assert_null (tend_provider_get_client_secret (google));
+  microsoft = load_provider ("microsoft", config);
+  g_assert_null (tend_provider_get_client_secret (microsoft));
+  g_clear_object (&google);
+  g_clear_object (&microsoft);
+  g_clear_object (&config);
+
+  /* The organization's secret, with the same key in groups that have none: those are ignored,
+   * and the debug lines that say so name the key, never the value. */
+  handler
+      = g_log_set_handler ("tend-auth", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL, collect_log, messages);
+  write_file (f->org_path, "[google]\nclient-id=org-google\nclient-secret=" ORG_SECRET "\n"
+                           "[microsoft]\nclient-id=abc\nclient-secret=" ORG_SECRET "\n"
+                           "[oidc]\nissuer=https://id.example.org\nclient-id=tend\n"
+                           "client-secret=" ORG_SECRET "\n");
+  config = load_config (f);
+  google = load_provider ("google", config);
+  g_assert_cmpstr (tend_provider_get_client_secret (google), ==, ORG_SECRET);
+  microsoft = load_provider ("microsoft", config);
+  g_assert_null (tend_provider_get_client_secret (microsoft));
+  oidc = load_provider ("oidc", config);
+  g_assert_null (tend_provider_get_client_secret (oidc));
+  g_clear_object (&google);
+  g_clear_object (&config);
+
+  /* The user's own Google client wins, secret included... */
+  write_file (f->user_path, "[google]\nclient-id=user-google\nclient-secret=" USER_SECRET "\n");
+  config = load_config (f);
+  google = load_provider ("google", config);
+  g_assert_cmpstr (tend_provider_get_client_id (google), ==, "user-google");
+  g_assert_cmpstr (tend_provider_get_client_secret (google), ==, USER_SECRET);
+  g_clear_object (&google);
+  g_clear_object (&config);
+
+  /* ...and an empty value is a placeholder that leaves the organization's. */
+  write_file (f->user_path, "[google]\nclient-secret=\n");
+  config = load_config (f);
+  google = load_provider ("google", config);
+  g_assert_cmpstr (tend_provider_get_client_secret (google), ==, ORG_SECRET);
+  g_log_remove_handler ("tend-auth", handler);
+
+  /* The org file was read three times, each time reporting [microsoft] and [oidc]
+   * client-secret as ignored: 6 lines, none with a secret in it. */
+  g_assert_cmpuint (messages->len, ==, 6);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const char *message = g_ptr_array_index (messages, i);
+
+      g_assert_nonnull (strstr (message, "client-secret"));
+      g_assert_null (strstr (message, ORG_SECRET));
+      g_assert_null (strstr (message, USER_SECRET));
+    }
+}
+
+/* Google's profile asks for offline access and its consent screen, which is what makes it issue
+ * a refresh token on every sign-in; the others need no extra parameter (Microsoft and the generic
+ * profile ask for a refresh token with the offline_access scope). The configuration cannot add
+ * or change any: such keys are ignored like any unknown key. */
+static void
+test_authorization_parameters (Fixture *f, gconstpointer data)
+{
+  g_autoptr (TendOrgConfig) config = NULL;
+  g_autoptr (TendProvider) google = NULL;
+  g_autoptr (TendProvider) microsoft = NULL;
+  g_autoptr (TendProvider) oidc = NULL;
+  const char *const google_parameters[] = { "access_type=offline", "prompt=consent", NULL };
+  const char *const none[] = { NULL };
+
+  write_file (f->org_path, "[google]\nclient-id=org-google\naccess_type=online\nprompt=none\n"
+                           "authorization-parameters=prompt=none;\n"
+                           "[microsoft]\nclient-id=abc\n"
+                           "[oidc]\nissuer=https://id.example.org\nclient-id=tend\n");
+  g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG, "*ignoring [google] access_type*");
+  g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG, "*ignoring [google] prompt*");
+  g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG,
+                         "*ignoring [google] authorization-parameters*");
+  config = load_config (f);
+  g_test_assert_expected_messages ();
+
+  google = load_provider ("google", config);
+  g_assert_cmpstrv (tend_provider_get_authorization_parameters (google), google_parameters);
+  microsoft = load_provider ("microsoft", config);
+  g_assert_cmpstrv (tend_provider_get_authorization_parameters (microsoft), none);
+  g_assert_true (g_strv_contains (tend_provider_get_scopes (microsoft), "offline_access"));
+  oidc = load_provider ("oidc", config);
+  g_assert_cmpstrv (tend_provider_get_authorization_parameters (oidc), none);
+  g_assert_true (g_strv_contains (tend_provider_get_scopes (oidc), "offline_access"));
+}
+
 /* No client id anywhere: the error tells the administrator which key to set, and where. */
 static void
 test_not_configured (Fixture *f, gconstpointer data)
@@ -320,10 +435,14 @@ test_consent_keys_ignored (Fixture *f, gconstpointer data)
 
   write_file (f->org_path, "[collector]\nurl=https://collector.example.org\nconsent=true\n"
                            "[consent]\nshare=true\n");
-  write_file (f->user_path, "[microsoft]\nshare=true\n");
+  /* A client secret is read beside them, and Google's consent screen (prompt=consent, a sign-in
+   * matter) is no consent to share either. */
+  write_file (f->user_path, "[microsoft]\nshare=true\n"
+                            "[google]\nclient-secret=" USER_SECRET "\nconsent=true\n");
   g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG, "*ignoring [collector] consent*");
   g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG, "*ignoring [consent] share*");
   g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG, "*ignoring [microsoft] share*");
+  g_test_expect_message ("tend-auth", G_LOG_LEVEL_DEBUG, "*ignoring [google] consent*");
   config = load_config (f);
   g_test_assert_expected_messages ();
 
@@ -332,6 +451,8 @@ test_consent_keys_ignored (Fixture *f, gconstpointer data)
   g_assert_null (tend_org_config_get (config, "collector", "consent"));
   g_assert_null (tend_org_config_get (config, "consent", "share"));
   g_assert_null (tend_org_config_get (config, "microsoft", "share"));
+  g_assert_null (tend_org_config_get (config, "google", "consent"));
+  g_assert_cmpstr (tend_org_config_get (config, "google", "client-secret"), ==, USER_SECRET);
 
   /* Nothing to read a consent from, either. */
   properties = g_object_class_list_properties (G_OBJECT_GET_CLASS (config), &n_properties);
@@ -370,6 +491,10 @@ main (int argc, char *argv[])
   g_test_add ("/provider/user-override", Fixture, NULL, fixture_set_up, test_user_override,
               fixture_tear_down);
   g_test_add ("/provider/api", Fixture, NULL, fixture_set_up, test_api, fixture_tear_down);
+  g_test_add ("/provider/client-secret", Fixture, NULL, fixture_set_up, test_client_secret,
+              fixture_tear_down);
+  g_test_add ("/provider/authorization-parameters", Fixture, NULL, fixture_set_up,
+              test_authorization_parameters, fixture_tear_down);
   g_test_add ("/provider/not-configured", Fixture, NULL, fixture_set_up, test_not_configured,
               fixture_tear_down);
   g_test_add ("/provider/consent-keys-ignored", Fixture, NULL, fixture_set_up,
