@@ -11,7 +11,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <gio/gdesktopappinfo.h>
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
 #include "tend-account.h"
@@ -31,6 +33,7 @@
 #define STATE_OPTED_IN "opted-in"
 #define STATE_PAUSED "paused"
 #define STATE_ACCOUNTS "accounts"
+#define STATE_DELETING "deleting"
 
 struct _TendAgent
 {
@@ -46,8 +49,16 @@ struct _TendAgent
   TendStore         *store;
   TendSyncScheduler *scheduler;
   GSettings         *settings;
-  GCancellable      *connecting; /* non-NULL while a sign-in runs */
-  gboolean           opting_out;
+  GError            *start_error; /* why the database could not be opened, if it could not */
+  GCancellable      *connecting;  /* non-NULL while a sign-in runs */
+
+  /* Opting out: until every token and file is gone, agent.ini says so, and a restart resumes */
+  gboolean   opting_out;
+  gboolean   deletion_pending; /* the last opt-out could not remove everything */
+  GPtrArray *leaving;          /* (element-type TendAccount): the accounts to sign out of */
+  gboolean   quit_when_done;
+  guint      sigterm_id;
+  guint      sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (TendAgent, tend_agent, G_TYPE_APPLICATION)
@@ -58,6 +69,7 @@ static const GDBusErrorEntry agent_error_entries[] = {
   { TEND_AGENT_ERROR_BUSY, "dev.tend.Agent1.Error.Busy" },
   { TEND_AGENT_ERROR_NOT_CONFIGURED, "dev.tend.Agent1.Error.NotConfigured" },
   { TEND_AGENT_ERROR_UNKNOWN_ACCOUNT, "dev.tend.Agent1.Error.UnknownAccount" },
+  { TEND_AGENT_ERROR_PAUSED, "dev.tend.Agent1.Error.Paused" },
 };
 
 GQuark
@@ -90,6 +102,21 @@ require_opted_in (TendAgent *self, GDBusMethodInvocation *invocation)
   return FALSE;
 }
 
+/* Refuses a call that needs the database when it could not be opened. */
+static gboolean
+require_collecting (TendAgent *self, GDBusMethodInvocation *invocation)
+{
+  if (!require_opted_in (self, invocation))
+    return FALSE;
+  if (self->scheduler != NULL)
+    return TRUE;
+  g_dbus_method_invocation_return_error (
+      invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+      _ ("Tend could not open its database (%s). Fix that, then opt in again."),
+      self->start_error != NULL ? self->start_error->message : _ ("unknown error"));
+  return FALSE;
+}
+
 /* State file */
 
 static GKeyFile *
@@ -111,35 +138,45 @@ save_state (TendAgent *self, GError **error)
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   g_auto (GStrv) list = NULL;
   g_autofree char *dir = g_path_get_dirname (self->state_path);
+  g_autofree char *data = NULL;
+  gsize            length;
+  int              saved_errno;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
+      saved_errno = errno;
       g_set_error (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-                   _ ("Cannot create the folder %s"), dir);
+                   _ ("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
 
   g_key_file_set_boolean (state, STATE_GROUP, STATE_OPTED_IN, is_opted_in (self));
   g_key_file_set_boolean (state, STATE_GROUP, STATE_PAUSED,
                           tend_dbus_agent1_get_paused (self->skeleton));
-  if (self->scheduler != NULL && !self->opting_out)
+  g_key_file_set_boolean (state, STATE_GROUP, STATE_DELETING,
+                          self->opting_out || self->deletion_pending);
+  /* While opting out, the accounts still to sign out of: a restart finishes the job. */
+  if (self->opting_out || self->deletion_pending)
+    accounts = g_ptr_array_ref (self->leaving);
+  else if (self->scheduler != NULL)
+    accounts = tend_sync_scheduler_dup_accounts (self->scheduler);
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
-      accounts = tend_sync_scheduler_dup_accounts (self->scheduler);
-      for (guint i = 0; i < accounts->len; i++)
-        {
-          TendAccount *account = g_ptr_array_index (accounts, i);
+      TendAccount     *account = g_ptr_array_index (accounts, i);
+      g_autofree char *key
+          = g_strconcat (tend_provider_get_id (tend_account_get_provider (account)), ":",
+                         tend_account_get_name (account), NULL);
 
-          g_autofree char *key
-              = g_strconcat (tend_provider_get_id (tend_account_get_provider (account)), ":",
-                             tend_account_get_name (account), NULL);
-
-          g_strv_builder_add (names, key);
-        }
+      g_strv_builder_add (names, key);
     }
   list = g_strv_builder_end (names);
   g_key_file_set_string_list (state, STATE_GROUP, STATE_ACCOUNTS, (const char *const *) list,
                               g_strv_length (list));
-  return g_key_file_save_to_file (state, self->state_path, error);
+
+  /* It names the user's accounts: readable by the user alone. */
+  data = g_key_file_to_data (state, &length, NULL);
+  return g_file_set_contents_full (self->state_path, data, length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0600, error);
 }
 
 static void
@@ -246,17 +283,18 @@ sync_interval_changed_cb (GSettings *settings, const char *key, TendAgent *self)
                                     60 * g_settings_get_uint (settings, "sync-interval-minutes"));
 }
 
-static void
-add_saved_accounts (TendAgent *self, GKeyFile *state)
+/* The accounts agent.ini names, as TendAccounts; a provider that is no longer configured is
+ * skipped. */
+static GPtrArray *
+load_saved_accounts (TendAgent *self, GKeyFile *state)
 {
-  g_auto (GStrv) accounts
-      = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
+  g_auto (GStrv) keys = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
+  GPtrArray *accounts = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; accounts != NULL && accounts[i] != NULL; i++)
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
-      g_auto (GStrv) parts = g_strsplit (accounts[i], ":", 2);
+      g_auto (GStrv) parts = g_strsplit (keys[i], ":", 2);
       g_autoptr (TendProvider) provider = NULL;
-      g_autoptr (TendAccount) account = NULL;
       g_autoptr (GError) error = NULL;
 
       if (g_strv_length (parts) != 2 || self->config == NULL)
@@ -264,25 +302,31 @@ add_saved_accounts (TendAgent *self, GKeyFile *state)
       provider = tend_provider_new (parts[0], self->config, &error);
       if (provider == NULL)
         {
-          g_warning ("Cannot sync %s: %s", parts[1], error->message);
+          g_warning ("Cannot use a saved %s account: %s", parts[0], error->message);
           continue;
         }
-      account = tend_account_new (provider, parts[1]);
-      tend_sync_scheduler_add_account (self->scheduler, account);
+      g_ptr_array_add (accounts, tend_account_new (provider, parts[1]));
     }
+  return accounts;
 }
 
+/* Opens the database and starts syncing: at start-up when opted in, and on opt-in. */
 /* Opens the database and starts syncing: at start-up when opted in, and on opt-in. */
 static gboolean
 start_collecting (TendAgent *self, GKeyFile *state, GError **error)
 {
   g_autofree char *path = tend_store_get_default_path ();
+  g_autoptr (GPtrArray) accounts = NULL;
 
   if (self->store != NULL)
     return TRUE;
+  g_clear_error (&self->start_error);
   self->store = tend_store_open (path, TEND_STORE_OPEN_READ_WRITE, error);
   if (self->store == NULL)
-    return FALSE;
+    {
+      self->start_error = g_error_copy (*error);
+      return FALSE;
+    }
 
   self->scheduler = tend_sync_scheduler_new (self->store);
   g_signal_connect (self->scheduler, "changed", G_CALLBACK (scheduler_changed_cb), self);
@@ -303,15 +347,22 @@ start_collecting (TendAgent *self, GKeyFile *state, GError **error)
 
   tend_sync_scheduler_set_paused (self->scheduler, tend_dbus_agent1_get_paused (self->skeleton));
   if (state != NULL)
-    add_saved_accounts (self, state);
+    {
+      accounts = load_saved_accounts (self, state);
+      for (guint i = 0; i < accounts->len; i++)
+        tend_sync_scheduler_add_account (self->scheduler, g_ptr_array_index (accounts, i));
+    }
   tend_notifier_set_store (self->notifier, self->store);
   tend_sync_scheduler_sync_now (self->scheduler);
   return TRUE;
 }
 
+/* Stops syncing and lets go of the database. The notifier goes first: its digest may still be
+ * reading. */
 static void
 stop_collecting (TendAgent *self)
 {
+  tend_notifier_set_store (self->notifier, NULL);
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   if (self->settings != NULL)
@@ -319,7 +370,6 @@ stop_collecting (TendAgent *self)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
-  tend_notifier_set_store (self->notifier, NULL);
   tend_dbus_agent1_set_accounts (self->skeleton, tend_sync_scheduler_describe_accounts (NULL));
   tend_dbus_agent1_set_sources (self->skeleton, tend_sync_scheduler_describe_sources (NULL));
 }
@@ -333,33 +383,44 @@ opt_in (TendAgent *self, GError **error)
                            _ ("Tend is still deleting what it kept. Try again in a moment."));
       return FALSE;
     }
-  if (is_opted_in (self))
+  if (self->deletion_pending)
+    {
+      g_set_error_literal (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                           _ ("Tend could not finish deleting what it kept when you opted out. "
+                              "Opt out again to finish, then opt in."));
+      return FALSE;
+    }
+  /* Opted in but without a database (it could not be opened at start-up): try again. */
+  if (is_opted_in (self) && self->store != NULL)
     return TRUE;
 
   tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
   if (!save_state (self, error) || !start_collecting (self, NULL, error))
     {
       tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
+      save_state_or_warn (self);
       return FALSE;
     }
   update_tray (self);
   return TRUE;
 }
 
-/* Opting out (invariant 8): stop, revoke and remove every token, delete the database. */
+/* Opting out (invariant 8): stop, revoke and remove every token, delete the database and the
+ * cache. agent.ini says "deleting" until all of it is done, so that a quit, a logout or a crash
+ * half-way only delays it: the next start finishes the job. */
 
 typedef struct
 {
   TendAgent             *self;
-  GDBusMethodInvocation *invocation; /* owned until answered; NULL if not asked over D-Bus */
-  GPtrArray             *accounts;
+  GDBusMethodInvocation *invocation;    /* owned until answered; NULL when not asked over D-Bus */
+  GError                *keyring_error; /* the first token that could not be removed */
   guint                  pending;
 } OptOut;
 
 static void
 opt_out_free (OptOut *data)
 {
-  g_clear_pointer (&data->accounts, g_ptr_array_unref);
+  g_clear_error (&data->keyring_error);
   g_application_release (G_APPLICATION (data->self));
   g_free (data);
 }
@@ -404,37 +465,89 @@ opt_out_finish (OptOut *data)
   g_autoptr (GFile) cache = g_file_new_for_path (cache_path);
   g_autoptr (GError) error = NULL;
 
-  stop_collecting (self);
-  if (!tend_store_delete_files (path, &error))
-    g_warning ("Could not delete the database: %s", error->message);
-  /* Whatever Tend's programs cached (invariant 8). */
-  else if (!delete_tree (cache, &error))
-    g_warning ("Could not delete Tend’s cache: %s", error->message);
+  if (!tend_store_delete_files (path, &error) || !delete_tree (cache, &error))
+    g_warning ("Could not delete what Tend kept: %s", error->message);
   tend_notifier_withdraw_all (self->notifier);
+
   self->opting_out = FALSE;
+  self->deletion_pending = error != NULL || data->keyring_error != NULL;
+  if (!self->deletion_pending)
+    g_ptr_array_set_size (self->leaving, 0);
   save_state_or_warn (self);
   update_tray (self);
 
   if (data->invocation != NULL)
     {
       if (error != NULL)
-        g_dbus_method_invocation_return_error_literal (g_steal_pointer (&data->invocation),
-                                                       TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-                                                       error->message);
+        g_dbus_method_invocation_return_error (
+            g_steal_pointer (&data->invocation), TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+            _ ("Tend stopped, but could not delete what it kept (%s). Opt out again to retry."),
+            error->message);
+      else if (data->keyring_error != NULL)
+        g_dbus_method_invocation_return_error (
+            g_steal_pointer (&data->invocation), TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+            _ ("Tend deleted what it kept, but could not remove its sign-in from your keyring "
+               "(%s). Unlock the keyring, then opt out again."),
+            data->keyring_error->message);
       else
         tend_dbus_agent1_complete_opt_out (self->skeleton, g_steal_pointer (&data->invocation));
     }
+  if (self->quit_when_done)
+    g_application_quit (G_APPLICATION (self));
   opt_out_free (data);
+}
+
+/* The database goes only once nothing holds it open: when the last reference to the store is
+ * dropped (a digest may still be reading), its finalization closes the connection, and this idle
+ * runs after that. */
+static gboolean
+store_released_cb (gpointer user_data)
+{
+  opt_out_finish (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_gone_cb (gpointer user_data, GObject *where_the_object_was)
+{
+  OptOut  *data = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, store_released_cb, data, NULL);
+  g_source_attach (source, g_main_context_default ());
+  g_source_unref (source);
+}
+
+static void
+opt_out_release_store (OptOut *data)
+{
+  TendAgent *self = data->self;
+
+  if (self->store == NULL)
+    {
+      opt_out_finish (data);
+      return;
+    }
+  g_object_weak_ref (G_OBJECT (self->store), store_gone_cb, data);
+  stop_collecting (self);
+}
+
+static void
+opt_out_keep_error (OptOut *data, GError *error)
+{
+  if (data->keyring_error == NULL)
+    data->keyring_error = g_error_copy (error);
 }
 
 static void
 opt_out_tokens_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  OptOut *data = user_data;
   g_autoptr (GError) error = NULL;
 
   if (!tend_token_store_clear_all_finish (result, &error))
-    g_warning ("Could not remove every token from the keyring: %s", error->message);
-  opt_out_finish (user_data);
+    opt_out_keep_error (data, error);
+  opt_out_release_store (data);
 }
 
 static void
@@ -444,37 +557,46 @@ opt_out_account_disconnected_cb (GObject *source, GAsyncResult *result, gpointer
   g_autoptr (GError) error = NULL;
 
   if (!tend_account_disconnect_finish (TEND_ACCOUNT (source), result, &error))
-    g_message ("Disconnecting %s: %s", tend_account_get_name (TEND_ACCOUNT (source)),
-               error->message);
+    opt_out_keep_error (data, error);
   if (--data->pending > 0)
     return;
   /* Whatever a failed revocation left behind, no Tend token stays in the keyring. */
   tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
 }
 
+/* Revokes and removes the tokens of every account being left, then all of Tend's. */
 static void
-opt_out_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+opt_out_sign_out (OptOut *data)
 {
-  OptOut *data = user_data;
-  g_autoptr (GError) error = NULL;
+  GPtrArray *accounts = data->self->leaving;
 
-  if (!tend_sync_scheduler_stop_finish (TEND_SYNC_SCHEDULER (source), result, &error))
-    g_warning ("Stopping the sync: %s", error->message);
-  data->accounts = tend_sync_scheduler_dup_accounts (TEND_SYNC_SCHEDULER (source));
-  data->pending = data->accounts->len;
+  data->pending = accounts->len;
   if (data->pending == 0)
     {
       tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
       return;
     }
-  for (guint i = 0; i < data->accounts->len; i++)
-    tend_account_disconnect_async (g_ptr_array_index (data->accounts, i), NULL,
+  for (guint i = 0; i < accounts->len; i++)
+    tend_account_disconnect_async (g_ptr_array_index (accounts, i), NULL,
                                    opt_out_account_disconnected_cb, data);
 }
 
 static void
-opt_out (TendAgent *self, GDBusMethodInvocation *invocation)
+opt_out_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (GError) error = NULL;
+
+  if (!tend_sync_scheduler_stop_finish (TEND_SYNC_SCHEDULER (source), result, &error))
+    g_warning ("Stopping the sync: %s", error->message);
+  opt_out_sign_out (user_data);
+}
+
+/* @accounts: the accounts to sign out of when resuming an opt-out at start-up; otherwise those
+ * the scheduler syncs. */
+static void
+opt_out (TendAgent *self, GDBusMethodInvocation *invocation, GPtrArray *accounts)
+{
+  g_autoptr (GPtrArray) syncing = NULL;
   OptOut *data = g_new0 (OptOut, 1);
 
   data->self = self;
@@ -490,13 +612,20 @@ opt_out (TendAgent *self, GDBusMethodInvocation *invocation)
       g_variant_new_boolean (FALSE));
   self->opting_out = TRUE;
   g_cancellable_cancel (self->connecting);
+  if (accounts == NULL && self->scheduler != NULL)
+    syncing = tend_sync_scheduler_dup_accounts (self->scheduler);
+  /* A retry after a failure keeps the accounts still to sign out of. */
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    g_ptr_array_add (self->leaving, g_object_ref (g_ptr_array_index (accounts, i)));
+  for (guint i = 0; syncing != NULL && i < syncing->len; i++)
+    g_ptr_array_add (self->leaving, g_object_ref (g_ptr_array_index (syncing, i)));
   save_state_or_warn (self);
   update_tray (self);
 
   if (self->scheduler != NULL)
     tend_sync_scheduler_stop_async (self->scheduler, opt_out_stopped_cb, data);
   else
-    tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
+    opt_out_sign_out (data);
 }
 
 /* Pause */
@@ -521,11 +650,23 @@ typedef struct
   TendAgent             *self;
   GDBusMethodInvocation *invocation; /* NULL when the notification's button started it */
   char                  *provider_id;
+  guint                  caller_watch;
 } Connect;
+
+/* Whoever asked for the sign-in went away (tendctl stopped with Ctrl-C): stop waiting for it. */
+static void
+caller_vanished_cb (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Connect *data = user_data;
+
+  g_cancellable_cancel (data->self->connecting);
+}
 
 static void
 connect_free (Connect *data)
 {
+  if (data->caller_watch != 0)
+    g_bus_unwatch_name (data->caller_watch);
   g_free (data->provider_id);
   g_application_release (G_APPLICATION (data->self));
   g_free (data);
@@ -553,9 +694,14 @@ sign_in_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   account = tend_account_sign_in_finish (result, &error);
   g_clear_object (&self->connecting);
 
-  if (account != NULL && self->scheduler == NULL)
-    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
-                         _ ("You opted out while signing in; nothing was kept."));
+  if ((account != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      && self->scheduler == NULL)
+    {
+      g_clear_error (&error);
+      g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                           _ ("You opted out while signing in; the sign-in was stopped and "
+                              "nothing was kept."));
+    }
   if (error != NULL)
     {
       if (account != NULL)
@@ -599,7 +745,8 @@ start_connect (TendAgent *self, const char *provider_id, gboolean device,
   if (self->connecting != NULL)
     {
       g_set_error_literal (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
-                           _ ("Another sign-in is under way. Finish or cancel it first."));
+                           _ ("Another sign-in is under way. Finish it in the browser, or "
+                              "wait a few minutes and try again."));
       return FALSE;
     }
   if (self->config == NULL
@@ -624,6 +771,11 @@ start_connect (TendAgent *self, const char *provider_id, gboolean device,
   data->provider_id = g_strdup (provider_id);
   g_application_hold (G_APPLICATION (self));
   self->connecting = g_cancellable_new ();
+  if (invocation != NULL)
+    data->caller_watch = g_bus_watch_name_on_connection (
+        g_dbus_method_invocation_get_connection (invocation),
+        g_dbus_method_invocation_get_sender (invocation), G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+        caller_vanished_cb, data, NULL);
   tend_account_sign_in_async (provider, device ? device_code_cb : NULL, data, self->connecting,
                               sign_in_done_cb, data);
   return TRUE;
@@ -665,7 +817,7 @@ handle_opt_out_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, 
                                                      _ ("Tend is already deleting what it kept."));
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  opt_out (self, invocation);
+  opt_out (self, invocation, NULL);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -673,7 +825,7 @@ static gboolean
 handle_set_paused_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, gboolean paused,
                       TendAgent *self)
 {
-  if (!require_opted_in (self, invocation))
+  if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   set_paused (self, paused);
   tend_dbus_agent1_complete_set_paused (skeleton, invocation);
@@ -686,7 +838,7 @@ handle_connect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invo
 {
   g_autoptr (GError) error = NULL;
 
-  if (!require_opted_in (self, invocation))
+  if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   if (!start_connect (self, provider_id, device, invocation, &error))
     g_dbus_method_invocation_return_gerror (invocation, error);
@@ -702,15 +854,28 @@ typedef struct
 static void
 disconnect_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Call *call = user_data;
+  Call        *call = user_data;
+  TendAgent   *self = call->self;
+  TendAccount *account = TEND_ACCOUNT (source);
   g_autoptr (GError) error = NULL;
 
-  if (!tend_account_disconnect_finish (TEND_ACCOUNT (source), result, &error))
-    g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
-                                                   TEND_AGENT_ERROR_FAILED, error->message);
+  if (tend_account_disconnect_finish (account, result, &error))
+    tend_dbus_agent1_complete_disconnect_account (self->skeleton, call->invocation);
   else
-    tend_dbus_agent1_complete_disconnect_account (call->self->skeleton, call->invocation);
-  g_application_release (G_APPLICATION (call->self));
+    {
+      /* The tokens are still in the keyring: keep the account, so that a retry can remove them. */
+      if (self->scheduler != NULL)
+        {
+          tend_sync_scheduler_add_account (self->scheduler, account);
+          save_state_or_warn (self);
+        }
+      g_dbus_method_invocation_return_error (
+          call->invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+          _ ("Tend could not remove the account’s sign-in from your keyring (%s). Unlock the "
+             "keyring, then disconnect again."),
+          error->message);
+    }
+  g_application_release (G_APPLICATION (self));
   g_free (call);
 }
 
@@ -721,7 +886,7 @@ handle_disconnect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *i
   g_autoptr (TendAccount) account = NULL;
   Call *call;
 
-  if (!require_opted_in (self, invocation))
+  if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   account = tend_sync_scheduler_remove_account (self->scheduler, provider_id, name);
   if (account == NULL)
@@ -744,12 +909,12 @@ handle_disconnect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *i
 static gboolean
 handle_sync_now_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, TendAgent *self)
 {
-  if (!require_opted_in (self, invocation))
+  if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   if (tend_dbus_agent1_get_paused (skeleton))
     {
       g_dbus_method_invocation_return_error_literal (
-          invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+          invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_PAUSED,
           _ ("Collection is paused. Resume it to sync."));
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -813,7 +978,7 @@ handle_import_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
 {
   Call *call;
 
-  if (!require_opted_in (self, invocation))
+  if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 
   call = g_new0 (Call, 1);
@@ -927,7 +1092,14 @@ sync_now_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
 static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  TendAgent *self = TEND_AGENT (user_data);
+
+  /* An opt-out under way finishes first: it would otherwise leave tokens behind until the next
+   * start. */
+  if (self->opting_out)
+    self->quit_when_done = TRUE;
+  else
+    g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -945,6 +1117,14 @@ connect_activated (GSimpleAction *action, GVariant *parameter, gpointer user_dat
   if (is_opted_in (self)
       && !start_connect (self, g_variant_get_string (parameter, NULL), FALSE, NULL, &error))
     g_message ("Cannot sign in: %s", error->message);
+}
+
+/* SIGTERM (logout, systemctl stop) and SIGINT quit as the tray's Quit does. */
+static gboolean
+terminate_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
 }
 
 static const GActionEntry app_actions[] = {
@@ -1022,11 +1202,21 @@ tend_agent_startup (GApplication *application)
       G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "pause")),
       g_variant_new_boolean (tend_dbus_agent1_get_paused (self->skeleton)));
 
-  if (g_key_file_get_boolean (state, STATE_GROUP, STATE_OPTED_IN, NULL))
+  self->sigterm_id = g_unix_signal_add (SIGTERM, terminate_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, terminate_cb, self);
+
+  if (g_key_file_get_boolean (state, STATE_GROUP, STATE_DELETING, NULL))
+    {
+      /* The last opt-out was cut short: finish it before anything else. */
+      g_autoptr (GPtrArray) leaving = load_saved_accounts (self, state);
+
+      opt_out (self, NULL, leaving);
+    }
+  else if (g_key_file_get_boolean (state, STATE_GROUP, STATE_OPTED_IN, NULL))
     {
       tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
       if (!start_collecting (self, state, &error))
-        g_warning ("Could not open the database: %s", error->message);
+        g_message ("Could not open the database: %s", error->message);
     }
   update_tray (self);
 }
@@ -1036,6 +1226,8 @@ tend_agent_shutdown (GApplication *application)
 {
   TendAgent *self = TEND_AGENT (application);
 
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_cancellable_cancel (self->connecting);
   stop_collecting (self);
 
@@ -1055,6 +1247,8 @@ tend_agent_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->connecting);
+  g_clear_error (&self->start_error);
+  g_clear_pointer (&self->leaving, g_ptr_array_unref);
   g_free (self->state_path);
 
   G_OBJECT_CLASS (tend_agent_parent_class)->finalize (object);
@@ -1078,6 +1272,7 @@ tend_agent_init (TendAgent *self)
 {
   self->state_path = g_build_filename (g_get_user_config_dir (), "tend", "agent.ini", NULL);
   self->skeleton = tend_dbus_agent1_skeleton_new ();
+  self->leaving = g_ptr_array_new_with_free_func (g_object_unref);
   /* Before registration, so that the tray finds them. */
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);

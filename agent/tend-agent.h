@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  *   (dev.tend.Agent1.Error.NotConfigured)
  * @TEND_AGENT_ERROR_UNKNOWN_ACCOUNT: no such account is connected
  *   (dev.tend.Agent1.Error.UnknownAccount)
+ * @TEND_AGENT_ERROR_PAUSED: collection is paused (dev.tend.Agent1.Error.Paused)
  */
 typedef enum
 {
@@ -27,6 +28,7 @@ typedef enum
   TEND_AGENT_ERROR_BUSY,
   TEND_AGENT_ERROR_NOT_CONFIGURED,
   TEND_AGENT_ERROR_UNKNOWN_ACCOUNT,
+  TEND_AGENT_ERROR_PAUSED,
 } TendAgentError;
 
 #define TEND_TYPE_AGENT (tend_agent_get_type ())

@@ -57,6 +57,7 @@ typedef struct
   Entry             *entry;         /* JOB_SYNC */
   TendSyncReport     report;        /* JOB_SYNC */
   gint64             previous_sync; /* JOB_SYNC: 0 for a first sync */
+  gint64             synced_at;     /* JOB_SYNC: when it completed */
   char             **paths;         /* JOB_IMPORT */
   GTask             *import_task;   /* JOB_IMPORT: the caller's */
   TendImportReport  *import_report;
@@ -95,6 +96,8 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (TendSyncScheduler, tend_sync_scheduler, G_TYPE_OBJECT)
 
 static void start_next_job (TendSyncScheduler *self);
+static void schedule_next_sync (TendSyncScheduler *self);
+static void request_sync (TendSyncScheduler *self, Entry *entry);
 
 const char *
 tend_sync_state_to_string (TendSyncState state)
@@ -244,18 +247,13 @@ find_entry (TendSyncScheduler *self, const char *provider_id, const char *name, 
   return NULL;
 }
 
-/* Offline, only a provider on this machine (a test server, a local gateway) can be reached. */
+/* A provider on this machine (a test server, a local gateway) is reachable without a network. */
 static gboolean
-entry_reachable (TendSyncScheduler *self, Entry *entry)
+entry_on_loopback (Entry *entry)
 {
-  const char *host;
+  const char *host = g_network_address_get_hostname (entry->api_address);
   g_autoptr (GInetAddress) address = NULL;
 
-  if (g_network_monitor_get_network_available (self->monitor))
-    return TRUE;
-  if (entry->api_address == NULL)
-    return FALSE;
-  host = g_network_address_get_hostname (entry->api_address);
   if (g_str_equal (host, "localhost"))
     return TRUE;
   address = g_inet_address_new_from_string (host);
@@ -303,29 +301,51 @@ sync_progress_cb (const char *collection, guint done, guint total, gpointer user
   Job               *job = user_data;
   TendSyncScheduler *self = job->scheduler;
   Progress          *progress = g_new0 (Progress, 1);
+  GSource           *source;
 
   progress->self = g_object_ref (self);
   progress->entry = entry_ref (job->entry);
   progress->collection = g_strdup (collection);
   progress->done = done;
   progress->total = total;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_progress_cb, progress,
-                              (GDestroyNotify) progress_free);
+  /* Always queued, never run here: the state belongs to the main context. */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, apply_progress_cb, progress, (GDestroyNotify) progress_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
+
+/* The time of an account's last complete sync is kept beside its cursors, written only once
+ * every collection is up to date: a first sync cut short stays a first sync. */
+#define LAST_SYNC_COLLECTION "last-sync"
 
 static gboolean
 run_sync (TendSyncScheduler *self, Job *job, GCancellable *cancellable, GError **error)
 {
   TendProvider *provider = tend_account_get_provider (job->entry->account);
-  gint64        account_id;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *previous = NULL;
+  g_autofree char *now = NULL;
+  gint64           account_id;
 
   account_id = tend_store_ensure_account (self->store, tend_provider_get_id (provider),
                                           tend_account_get_name (job->entry->account), error);
-  if (account_id == 0
-      || !tend_store_get_sync_time (self->store, account_id, &job->previous_sync, error))
+  if (account_id == 0)
     return FALSE;
-  return tend_sync_source_sync (job->entry->source, self->store, account_id, sync_progress_cb, job,
-                                &job->report, cancellable, error);
+  previous = tend_store_get_cursor (self->store, account_id, LAST_SYNC_COLLECTION, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  job->previous_sync = previous != NULL ? g_ascii_strtoll (previous, NULL, 10) : 0;
+
+  if (!tend_sync_source_sync (job->entry->source, self->store, account_id, sync_progress_cb, job,
+                              &job->report, cancellable, error))
+    return FALSE;
+  job->synced_at = g_get_real_time () / G_USEC_PER_SEC;
+  now = g_strdup_printf ("%" G_GINT64_FORMAT, job->synced_at);
+  return tend_store_set_cursor (self->store, account_id, LAST_SYNC_COLLECTION, now, error);
 }
 
 static void
@@ -359,6 +379,11 @@ finish_sync (TendSyncScheduler *self, Job *job, const GError *error)
   Entry          *entry = job->entry;
   TendSyncReport *report = &job->report;
 
+  /* What a sync committed counts, even when the account went meanwhile. */
+  if (report->messages_added + report->messages_removed + report->events_changed
+          + report->events_removed
+      > 0)
+    g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
   if (entry->removed)
     return;
 
@@ -367,8 +392,8 @@ finish_sync (TendSyncScheduler *self, Job *job, const GError *error)
 
   if (error == NULL)
     {
-      entry->last_sync = g_get_real_time () / G_USEC_PER_SEC;
-      entry_set_state (entry, TEND_SYNC_STATE_IDLE, NULL);
+      entry->last_sync = job->synced_at;
+      entry_set_state (entry, self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE, NULL);
       for (guint i = 0; i < entry->collections->len; i++)
         ((Collection *) g_ptr_array_index (entry->collections, i))->last_sync = entry->last_sync;
     }
@@ -379,16 +404,16 @@ finish_sync (TendSyncScheduler *self, Job *job, const GError *error)
       entry_set_state (entry, TEND_SYNC_STATE_NEEDS_SIGN_IN, error->message);
       g_signal_emit (self, signals[SIGNAL_SIGN_IN_NEEDED], 0, entry->account);
     }
+  else if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_NETWORK))
+    entry_set_state (entry, TEND_SYNC_STATE_OFFLINE, NULL);
   else
     {
-      g_message ("Sync of %s failed: %s", tend_account_get_name (entry->account), error->message);
+      /* The provider, never the account's address: logs hold no personal data. */
+      g_message ("A sync with %s failed: %s",
+                 tend_provider_get_id (tend_account_get_provider (entry->account)), error->message);
       entry_set_state (entry, TEND_SYNC_STATE_ERROR, error->message);
     }
 
-  if (report->messages_added + report->messages_removed + report->events_changed
-          + report->events_removed
-      > 0)
-    g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
   if (error == NULL && job->previous_sync == 0)
     g_signal_emit (self, signals[SIGNAL_FIRST_SYNC_DONE], 0, entry->account, report->messages_added,
                    report->events_changed);
@@ -427,6 +452,10 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       job->entry->queued = FALSE;
       finish_sync (self, job, error);
+      /* Paused and resumed while it ran: the resume could not queue it; do it now. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->paused
+          && !self->stopped && !job->entry->removed)
+        request_sync (self, job->entry);
       emit_changed (self);
     }
   job_free (job);
@@ -435,6 +464,75 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     finish_stop (self);
   else
     start_next_job (self);
+}
+
+static void
+push_sync_job (TendSyncScheduler *self, Entry *entry)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = JOB_SYNC;
+  job->scheduler = self;
+  job->entry = entry_ref (entry);
+  g_queue_push_tail (&self->jobs, job);
+}
+
+typedef struct
+{
+  TendSyncScheduler *self;
+  Entry             *entry;
+} Reach;
+
+/* Whether the provider can be reached, as the network monitor knows the routes: a network
+ * without a default route (a VPN, a proxy-only office) still syncs. */
+static void
+reach_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Reach             *reach = user_data;
+  TendSyncScheduler *self = reach->self;
+  Entry             *entry = reach->entry;
+  gboolean           reachable;
+
+  reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, NULL);
+  if (entry->queued && !entry->removed && !self->paused && !self->stopped && reachable)
+    {
+      push_sync_job (self, entry);
+      start_next_job (self);
+    }
+  else if (entry->queued && !entry->removed)
+    {
+      entry->queued = FALSE;
+      if (!self->paused && !self->stopped)
+        entry_set_state (entry, TEND_SYNC_STATE_OFFLINE, NULL);
+      emit_changed (self);
+      if (self->running == NULL && g_queue_is_empty (&self->jobs))
+        schedule_next_sync (self);
+    }
+  entry_unref (entry);
+  g_object_unref (self);
+  g_free (reach);
+}
+
+/* Queues a sync of @entry, unless one is queued already or the user must sign in first. */
+static void
+request_sync (TendSyncScheduler *self, Entry *entry)
+{
+  Reach *reach;
+
+  if (entry->source == NULL || entry->queued || entry->state == TEND_SYNC_STATE_NEEDS_SIGN_IN)
+    return;
+  entry->queued = TRUE;
+  entry_set_state (entry, TEND_SYNC_STATE_WAITING, NULL);
+  if (entry_on_loopback (entry))
+    {
+      push_sync_job (self, entry);
+      return;
+    }
+  reach = g_new0 (Reach, 1);
+  reach->self = g_object_ref (self);
+  reach->entry = entry_ref (entry);
+  g_network_monitor_can_reach_async (self->monitor, G_SOCKET_CONNECTABLE (entry->api_address), NULL,
+                                     reach_done_cb, reach);
 }
 
 static gboolean
@@ -489,7 +587,8 @@ network_changed_cb (GNetworkMonitor *monitor, gboolean available, gpointer user_
 {
   TendSyncScheduler *self = user_data;
 
-  for (guint i = 0; available && i < self->entries->len; i++)
+  /* Any change may bring a provider back: a VPN or a route, not only a default one. */
+  for (guint i = 0; i < self->entries->len; i++)
     if (((Entry *) g_ptr_array_index (self->entries, i))->state == TEND_SYNC_STATE_OFFLINE)
       {
         tend_sync_scheduler_sync_now (self);
@@ -592,6 +691,8 @@ tend_sync_scheduler_add_account (TendSyncScheduler *self, TendAccount *account)
   url = tend_provider_get_api_url (provider);
   if (url != NULL)
     entry->api_address = G_NETWORK_ADDRESS (g_network_address_parse_uri (url, 443, NULL));
+  if (entry->api_address == NULL)
+    g_clear_object (&entry->source);
   if (entry->source != NULL)
     {
       const char *const *names = tend_sync_source_get_collections (entry->source);
@@ -662,27 +763,8 @@ tend_sync_scheduler_sync_now (TendSyncScheduler *self)
   if (self->paused || self->stopped)
     return;
   g_clear_handle_id (&self->timer_id, g_source_remove);
-
   for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (self->entries, i);
-      Job   *job;
-
-      if (entry->source == NULL || entry->queued || entry->state == TEND_SYNC_STATE_NEEDS_SIGN_IN)
-        continue;
-      if (!entry_reachable (self, entry))
-        {
-          entry_set_state (entry, TEND_SYNC_STATE_OFFLINE, NULL);
-          continue;
-        }
-      job = g_new0 (Job, 1);
-      job->kind = JOB_SYNC;
-      job->scheduler = self;
-      job->entry = entry_ref (entry);
-      entry->queued = TRUE;
-      entry_set_state (entry, TEND_SYNC_STATE_WAITING, NULL);
-      g_queue_push_tail (&self->jobs, job);
-    }
+    request_sync (self, g_ptr_array_index (self->entries, i));
   emit_changed (self);
   start_next_job (self);
 }
@@ -699,7 +781,12 @@ tend_sync_scheduler_set_paused (TendSyncScheduler *self, gboolean paused)
   if (!self->paused)
     {
       for (guint i = 0; i < self->entries->len; i++)
-        entry_set_state (g_ptr_array_index (self->entries, i), TEND_SYNC_STATE_IDLE, NULL);
+        {
+          Entry *entry = g_ptr_array_index (self->entries, i);
+
+          if (entry->state == TEND_SYNC_STATE_PAUSED)
+            entry_set_state (entry, TEND_SYNC_STATE_IDLE, NULL);
+        }
       tend_sync_scheduler_sync_now (self);
       return;
     }

@@ -65,6 +65,30 @@ format_time (gint64 unix_time)
   return g_date_time_format (time, "%Y-%m-%d %H:%M");
 }
 
+/* A sync state of the agent's Accounts and Sources properties, in words. */
+static const char *
+describe_state (const char *state)
+{
+  static const struct
+  {
+    const char *key;
+    const char *text;
+  } states[] = {
+    { "idle", N_ ("up to date") },
+    { "syncing", N_ ("syncing") },
+    { "waiting", N_ ("waiting to sync") },
+    { "offline", N_ ("offline") },
+    { "paused", N_ ("paused") },
+    { "needs-sign-in", N_ ("sign in again with “tendctl connect”") },
+    { "error", N_ ("the last sync failed") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_str_equal (state, states[i].key))
+      return _ (states[i].text);
+  return state;
+}
+
 static void
 print_accounts (TendDBusAgent1 *agent)
 {
@@ -93,7 +117,7 @@ print_accounts (TendDBusAgent1 *agent)
       g_variant_lookup (details, "last-error", "&s", &last_error);
       when = format_time (last_sync);
       /* TRANSLATORS: provider id, account, sync state (e.g. "idle"), date of the last sync */
-      g_print (_ ("%s %s: %s, last synced %s\n"), provider, name, state, when);
+      g_print (_ ("%s %s: %s, last synced %s\n"), provider, name, describe_state (state), when);
       if (*last_error != '\0')
         g_print (_ ("  Last error: %s\n"), last_error);
 
@@ -114,7 +138,7 @@ print_accounts (TendDBusAgent1 *agent)
           else if (g_str_equal (s_state, "syncing"))
             g_print (_ ("  %s: syncing, %u so far\n"), collection, done);
           else
-            g_print ("  %s: %s\n", collection, s_state);
+            g_print ("  %s: %s\n", collection, describe_state (s_state));
         }
     }
 }
@@ -329,8 +353,12 @@ tendctl_connect (const TendctlOptions *options, int argc, char **argv)
       return report_agent_error (error);
     }
   g_object_unref (wait.result);
-  g_print (_ ("Connected %s. The first sync has started; follow it with “tendctl status”.\n"),
-           account);
+  if (tend_dbus_agent1_get_paused (agent))
+    g_print (_ ("Connected %s. Collection is paused: it syncs once you run “tendctl resume”.\n"),
+             account);
+  else
+    g_print (_ ("Connected %s. The first sync has started; follow it with “tendctl status”.\n"),
+             account);
   return TENDCTL_EXIT_OK;
 }
 
@@ -384,6 +412,12 @@ sync_running (TendDBusAgent1 *agent, gboolean *failed)
 }
 
 static void
+owner_changed_cb (GObject *proxy, GParamSpec *pspec, gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+}
+
+static void
 properties_changed_cb (GDBusProxy *proxy, GVariant *changed, const char *const *invalidated,
                        gpointer user_data)
 {
@@ -422,11 +456,17 @@ tendctl_sync (const TendctlOptions *options, int argc, char **argv)
    * queue is empty again. */
   loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (agent, "g-properties-changed", G_CALLBACK (properties_changed_cb), loop);
+  g_signal_connect (agent, "notify::g-name-owner", G_CALLBACK (owner_changed_cb), loop);
   /* The agent sent the new states before its reply: let the proxy take them in. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
   if (sync_running (agent, &failed))
     g_main_loop_run (loop);
+  if (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (agent)) == NULL)
+    {
+      g_printerr (_ ("Tend’s agent stopped during the sync; see “tendctl status”.\n"));
+      return TENDCTL_EXIT_FAILURE;
+    }
   sync_running (agent, &failed);
   print_accounts (agent);
   return failed ? TENDCTL_EXIT_FAILURE : TENDCTL_EXIT_OK;

@@ -1155,30 +1155,3 @@ tend_store_remove_event (TendStore *self, gint64 account_id, const char *uid, gi
     *n_removed = (guint) sqlite3_changes (self->db);
   return TRUE;
 }
-
-/* When the account's collections were last brought up to date: the oldest of their cursors'
- * times, so one stale collection is not hidden by fresh ones. 0 when it never synced. */
-gboolean
-tend_store_get_sync_time (TendStore *self, gint64 account_id, gint64 *synced_at, GError **error)
-{
-  sqlite3_stmt *stmt;
-  int           rc;
-
-  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
-  g_return_val_if_fail (synced_at != NULL, FALSE);
-
-  stmt = _tend_store_prepare (self,
-                              "SELECT coalesce (min (updated_at), 0) FROM sync_cursor"
-                              " WHERE account_id = ?1",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *synced_at = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return set_error_from_rc (self->db, rc, error);
-  return TRUE;
-}

@@ -90,8 +90,6 @@ gboolean   tend_store_set_cursor         (TendStore *self, gint64 account_id,
                                           GError **error);
 gboolean   tend_store_clear_cursors      (TendStore *self, gint64 account_id,
                                           const char *collection, GError **error);
-gboolean   tend_store_get_sync_time      (TendStore *self, gint64 account_id,
-                                          gint64 *synced_at, GError **error);
 
 gboolean   tend_store_remove_event       (TendStore *self, gint64 account_id, const char *uid,
                                           gint64 recurrence_id, guint *n_removed,

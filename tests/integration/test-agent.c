@@ -291,7 +291,7 @@ test_opt_out_needs_confirmation (Fixture *f, gconstpointer data)
   while (!tend_dbus_agent1_get_paused (f->proxy))
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error));
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  assert_remote_error (error, "dev.tend.Agent1.Error.Paused");
   g_clear_error (&error);
 
   /* Paused survives a restart, and the data stays. */

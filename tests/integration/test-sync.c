@@ -681,8 +681,8 @@ test_tendctl_device (Fixture *f, gconstpointer data)
   g_assert_nonnull (tokens);
 
   g_assert_cmpint (run_tendctl (f, &synced, "sync", "--wait", NULL), ==, 0);
-  g_assert_nonnull (strstr (synced, "oidc " LOGIN ": idle, last synced 2"));
-  g_assert_nonnull (strstr (synced, "mail-inbox: idle"));
+  g_assert_nonnull (strstr (synced, "oidc " LOGIN ": up to date, last synced 2"));
+  g_assert_nonnull (strstr (synced, "mail-inbox: up to date"));
   g_assert_cmpint (run_tendctl (f, &status, "status", NULL), ==, 0);
   g_assert_nonnull (strstr (status, "Opted in"));
   g_assert_nonnull (strstr (status, "oidc " LOGIN));
@@ -694,6 +694,131 @@ test_tendctl_device (Fixture *f, gconstpointer data)
   g_assert_null (gone);
 }
 
+/* Pausing stops a sync at a page boundary; resuming at once carries it on to the end, without
+ * waiting for the next interval. */
+static void
+test_pause_resume (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *state = NULL;
+
+  if (f->home == NULL)
+    return;
+  start_agent (f);
+  name = connect_account (f);
+  tend_dbus_agent1_call_set_paused_sync (f->proxy, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_sync (f, "paused", 0);
+  tend_dbus_agent1_call_set_paused_sync (f->proxy, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_sync (f, "idle", 1);
+  state = account_state (f, NULL);
+  g_assert_cmpstr (state, ==, "idle");
+}
+
+/* Opting out in the middle of a sync: the sync stops, the tokens are revoked and removed, the
+ * database goes. */
+static void
+test_opt_out_during_sync (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *db = database_path (f);
+  g_autofree char *token_endpoint = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+  g_autoptr (TendTokens) after = NULL;
+  g_autoptr (TendTokens) refreshed = NULL;
+
+  if (f->home == NULL)
+    return;
+  start_agent (f);
+  name = connect_account (f);
+  tokens = lookup_tokens ();
+  g_assert_nonnull (tokens);
+  wait_for_sync (f, "syncing", 0);
+
+  tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  after = lookup_tokens ();
+  g_assert_null (after);
+  /* Revoked at the provider, not only forgotten here. */
+  token_endpoint = g_strconcat (f->provider.url, "/token", NULL);
+  refreshed = tend_oauth_refresh (token_endpoint, "tend-test", NULL, tokens->refresh_token, &error);
+  g_assert_null (refreshed);
+  g_assert_nonnull (error);
+}
+
+static gboolean
+state_says (const char *path, const char *line)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, line) != NULL;
+}
+
+/* An opt-out cut short (the agent killed half-way) is finished by the next start: agent.ini says
+ * "deleting" until everything is gone. */
+static void
+test_opt_out_resumed (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = database_path (f);
+  g_autofree char *state = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autoptr (TendTokens) tokens = g_new0 (TendTokens, 1);
+  g_autoptr (TendTokens) after = NULL;
+  g_autoptr (TendStore) store = NULL;
+
+  if (f->home == NULL)
+    return;
+  /* What a killed opt-out leaves: the state, a database, a token in the keyring. */
+  store = tend_store_open (db, TEND_STORE_OPEN_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  tokens->access_token = g_strdup ("left-behind-access");
+  tokens->refresh_token = g_strdup ("left-behind-refresh");
+  g_assert_true (tend_token_store_save_sync ("oidc", LOGIN, tokens, NULL, &error));
+  g_assert_no_error (error);
+  write_file (state, "[agent]\nopted-in=false\ndeleting=true\naccounts=oidc:" LOGIN ";\n");
+
+  start_agent (f);
+  TEND_WAIT_UNTIL (state_says (state, "deleting=false"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  after = lookup_tokens ();
+  g_assert_null (after);
+  g_assert_false (tend_dbus_agent1_get_opted_in (f->proxy));
+}
+
+/* A database that cannot be opened at start-up: calls that need it say why, in words; opting in
+ * again once the cause is gone works. */
+static void
+test_database_unopenable (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) summary = NULL;
+  g_autofree char *db = database_path (f);
+  g_autofree char *state = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  const char      *paths[] = { "/nonexistent.mbox", NULL };
+
+  if (f->home == NULL)
+    return;
+  write_file (state, "[agent]\nopted-in=true\n");
+  g_assert_cmpint (g_mkdir_with_parents (db, 0700), ==, 0);
+
+  start_agent (f);
+  TEND_WAIT_UNTIL (tend_dbus_agent1_get_opted_in (f->proxy));
+  g_assert_false (tend_dbus_agent1_call_import_sync (f->proxy, paths, &summary, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "could not open its database"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_rmdir (db), ==, 0);
+  tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -702,6 +827,14 @@ main (int argc, char *argv[])
   g_test_add ("/sync/sign-in-sync-disconnect", Fixture, "300", fixture_set_up,
               test_sign_in_sync_disconnect, fixture_tear_down);
   g_test_add ("/sync/tendctl-device", Fixture, "100", fixture_set_up, test_tendctl_device,
+              fixture_tear_down);
+  g_test_add ("/sync/pause-resume", Fixture, "2000", fixture_set_up, test_pause_resume,
+              fixture_tear_down);
+  g_test_add ("/sync/opt-out-during-sync", Fixture, "2000", fixture_set_up,
+              test_opt_out_during_sync, fixture_tear_down);
+  g_test_add ("/sync/opt-out-resumed", Fixture, "10", fixture_set_up, test_opt_out_resumed,
+              fixture_tear_down);
+  g_test_add ("/sync/database-unopenable", Fixture, "10", fixture_set_up, test_database_unopenable,
               fixture_tear_down);
   g_test_add ("/sync/kill-resume", Fixture, "2000", fixture_set_up, test_kill_resume,
               fixture_tear_down);
