@@ -94,8 +94,8 @@ bench_get_runs (guint fallback)
 }
 
 /* One line for tests/bench/run, tab-separated: the figure, the baseline measured in the same
- * run (NAN when there is none) and the target, "ratio>=X", "value<=X" or "-". The ratio is
- * value / baseline. */
+ * run (NAN when there is none) and the target, "ratio>=X", "ratio<=X", "value<=X" or "-".
+ * The ratio is value / baseline. */
 void
 bench_result (const char *name, double value, const char *unit, const char *baseline_name,
               double baseline, const char *target)
