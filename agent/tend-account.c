@@ -12,7 +12,7 @@
  * every account object of this process made before that sign-in stops writing it (a refresh it
  * does keeps the new set in memory only), and stops reading it: otherwise an old sync thread
  * could save its rotated set over the new sign-in's, or revoke the new tokens. A Slot counts the
- * sign-ins saved for an entry; writes to the entry take its lock.
+ * sign-ins saved for an entry; every read and write of the entry takes its lock.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -580,8 +580,8 @@ device_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *c
                                         _ ("The sign-in code expired before it was approved; "
                                            "start again"));
       sign_in->tokens = tend_oauth_device_poll (sign_in->discovery->token_endpoint, client_id,
-                                       tend_provider_get_client_secret (sign_in->provider),
-                                       device->device_code, &id_token, &error);
+                                                tend_provider_get_client_secret (sign_in->provider),
+                                                device->device_code, &id_token, &error);
       if (g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_SLOW_DOWN))
         interval += SLOW_DOWN_SECONDS;
       else if (!g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_PENDING)
@@ -607,9 +607,8 @@ disconnect_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr (GError) revoke_error = NULL;
   g_autoptr (GError) clear_error = NULL;
-  const char *provider_id = tend_provider_get_id (self->provider);
-
   g_autoptr (GMutexLocker) slot_locker = NULL;
+  const char *provider_id = tend_provider_get_id (self->provider);
 
   revoke_tokens (self, cancellable, &revoke_error);
   g_clear_pointer (&self->tokens, tend_tokens_free);
@@ -635,6 +634,20 @@ disconnect_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
    * unrevoked grant when its refresh token expires. */
   if (revoke_error != NULL)
     g_message ("Removed a %s sign-in without revoking it: %s", provider_id, revoke_error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+revoke_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TendAccount *self = source;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  GError *error = NULL;
+
+  if (!revoke_tokens (self, cancellable, &error))
+    return g_task_return_error (task, error);
+  g_clear_pointer (&self->tokens, tend_tokens_free);
+  self->unsaved = FALSE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -670,7 +683,8 @@ tend_account_init (TendAccount *self)
  * @name: the account's name at @provider, as tend_account_get_name() gave it at sign-in
  *
  * An account signed in before. Creating it reads nothing: the tokens are looked up when
- * tend_account_get_access_token() first needs them.
+ * tend_account_get_access_token() first needs them. A later sign-in to the same account in this
+ * process retires it (see tend_account_retire()).
  */
 TendAccount *
 tend_account_new (TendProvider *provider, const char *name)
@@ -683,6 +697,10 @@ tend_account_new (TendProvider *provider, const char *name)
   self = g_object_new (TEND_TYPE_ACCOUNT, NULL);
   self->provider = g_object_ref (provider);
   self->name = g_strdup (name);
+  self->slot = get_slot (tend_provider_get_id (provider), name);
+  g_mutex_lock (&self->slot->lock);
+  self->generation = self->slot->generation;
+  g_mutex_unlock (&self->slot->lock);
   return self;
 }
 
@@ -709,7 +727,12 @@ tend_account_get_provider (TendAccount *self)
  * @cancellable: (nullable): cancels the sign-in while it waits for the user
  *
  * Signs in, verifies the ID token and saves the tokens in the Secret Service under the
- * provider's id and the ID token's `email`, which names the account.
+ * provider's id and the ID token's `email`, which names the account. Saving them retires the
+ * account objects of earlier sign-ins to that account.
+ *
+ * A sign-in that ends without an account (cancelled, or failed) after the provider issued
+ * tokens revokes them where the provider allows it, and removes them from the keyring if they
+ * got there, before it returns its error: %G_IO_ERROR_CANCELLED when it was cancelled.
  */
 void
 tend_account_sign_in_async (TendProvider *provider, TendAccountDeviceFunc device_func,
@@ -724,6 +747,8 @@ tend_account_sign_in_async (TendProvider *provider, TendAccountDeviceFunc device
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_account_sign_in_async);
+  /* The steps say what a cancel means where it lands: once tokens exist, they are revoked. */
+  g_task_set_check_cancellable (task, FALSE);
   sign_in = g_new0 (SignIn, 1);
   sign_in->provider = g_object_ref (provider);
   sign_in->device_func = device_func;
@@ -736,10 +761,12 @@ tend_account_sign_in_async (TendProvider *provider, TendAccountDeviceFunc device
   else if (tend_provider_get_device_flow (provider))
     run_step (task, device_thread, step_done);
   else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _ ("%s does not offer sign-in with a code"),
-                             tend_provider_get_name (provider));
-  g_object_unref (task);
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _ ("%s does not offer sign-in with a code"),
+                               tend_provider_get_name (provider));
+      g_object_unref (task);
+    }
 }
 
 /**
@@ -847,6 +874,65 @@ tend_account_disconnect_finish (TendAccount *self, GAsyncResult *result, GError 
   g_return_val_if_fail (TEND_IS_ACCOUNT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tend_account_disconnect_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tend_account_retire:
+ *
+ * From now on this object neither writes nor reads the keyring: a refresh keeps the new tokens in
+ * memory only, and tokens it has not read yet stay unread. For an account object that a new
+ * sign-in replaced, so that it can neither save its rotated tokens over the new ones nor revoke
+ * them. Thread-safe; it may wait for a keyring request of a sync thread, never for the network.
+ */
+void
+tend_account_retire (TendAccount *self)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_if_fail (TEND_IS_ACCOUNT (self));
+
+  locker = g_mutex_locker_new (&self->slot->lock);
+  self->retired = TRUE;
+}
+
+/**
+ * tend_account_revoke_async:
+ * @cancellable: (nullable): skips the revocation requests not made yet
+ *
+ * Revokes this object's tokens (RFC 7009) when the provider allows it, and forgets them; the
+ * keyring is left as it is. The tokens are those in memory, or, unless the object is retired,
+ * those it reads from the keyring first. Nothing to do when there are none or the provider has no
+ * revocation endpoint.
+ */
+void
+tend_account_revoke_async (TendAccount *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (TEND_IS_ACCOUNT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_account_revoke_async);
+  g_task_run_in_thread (task, revoke_thread);
+}
+
+/**
+ * tend_account_revoke_finish:
+ *
+ * Returns: %TRUE when the tokens are revoked or there was nothing to revoke; %FALSE with @error
+ *   set (a #TendOauthError, the keyring's error, or %G_IO_ERROR_CANCELLED), the tokens kept
+ */
+gboolean
+tend_account_revoke_finish (TendAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (TEND_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tend_account_revoke_async,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
