@@ -16,16 +16,14 @@
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
-#include "tend-account.h"
 #include "tend-agent.h"
 #include "tend-dbus.h"
 #include "tend-notifier.h"
 #include "tend-org-config.h"
 #include "tend-settings.h"
-#include "tend-store.h"
 #include "tend-sync-scheduler.h"
-#include "tend-token-store.h"
 #include "tend-tray.h"
+#include "tend-worker.h"
 
 #define AGENT_OBJECT_PATH "/dev/tend/Agent"
 #define TEND_APP_ID "dev.tend.Tend"
@@ -46,16 +44,15 @@ struct _TendAgent
   TendNotifier   *notifier;
 
   /* Only while opted in */
-  TendStore         *store;
   TendSyncScheduler *scheduler;
   GSettings         *settings;
-  GError            *start_error; /* why the database could not be opened, if it could not */
-  GCancellable      *connecting;  /* non-NULL while a sign-in runs */
+  GCancellable      *connecting; /* non-NULL while a sign-in runs */
+  gboolean           opting_in;  /* the worker creates the database */
 
   /* Opting out: until every token and file is gone, agent.ini says so, and a restart resumes */
   gboolean   opting_out;
   gboolean   deletion_pending; /* the last opt-out could not remove everything */
-  GPtrArray *leaving;          /* (element-type TendAccount): the accounts to sign out of */
+  GPtrArray *leaving;          /* (element-type utf8): "provider:name" of the accounts to leave */
   gboolean   quit_when_done;
   guint      sigterm_id;
   guint      sigint_id;
@@ -102,7 +99,7 @@ require_opted_in (TendAgent *self, GDBusMethodInvocation *invocation)
   return FALSE;
 }
 
-/* Refuses a call that needs the database when it could not be opened. */
+/* Refuses a call that needs collection running while opting in has not finished. */
 static gboolean
 require_collecting (TendAgent *self, GDBusMethodInvocation *invocation)
 {
@@ -110,10 +107,9 @@ require_collecting (TendAgent *self, GDBusMethodInvocation *invocation)
     return FALSE;
   if (self->scheduler != NULL)
     return TRUE;
-  g_dbus_method_invocation_return_error (
-      invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-      _ ("Tend could not open its database (%s). Fix that, then opt in again."),
-      self->start_error != NULL ? self->start_error->message : _ ("unknown error"));
+  g_dbus_method_invocation_return_error_literal (
+      invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
+      _ ("Tend is still setting up its database. Try again in a moment."));
   return FALSE;
 }
 
@@ -134,7 +130,6 @@ static gboolean
 save_state (TendAgent *self, GError **error)
 {
   g_autoptr (GKeyFile) state = g_key_file_new ();
-  g_autoptr (GPtrArray) accounts = NULL;
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   g_auto (GStrv) list = NULL;
   g_autofree char *dir = g_path_get_dirname (self->state_path);
@@ -157,17 +152,13 @@ save_state (TendAgent *self, GError **error)
                           self->opting_out || self->deletion_pending);
   /* While opting out, the accounts still to sign out of: a restart finishes the job. */
   if (self->opting_out || self->deletion_pending)
-    accounts = g_ptr_array_ref (self->leaving);
+    for (guint i = 0; i < self->leaving->len; i++)
+      g_strv_builder_add (names, g_ptr_array_index (self->leaving, i));
   else if (self->scheduler != NULL)
-    accounts = tend_sync_scheduler_dup_accounts (self->scheduler);
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
-      TendAccount     *account = g_ptr_array_index (accounts, i);
-      g_autofree char *key
-          = g_strconcat (tend_provider_get_id (tend_account_get_provider (account)), ":",
-                         tend_account_get_name (account), NULL);
+      g_auto (GStrv) keys = tend_sync_scheduler_dup_account_keys (self->scheduler);
 
-      g_strv_builder_add (names, key);
+      g_strv_builder_addv (names, (const char **) keys);
     }
   list = g_strv_builder_end (names);
   g_key_file_set_string_list (state, STATE_GROUP, STATE_ACCOUNTS, (const char *const *) list,
@@ -262,18 +253,17 @@ scheduler_data_changed_cb (TendSyncScheduler *scheduler, TendAgent *self)
 }
 
 static void
-scheduler_sign_in_needed_cb (TendSyncScheduler *scheduler, TendAccount *account, TendAgent *self)
+scheduler_sign_in_needed_cb (TendSyncScheduler *scheduler, const char *provider_id,
+                             const char *name, TendAgent *self)
 {
-  tend_notifier_sign_in_expired (self->notifier,
-                                 tend_provider_get_id (tend_account_get_provider (account)),
-                                 tend_account_get_name (account));
+  tend_notifier_sign_in_expired (self->notifier, provider_id, name);
 }
 
 static void
-scheduler_first_sync_done_cb (TendSyncScheduler *scheduler, TendAccount *account, guint messages,
+scheduler_first_sync_done_cb (TendSyncScheduler *scheduler, const char *name, guint messages,
                               guint events, TendAgent *self)
 {
-  tend_notifier_first_sync (self->notifier, tend_account_get_name (account), messages, events);
+  tend_notifier_first_sync (self->notifier, name, messages, events);
 }
 
 static void
@@ -283,52 +273,35 @@ sync_interval_changed_cb (GSettings *settings, const char *key, TendAgent *self)
                                     60 * g_settings_get_uint (settings, "sync-interval-minutes"));
 }
 
-/* The accounts agent.ini names, as TendAccounts; a provider that is no longer configured is
- * skipped. */
-static GPtrArray *
-load_saved_accounts (TendAgent *self, GKeyFile *state)
+/* Adds an account named "provider:name" (as agent.ini keeps them) to the scheduler. */
+static void
+add_account_key (TendAgent *self, const char *key)
 {
-  g_auto (GStrv) keys = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
-  GPtrArray *accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto (GStrv) parts = g_strsplit (key, ":", 2);
+  g_autoptr (TendProvider) provider = NULL;
+  g_autoptr (GError) error = NULL;
 
-  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+  if (g_strv_length (parts) != 2 || self->config == NULL)
+    return;
+  provider = tend_provider_new (parts[0], self->config, &error);
+  if (provider == NULL)
     {
-      g_auto (GStrv) parts = g_strsplit (keys[i], ":", 2);
-      g_autoptr (TendProvider) provider = NULL;
-      g_autoptr (GError) error = NULL;
-
-      if (g_strv_length (parts) != 2 || self->config == NULL)
-        continue;
-      provider = tend_provider_new (parts[0], self->config, &error);
-      if (provider == NULL)
-        {
-          g_warning ("Cannot use a saved %s account: %s", parts[0], error->message);
-          continue;
-        }
-      g_ptr_array_add (accounts, tend_account_new (provider, parts[1]));
+      g_warning ("Cannot sync a saved %s account: %s", parts[0], error->message);
+      return;
     }
-  return accounts;
+  tend_sync_scheduler_add_account (self->scheduler, provider, parts[1]);
 }
 
-/* Opens the database and starts syncing: at start-up when opted in, and on opt-in. */
-/* Opens the database and starts syncing: at start-up when opted in, and on opt-in. */
-static gboolean
-start_collecting (TendAgent *self, GKeyFile *state, GError **error)
+/* Starts syncing: at start-up when opted in, and on opt-in. The database itself is the worker's:
+ * the agent never opens it. */
+static void
+start_collecting (TendAgent *self, GKeyFile *state)
 {
-  g_autofree char *path = tend_store_get_default_path ();
-  g_autoptr (GPtrArray) accounts = NULL;
+  g_auto (GStrv) keys = NULL;
 
-  if (self->store != NULL)
-    return TRUE;
-  g_clear_error (&self->start_error);
-  self->store = tend_store_open (path, TEND_STORE_OPEN_READ_WRITE, error);
-  if (self->store == NULL)
-    {
-      self->start_error = g_error_copy (*error);
-      return FALSE;
-    }
-
-  self->scheduler = tend_sync_scheduler_new (self->store);
+  if (self->scheduler != NULL)
+    return;
+  self->scheduler = tend_sync_scheduler_new ();
   g_signal_connect (self->scheduler, "changed", G_CALLBACK (scheduler_changed_cb), self);
   g_signal_connect (self->scheduler, "data-changed", G_CALLBACK (scheduler_data_changed_cb), self);
   g_signal_connect (self->scheduler, "sign-in-needed", G_CALLBACK (scheduler_sign_in_needed_cb),
@@ -347,238 +320,178 @@ start_collecting (TendAgent *self, GKeyFile *state, GError **error)
 
   tend_sync_scheduler_set_paused (self->scheduler, tend_dbus_agent1_get_paused (self->skeleton));
   if (state != NULL)
-    {
-      accounts = load_saved_accounts (self, state);
-      for (guint i = 0; i < accounts->len; i++)
-        tend_sync_scheduler_add_account (self->scheduler, g_ptr_array_index (accounts, i));
-    }
-  tend_notifier_set_store (self->notifier, self->store);
+    keys = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    add_account_key (self, keys[i]);
+  tend_notifier_set_enabled (self->notifier, TRUE);
   tend_sync_scheduler_sync_now (self->scheduler);
-  return TRUE;
 }
 
-/* Stops syncing and lets go of the database. The notifier goes first: its digest may still be
- * reading. */
 static void
 stop_collecting (TendAgent *self)
 {
-  tend_notifier_set_store (self->notifier, NULL);
+  tend_notifier_set_enabled (self->notifier, FALSE);
   if (self->scheduler != NULL)
-    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->scheduler, self);
+      /* A worker still running is told to stop; it dies with the agent in any case. */
+      tend_sync_scheduler_stop_async (self->scheduler, NULL, NULL);
+    }
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->settings);
-  g_clear_object (&self->store);
   tend_dbus_agent1_set_accounts (self->skeleton, tend_sync_scheduler_describe_accounts (NULL));
   tend_dbus_agent1_set_sources (self->skeleton, tend_sync_scheduler_describe_sources (NULL));
 }
 
-static gboolean
-opt_in (TendAgent *self, GError **error)
-{
-  if (self->opting_out)
-    {
-      g_set_error_literal (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
-                           _ ("Tend is still deleting what it kept. Try again in a moment."));
-      return FALSE;
-    }
-  if (self->deletion_pending)
-    {
-      g_set_error_literal (error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-                           _ ("Tend could not finish deleting what it kept when you opted out. "
-                              "Opt out again to finish, then opt in."));
-      return FALSE;
-    }
-  /* Opted in but without a database (it could not be opened at start-up): try again. */
-  if (is_opted_in (self) && self->store != NULL)
-    return TRUE;
-
-  tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
-  if (!save_state (self, error) || !start_collecting (self, NULL, error))
-    {
-      tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
-      save_state_or_warn (self);
-      return FALSE;
-    }
-  update_tray (self);
-  return TRUE;
-}
-
-/* Opting out (invariant 8): stop, revoke and remove every token, delete the database and the
- * cache. agent.ini says "deleting" until all of it is done, so that a quit, a logout or a crash
- * half-way only delays it: the next start finishes the job. */
+/* Opting in: the worker creates the database, then syncing starts. */
 
 typedef struct
 {
   TendAgent             *self;
-  GDBusMethodInvocation *invocation;    /* owned until answered; NULL when not asked over D-Bus */
-  GError                *keyring_error; /* the first token that could not be removed */
-  guint                  pending;
-} OptOut;
+  GDBusMethodInvocation *invocation; /* owned until answered; NULL from the notification */
+} Call;
 
 static void
-opt_out_free (OptOut *data)
+call_free (Call *call)
 {
-  g_clear_error (&data->keyring_error);
-  g_application_release (G_APPLICATION (data->self));
-  g_free (data);
+  g_application_release (G_APPLICATION (call->self));
+  g_free (call);
 }
 
-/* Removes @path and everything below it; what is already gone is no error. */
-static gboolean
-delete_tree (GFile *file, GError **error)
+static Call *
+call_new (TendAgent *self, GDBusMethodInvocation *invocation)
 {
-  g_autoptr (GFileEnumerator) children = NULL;
-  g_autoptr (GError) local_error = NULL;
-  GFileInfo *info;
-  GFile     *child;
+  Call *call = g_new0 (Call, 1);
 
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
-  while (children != NULL)
-    {
-      if (!g_file_enumerator_iterate (children, &info, &child, NULL, error))
-        return FALSE;
-      if (info == NULL)
-        break;
-      if (!delete_tree (child, error))
-        return FALSE;
-    }
-  /* Not a folder, or not there: g_file_delete says which matters. */
-  g_clear_error (&local_error);
-  if (!g_file_delete (file, NULL, &local_error)
-      && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  call->self = self;
+  call->invocation = invocation;
+  g_application_hold (G_APPLICATION (self));
+  return call;
 }
 
 static void
-opt_out_finish (OptOut *data)
+return_error (Call *call, GError *error)
 {
-  TendAgent       *self = data->self;
-  g_autofree char *path = tend_store_get_default_path ();
-  g_autofree char *cache_path = g_build_filename (g_get_user_cache_dir (), "tend", NULL);
-  g_autoptr (GFile) cache = g_file_new_for_path (cache_path);
+  if (call->invocation == NULL)
+    g_message ("%s", error->message);
+  else if (error->domain == TEND_AGENT_ERROR)
+    g_dbus_method_invocation_return_gerror (call->invocation, error);
+  else
+    g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
+                                                   TEND_AGENT_ERROR_FAILED, error->message);
+}
+
+static void
+created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call      *call = user_data;
+  TendAgent *self = call->self;
+  g_autoptr (GVariant) done = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!tend_store_delete_files (path, &error) || !delete_tree (cache, &error))
-    g_warning ("Could not delete what Tend kept: %s", error->message);
-  tend_notifier_withdraw_all (self->notifier);
+  done = tend_worker_run_finish (result, &error);
+  self->opting_in = FALSE;
+  if (done == NULL)
+    {
+      tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
+      save_state_or_warn (self);
+      update_tray (self);
+      return_error (call, error);
+      call_free (call);
+      return;
+    }
+  start_collecting (self, NULL);
+  update_tray (self);
+  if (call->invocation != NULL)
+    tend_dbus_agent1_complete_opt_in (self->skeleton, call->invocation);
+  call_free (call);
+}
 
+static void
+opt_in (TendAgent *self, GDBusMethodInvocation *invocation)
+{
+  const char *arguments[] = { "create", NULL };
+  g_autoptr (GError) error = NULL;
+  Call *call = call_new (self, invocation);
+
+  if (self->opting_out || self->opting_in)
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_BUSY,
+                         _ ("Tend is busy with your last choice. Try again in a moment."));
+  else if (self->deletion_pending)
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("Tend could not finish deleting what it kept when you opted out. "
+                            "Opt out again to finish, then opt in."));
+  if (error != NULL)
+    {
+      return_error (call, error);
+      call_free (call);
+      return;
+    }
+  /* Already collecting: nothing to do. */
+  if (is_opted_in (self) && self->scheduler != NULL)
+    {
+      if (invocation != NULL)
+        tend_dbus_agent1_complete_opt_in (self->skeleton, invocation);
+      call_free (call);
+      return;
+    }
+
+  tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
+  if (!save_state (self, &error))
+    {
+      tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
+      return_error (call, error);
+      call_free (call);
+      return;
+    }
+  self->opting_in = TRUE;
+  tend_worker_run_async (arguments, NULL, NULL, NULL, created_cb, call);
+}
+
+/* Opting out (invariant 8): stop, revoke and remove every token, delete the database and the
+ * cache — all done by one worker run. agent.ini says "deleting" until it has succeeded, so that
+ * a quit, a logout or a crash half-way only delays it: the next start finishes the job. */
+
+static void
+opted_out_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call      *call = user_data;
+  TendAgent *self = call->self;
+  g_autoptr (GVariant) done = NULL;
+  g_autoptr (GError) error = NULL;
+
+  done = tend_worker_run_finish (result, &error);
+  tend_notifier_withdraw_all (self->notifier);
   self->opting_out = FALSE;
-  self->deletion_pending = error != NULL || data->keyring_error != NULL;
+  self->deletion_pending = done == NULL;
   if (!self->deletion_pending)
     g_ptr_array_set_size (self->leaving, 0);
   save_state_or_warn (self);
   update_tray (self);
 
-  if (data->invocation != NULL)
-    {
-      if (error != NULL)
-        g_dbus_method_invocation_return_error (
-            g_steal_pointer (&data->invocation), TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-            _ ("Tend stopped, but could not delete what it kept (%s). Opt out again to retry."),
-            error->message);
-      else if (data->keyring_error != NULL)
-        g_dbus_method_invocation_return_error (
-            g_steal_pointer (&data->invocation), TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-            _ ("Tend deleted what it kept, but could not remove its sign-in from your keyring "
-               "(%s). Unlock the keyring, then opt out again."),
-            data->keyring_error->message);
-      else
-        tend_dbus_agent1_complete_opt_out (self->skeleton, g_steal_pointer (&data->invocation));
-    }
+  if (done == NULL)
+    return_error (call, error);
+  else if (call->invocation != NULL)
+    tend_dbus_agent1_complete_opt_out (self->skeleton, call->invocation);
   if (self->quit_when_done)
     g_application_quit (G_APPLICATION (self));
-  opt_out_free (data);
-}
-
-/* The database goes only once nothing holds it open: when the last reference to the store is
- * dropped (a digest may still be reading), its finalization closes the connection, and this idle
- * runs after that. */
-static gboolean
-store_released_cb (gpointer user_data)
-{
-  opt_out_finish (user_data);
-  return G_SOURCE_REMOVE;
+  call_free (call);
 }
 
 static void
-store_gone_cb (gpointer user_data, GObject *where_the_object_was)
+opt_out_run (Call *call)
 {
-  OptOut  *data = user_data;
-  GSource *source = g_idle_source_new ();
+  TendAgent *self = call->self;
+  g_autoptr (GStrvBuilder) arguments = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
 
-  g_source_set_callback (source, store_released_cb, data, NULL);
-  g_source_attach (source, g_main_context_default ());
-  g_source_unref (source);
-}
-
-static void
-opt_out_release_store (OptOut *data)
-{
-  TendAgent *self = data->self;
-
-  if (self->store == NULL)
-    {
-      opt_out_finish (data);
-      return;
-    }
-  g_object_weak_ref (G_OBJECT (self->store), store_gone_cb, data);
-  stop_collecting (self);
-}
-
-static void
-opt_out_keep_error (OptOut *data, GError *error)
-{
-  if (data->keyring_error == NULL)
-    data->keyring_error = g_error_copy (error);
-}
-
-static void
-opt_out_tokens_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  OptOut *data = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!tend_token_store_clear_all_finish (result, &error))
-    opt_out_keep_error (data, error);
-  opt_out_release_store (data);
-}
-
-static void
-opt_out_account_disconnected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  OptOut *data = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!tend_account_disconnect_finish (TEND_ACCOUNT (source), result, &error))
-    opt_out_keep_error (data, error);
-  if (--data->pending > 0)
-    return;
-  /* Whatever a failed revocation left behind, no Tend token stays in the keyring. */
-  tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
-}
-
-/* Revokes and removes the tokens of every account being left, then all of Tend's. */
-static void
-opt_out_sign_out (OptOut *data)
-{
-  GPtrArray *accounts = data->self->leaving;
-
-  data->pending = accounts->len;
-  if (data->pending == 0)
-    {
-      tend_token_store_clear_all_async (NULL, opt_out_tokens_cleared_cb, data);
-      return;
-    }
-  for (guint i = 0; i < accounts->len; i++)
-    tend_account_disconnect_async (g_ptr_array_index (accounts, i), NULL,
-                                   opt_out_account_disconnected_cb, data);
+  g_strv_builder_add (arguments, "opt-out");
+  for (guint i = 0; i < self->leaving->len; i++)
+    g_strv_builder_add (arguments, g_ptr_array_index (self->leaving, i));
+  argv = g_strv_builder_end (arguments);
+  tend_worker_run_async ((const char *const *) argv, NULL, NULL, NULL, opted_out_cb, call);
 }
 
 static void
@@ -588,20 +501,26 @@ opt_out_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!tend_sync_scheduler_stop_finish (TEND_SYNC_SCHEDULER (source), result, &error))
     g_warning ("Stopping the sync: %s", error->message);
-  opt_out_sign_out (user_data);
+  opt_out_run (user_data);
 }
 
-/* @accounts: the accounts to sign out of when resuming an opt-out at start-up; otherwise those
- * the scheduler syncs. */
 static void
-opt_out (TendAgent *self, GDBusMethodInvocation *invocation, GPtrArray *accounts)
+add_leaving (TendAgent *self, const char *key)
 {
-  g_autoptr (GPtrArray) syncing = NULL;
-  OptOut *data = g_new0 (OptOut, 1);
+  for (guint i = 0; i < self->leaving->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->leaving, i), key))
+      return;
+  g_ptr_array_add (self->leaving, g_strdup (key));
+}
 
-  data->self = self;
-  data->invocation = invocation;
-  g_application_hold (G_APPLICATION (self));
+/* @keys: the accounts to sign out of when resuming an opt-out at start-up; otherwise those the
+ * scheduler syncs. */
+static void
+opt_out (TendAgent *self, GDBusMethodInvocation *invocation, const char *const *keys)
+{
+  g_autoptr (TendSyncScheduler) scheduler = NULL;
+  g_auto (GStrv) syncing = NULL;
+  Call *call = call_new (self, invocation);
 
   /* Collection stops now: the state says so before anything is deleted. A later opt-in starts
    * afresh, unpaused. */
@@ -612,20 +531,25 @@ opt_out (TendAgent *self, GDBusMethodInvocation *invocation, GPtrArray *accounts
       g_variant_new_boolean (FALSE));
   self->opting_out = TRUE;
   g_cancellable_cancel (self->connecting);
-  if (accounts == NULL && self->scheduler != NULL)
-    syncing = tend_sync_scheduler_dup_accounts (self->scheduler);
+  if (self->scheduler != NULL)
+    syncing = tend_sync_scheduler_dup_account_keys (self->scheduler);
   /* A retry after a failure keeps the accounts still to sign out of. */
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    g_ptr_array_add (self->leaving, g_object_ref (g_ptr_array_index (accounts, i)));
-  for (guint i = 0; syncing != NULL && i < syncing->len; i++)
-    g_ptr_array_add (self->leaving, g_object_ref (g_ptr_array_index (syncing, i)));
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    add_leaving (self, keys[i]);
+  for (guint i = 0; syncing != NULL && syncing[i] != NULL; i++)
+    add_leaving (self, syncing[i]);
   save_state_or_warn (self);
   update_tray (self);
 
-  if (self->scheduler != NULL)
-    tend_sync_scheduler_stop_async (self->scheduler, opt_out_stopped_cb, data);
-  else
-    opt_out_sign_out (data);
+  if (self->scheduler == NULL)
+    {
+      opt_out_run (call);
+      return;
+    }
+  /* The database is deleted only once the running worker has stopped. */
+  scheduler = g_object_ref (self->scheduler);
+  stop_collecting (self);
+  tend_sync_scheduler_stop_async (scheduler, opt_out_stopped_cb, call);
 }
 
 /* Pause */
@@ -643,24 +567,15 @@ set_paused (TendAgent *self, gboolean paused)
   update_tray (self);
 }
 
-/* Connecting an account */
+/* Connecting an account: the worker signs in (browser or device code) and keeps the tokens in
+ * the keyring; the agent learns the account's name. */
 
 typedef struct
 {
-  TendAgent             *self;
-  GDBusMethodInvocation *invocation; /* NULL when the notification's button started it */
-  char                  *provider_id;
-  guint                  caller_watch;
+  Call *call;
+  char *provider_id;
+  guint caller_watch;
 } Connect;
-
-/* Whoever asked for the sign-in went away (tendctl stopped with Ctrl-C): stop waiting for it. */
-static void
-caller_vanished_cb (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  Connect *data = user_data;
-
-  g_cancellable_cancel (data->self->connecting);
-}
 
 static void
 connect_free (Connect *data)
@@ -668,68 +583,79 @@ connect_free (Connect *data)
   if (data->caller_watch != 0)
     g_bus_unwatch_name (data->caller_watch);
   g_free (data->provider_id);
-  g_application_release (G_APPLICATION (data->self));
+  call_free (data->call);
   g_free (data);
 }
 
+/* Whoever asked for the sign-in went away (tendctl stopped with Ctrl-C): stop waiting for it. */
 static void
-device_code_cb (const char *user_code, const char *verification_uri, gint64 expires_at,
-                gpointer user_data)
+caller_vanished_cb (GDBusConnection *connection, const char *name, gpointer user_data)
 {
   Connect *data = user_data;
 
-  tend_dbus_agent1_emit_device_code (data->self->skeleton, data->provider_id, user_code,
-                                     verification_uri, expires_at);
+  g_cancellable_cancel (data->call->self->connecting);
 }
 
 static void
-sign_in_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+sign_in_message_cb (const char *kind, GVariant *details, gpointer user_data)
+{
+  Connect    *data = user_data;
+  const char *user_code = NULL, *uri = NULL;
+  gint64      expires_at = 0;
+
+  if (!g_str_equal (kind, "device-code")
+      || !g_variant_lookup (details, "user-code", "&s", &user_code)
+      || !g_variant_lookup (details, "verification-uri", "&s", &uri))
+    return;
+  g_variant_lookup (details, "expires-at", "x", &expires_at);
+  tend_dbus_agent1_emit_device_code (data->call->self->skeleton, data->provider_id, user_code, uri,
+                                     expires_at);
+}
+
+static void
+signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Connect   *data = user_data;
-  TendAgent *self = data->self;
-  g_autoptr (TendAccount) account = NULL;
-  g_autoptr (TendAccount) previous = NULL;
+  TendAgent *self = data->call->self;
+  g_autoptr (GVariant) done = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (TendProvider) provider = NULL;
+  const char *name = NULL;
 
-  account = tend_account_sign_in_finish (result, &error);
+  done = tend_worker_run_finish (result, &error);
   g_clear_object (&self->connecting);
 
-  if ((account != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      && self->scheduler == NULL)
-    {
-      g_clear_error (&error);
-      g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
-                           _ ("You opted out while signing in; the sign-in was stopped and "
-                              "nothing was kept."));
-    }
+  if (done != NULL && !g_variant_lookup (done, "account", "&s", &name))
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("Signing in did not say which account it was."));
+  if (error == NULL && self->scheduler == NULL)
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                         _ ("You opted out while signing in; the sign-in was stopped and "
+                            "nothing was kept."));
+  if (error == NULL)
+    provider = tend_provider_new (data->provider_id, self->config, &error);
   if (error != NULL)
     {
-      if (account != NULL)
-        tend_account_disconnect_async (account, NULL, NULL, NULL);
-      if (data->invocation != NULL)
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->scheduler == NULL)
         {
-          if (error->domain == TEND_AGENT_ERROR)
-            g_dbus_method_invocation_return_gerror (g_steal_pointer (&data->invocation), error);
-          else
-            g_dbus_method_invocation_return_error (
-                g_steal_pointer (&data->invocation), TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-                _ ("Signing in did not work: %s"), error->message);
+          g_clear_error (&error);
+          g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                               _ ("You opted out while signing in; the sign-in was stopped and "
+                                  "nothing was kept."));
         }
-      else
-        g_message ("Signing in did not work: %s", error->message);
+      else if (error->domain != TEND_AGENT_ERROR)
+        g_prefix_error (&error, _ ("Signing in did not work: "));
+      return_error (data->call, error);
       connect_free (data);
       return;
     }
 
   /* Signing in again replaces the account, and with it a "needs sign-in" state. */
-  previous = tend_sync_scheduler_remove_account (
-      self->scheduler, tend_provider_get_id (tend_account_get_provider (account)),
-      tend_account_get_name (account));
-  tend_sync_scheduler_add_account (self->scheduler, account);
+  tend_sync_scheduler_remove_account (self->scheduler, data->provider_id, name);
+  tend_sync_scheduler_add_account (self->scheduler, provider, name);
   save_state_or_warn (self);
-  if (data->invocation != NULL)
-    tend_dbus_agent1_complete_connect_account (self->skeleton, g_steal_pointer (&data->invocation),
-                                               tend_account_get_name (account));
+  if (data->call->invocation != NULL)
+    tend_dbus_agent1_complete_connect_account (self->skeleton, data->call->invocation, name);
   tend_sync_scheduler_sync_now (self->scheduler);
   connect_free (data);
 }
@@ -740,7 +666,8 @@ start_connect (TendAgent *self, const char *provider_id, gboolean device,
 {
   g_autoptr (TendProvider) provider = NULL;
   g_autoptr (GError) local_error = NULL;
-  Connect *data;
+  const char *arguments[] = { "sign-in", provider_id, device ? "--device" : NULL, NULL };
+  Connect    *data;
 
   if (self->connecting != NULL)
     {
@@ -766,18 +693,15 @@ start_connect (TendAgent *self, const char *provider_id, gboolean device,
     }
 
   data = g_new0 (Connect, 1);
-  data->self = self;
-  data->invocation = invocation;
+  data->call = call_new (self, invocation);
   data->provider_id = g_strdup (provider_id);
-  g_application_hold (G_APPLICATION (self));
   self->connecting = g_cancellable_new ();
   if (invocation != NULL)
     data->caller_watch = g_bus_watch_name_on_connection (
         g_dbus_method_invocation_get_connection (invocation),
         g_dbus_method_invocation_get_sender (invocation), G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
         caller_vanished_cb, data, NULL);
-  tend_account_sign_in_async (provider, device ? device_code_cb : NULL, data, self->connecting,
-                              sign_in_done_cb, data);
+  tend_worker_run_async (arguments, sign_in_message_cb, data, self->connecting, signed_in_cb, data);
   return TRUE;
 }
 
@@ -786,15 +710,7 @@ start_connect (TendAgent *self, const char *provider_id, gboolean device,
 static gboolean
 handle_opt_in_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, TendAgent *self)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (!opt_in (self, &error))
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, TEND_AGENT_ERROR,
-                                                     TEND_AGENT_ERROR_FAILED, error->message);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  tend_dbus_agent1_complete_opt_in (skeleton, invocation);
+  opt_in (self, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -847,49 +763,46 @@ handle_connect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invo
 
 typedef struct
 {
-  TendAgent             *self;
-  GDBusMethodInvocation *invocation;
-} Call;
+  Call *call;
+  char *key; /* "provider:name" */
+} Disconnect;
 
 static void
-disconnect_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+disconnected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Call        *call = user_data;
-  TendAgent   *self = call->self;
-  TendAccount *account = TEND_ACCOUNT (source);
+  Disconnect *data = user_data;
+  TendAgent  *self = data->call->self;
+  g_autoptr (GVariant) done = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (tend_account_disconnect_finish (account, result, &error))
-    tend_dbus_agent1_complete_disconnect_account (self->skeleton, call->invocation);
+  done = tend_worker_run_finish (result, &error);
+  if (done != NULL)
+    tend_dbus_agent1_complete_disconnect_account (self->skeleton, data->call->invocation);
   else
     {
       /* The tokens are still in the keyring: keep the account, so that a retry can remove them. */
       if (self->scheduler != NULL)
         {
-          tend_sync_scheduler_add_account (self->scheduler, account);
+          add_account_key (self, data->key);
           save_state_or_warn (self);
         }
-      g_dbus_method_invocation_return_error (
-          call->invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
-          _ ("Tend could not remove the account’s sign-in from your keyring (%s). Unlock the "
-             "keyring, then disconnect again."),
-          error->message);
+      return_error (data->call, error);
     }
-  g_application_release (G_APPLICATION (self));
-  g_free (call);
+  call_free (data->call);
+  g_free (data->key);
+  g_free (data);
 }
 
 static gboolean
 handle_disconnect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
                               const char *provider_id, const char *name, TendAgent *self)
 {
-  g_autoptr (TendAccount) account = NULL;
-  Call *call;
+  const char *arguments[] = { "disconnect", provider_id, name, NULL };
+  Disconnect *data;
 
   if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  account = tend_sync_scheduler_remove_account (self->scheduler, provider_id, name);
-  if (account == NULL)
+  if (!tend_sync_scheduler_remove_account (self->scheduler, provider_id, name))
     {
       g_dbus_method_invocation_return_error (invocation, TEND_AGENT_ERROR,
                                              TEND_AGENT_ERROR_UNKNOWN_ACCOUNT,
@@ -898,11 +811,10 @@ handle_disconnect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *i
     }
   save_state_or_warn (self);
 
-  call = g_new0 (Call, 1);
-  call->self = self;
-  call->invocation = invocation;
-  g_application_hold (G_APPLICATION (self));
-  tend_account_disconnect_async (account, NULL, disconnect_done_cb, call);
+  data = g_new0 (Disconnect, 1);
+  data->call = call_new (self, invocation);
+  data->key = g_strconcat (provider_id, ":", name, NULL);
+  tend_worker_run_async (arguments, NULL, NULL, NULL, disconnected_cb, data);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -925,67 +837,48 @@ handle_sync_now_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static GVariant *
-summary_to_variant (const TendImportReport *report)
-{
-  GVariantBuilder summary, skipped;
-
-  g_variant_builder_init (&skipped, G_VARIANT_TYPE ("a{su}"));
-  for (guint i = 0; i < TEND_SKIP_N_REASONS; i++)
-    if (report->skipped[i] > 0)
-      g_variant_builder_add (&skipped, "{su}", tend_skip_reason_get_key (i), report->skipped[i]);
-
-  g_variant_builder_init (&summary, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&summary, "{sv}", "messages_added",
-                         g_variant_new_uint32 (report->messages_added));
-  g_variant_builder_add (&summary, "{sv}", "messages_unchanged",
-                         g_variant_new_uint32 (report->messages_unchanged));
-  g_variant_builder_add (&summary, "{sv}", "events_added",
-                         g_variant_new_uint32 (report->events_added));
-  g_variant_builder_add (&summary, "{sv}", "events_unchanged",
-                         g_variant_new_uint32 (report->events_unchanged));
-  g_variant_builder_add (&summary, "{sv}", "events_removed",
-                         g_variant_new_uint32 (report->events_removed));
-  g_variant_builder_add (&summary, "{sv}", "skipped", g_variant_builder_end (&skipped));
-  return g_variant_builder_end (&summary);
-}
-
 static void
-import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Call *call = user_data;
-  g_autoptr (TendImportReport) report = NULL;
+  g_autoptr (GVariant) summary = NULL;
   g_autoptr (GError) error = NULL;
+  guint32 added = 0, events_added = 0, events_removed = 0;
 
-  report = tend_sync_scheduler_import_finish (TEND_SYNC_SCHEDULER (source), result, &error);
-  if (report == NULL)
-    g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
-                                                   TEND_AGENT_ERROR_FAILED, error->message);
+  summary = tend_sync_scheduler_import_finish (TEND_SYNC_SCHEDULER (source), result, &error);
+  if (summary == NULL)
+    return_error (call, error);
   else
     {
-      if (report->messages_added + report->events_added + report->events_removed > 0)
+      g_variant_lookup (summary, "messages_added", "u", &added);
+      g_variant_lookup (summary, "events_added", "u", &events_added);
+      g_variant_lookup (summary, "events_removed", "u", &events_removed);
+      if (added + events_added + events_removed > 0)
         tend_dbus_agent1_emit_data_changed (call->self->skeleton);
       tend_dbus_agent1_complete_import (call->self->skeleton, call->invocation,
-                                        summary_to_variant (report));
+                                        g_steal_pointer (&summary));
     }
-  g_application_release (G_APPLICATION (call->self));
-  g_free (call);
+  call_free (call);
 }
 
 static gboolean
 handle_import_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
-                  const char *const *paths, TendAgent *self)
+                  const char *const *paths, GVariant *options, TendAgent *self)
 {
-  Call *call;
+  g_autofree const char **me = NULL;
 
   if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-
-  call = g_new0 (Call, 1);
-  call->self = self;
-  call->invocation = invocation;
-  g_application_hold (G_APPLICATION (self));
-  tend_sync_scheduler_import_async (self->scheduler, paths, import_done_cb, call);
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (!g_path_is_absolute (paths[i]))
+      {
+        g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                               _ ("“%s” is not an absolute path."), paths[i]);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+      }
+  g_variant_lookup (options, "me", "^a&s", &me);
+  tend_sync_scheduler_import_async (self->scheduler, paths, me, imported_cb,
+                                    call_new (self, invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -1068,10 +961,7 @@ opt_in_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
 static void
 confirm_opt_in_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (!opt_in (TEND_AGENT (user_data), &error))
-    g_warning ("Could not opt in: %s", error->message);
+  opt_in (TEND_AGENT (user_data), NULL);
 }
 
 static void
@@ -1208,15 +1098,15 @@ tend_agent_startup (GApplication *application)
   if (g_key_file_get_boolean (state, STATE_GROUP, STATE_DELETING, NULL))
     {
       /* The last opt-out was cut short: finish it before anything else. */
-      g_autoptr (GPtrArray) leaving = load_saved_accounts (self, state);
+      g_auto (GStrv) leaving
+          = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
 
-      opt_out (self, NULL, leaving);
+      opt_out (self, NULL, (const char *const *) leaving);
     }
   else if (g_key_file_get_boolean (state, STATE_GROUP, STATE_OPTED_IN, NULL))
     {
       tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
-      if (!start_collecting (self, state, &error))
-        g_message ("Could not open the database: %s", error->message);
+      start_collecting (self, state);
     }
   update_tray (self);
 }
@@ -1245,9 +1135,7 @@ tend_agent_finalize (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->settings);
-  g_clear_object (&self->store);
   g_clear_object (&self->connecting);
-  g_clear_error (&self->start_error);
   g_clear_pointer (&self->leaving, g_ptr_array_unref);
   g_free (self->state_path);
 
@@ -1272,7 +1160,7 @@ tend_agent_init (TendAgent *self)
 {
   self->state_path = g_build_filename (g_get_user_config_dir (), "tend", "agent.ini", NULL);
   self->skeleton = tend_dbus_agent1_skeleton_new ();
-  self->leaving = g_ptr_array_new_with_free_func (g_object_unref);
+  self->leaving = g_ptr_array_new_with_free_func (g_free);
   /* Before registration, so that the tray finds them. */
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);

@@ -9,23 +9,16 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
-#include <math.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "tend-insights.h"
 #include "tend-notifier.h"
 #include "tend-settings.h"
+#include "tend-worker.h"
 
 #define DIGEST_ID "weekly-digest"
 #define INVITE_ID "opt-in"
-
-/* The figures of the digest, each shown against my own usual value (invariant 7). */
-static const TendMetric digest_metrics[] = {
-  TEND_METRIC_MEETING_HOURS,
-  TEND_METRIC_FOCUS_HOURS,
-  TEND_METRIC_AFTER_HOURS_DAYS,
-};
 
 struct _TendNotifier
 {
@@ -37,8 +30,8 @@ struct _TendNotifier
   /* Owned */
   GHashTable   *shown;      /* ids of the notifications sent, to withdraw them on opt-out */
   GSettings    *settings;   /* NULL when the schema is not installed */
-  TendStore    *store;      /* NULL before opt-in: the digest reads nothing then */
-  GCancellable *computing;  /* non-NULL while a digest is computed */
+  gboolean      enabled;    /* FALSE before opt-in: the digest reads nothing then */
+  GCancellable *computing;  /* non-NULL while the worker computes a digest */
   GSource      *timer;      /* the one timer, to the next digest */
   int           timer_fd;   /* its timerfd, or -1 */
   TendWeek      shown_week; /* the week whose digest was shown; year 0 for none */
@@ -144,44 +137,19 @@ tend_notifier_next_digest_time (gint64 now, GTimeZone *tz, const TendWorkHours *
   return start;
 }
 
-static char *
-digest_body (TendWeekReport *report)
-{
-  g_autoptr (GString) body = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (digest_metrics); i++)
-    {
-      TendMetric       metric = digest_metrics[i];
-      double           baseline = tend_week_report_get_baseline (report, metric);
-      g_autofree char *value
-          = tend_metric_format_value (metric, tend_week_report_get_value (report, metric));
-
-      if (body->len > 0)
-        g_string_append_c (body, '\n');
-      if (isnan (baseline))
-        /* TRANSLATORS: a figure of last week, e.g. "Focus time: 12.5 h" */
-        g_string_append_printf (body, _ ("%s: %s"), tend_metric_get_title (metric), value);
-      else
-        {
-          g_autofree char *usual = tend_metric_format_value (metric, baseline);
-
-          /* TRANSLATORS: a figure of last week and the user's own usual value (the median of
-           * their previous weeks), e.g. "Focus time: 12.5 h (usually 9.0 h)" */
-          g_string_append_printf (body, _ ("%s: %s (usually %s)"), tend_metric_get_title (metric),
-                                  value, usual);
-        }
-    }
-  return g_string_free (g_steal_pointer (&body), FALSE);
-}
-
+/* @details: what the worker's digest command gives: week, title and body, or nothing when the
+ * week has no data. */
 static void
-show_digest (TendNotifier *self, TendWeekReport *report)
+show_digest (TendNotifier *self, GVariant *details)
 {
   g_autoptr (GNotification) notification = NULL;
-  g_autofree char *week = tend_week_to_string (tend_week_report_get_week (report));
-  g_autofree char *body = digest_body (report);
+  const char *week, *title, *body;
 
-  notification = g_notification_new (_ ("Your last week"));
+  if (!g_variant_lookup (details, "week", "&s", &week)
+      || !g_variant_lookup (details, "title", "&s", &title)
+      || !g_variant_lookup (details, "body", "&s", &body))
+    return;
+  notification = g_notification_new (title);
   g_notification_set_body (notification, body);
   g_notification_set_default_action_and_target (notification, "app.open-week", "s", week);
   g_notification_add_button_with_target (notification, _ ("Open last week"), "app.open-week", "s",
@@ -189,45 +157,25 @@ show_digest (TendNotifier *self, TendWeekReport *report)
   send (self, DIGEST_ID, notification);
 }
 
-/* Runs in a thread, on a read-only connection of its own: the agent's connection belongs to
- * whatever thread imports or syncs. */
 static void
-compute_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+digest_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  const TendWeek *week = task_data;
-  const char     *path = tend_store_get_path (TEND_STORE (source_object));
-  g_autoptr (TendStore) store = NULL;
-  g_autoptr (TendInsights) insights = NULL;
-  g_autoptr (TendWeekReport) report = NULL;
+  g_autoptr (TendNotifier) self = user_data;
+  g_autoptr (GVariant) details = NULL;
   g_autoptr (GError) error = NULL;
 
-  store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
-  if (store != NULL)
-    insights = tend_insights_new_for_user (store, &error);
-  if (insights != NULL)
-    report = tend_insights_compute (insights, week, &error);
-  if (report == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&report), g_object_unref);
-}
-
-static void
-compute_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  TendNotifier *self = user_data;
-  g_autoptr (TendWeekReport) report = NULL;
-  g_autoptr (GError) error = NULL;
-
-  report = g_task_propagate_pointer (G_TASK (result), &error);
+  details = tend_worker_run_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Disabled (opted out) meanwhile: a late answer shows nothing. */
+  if (self->computing == NULL || g_cancellable_is_cancelled (self->computing))
     return;
   g_clear_object (&self->computing);
 
-  if (report == NULL)
+  if (details == NULL)
     g_debug ("No weekly digest: %s", error->message);
-  else if (tend_week_report_has_data (report))
-    show_digest (self, report);
+  else
+    show_digest (self, details);
   schedule_digest (self);
 }
 
@@ -235,18 +183,20 @@ static void
 digest_due (TendNotifier *self)
 {
   g_autoptr (GTimeZone) tz = tend_insights_get_user_time_zone ();
-  g_autoptr (GTask) task = NULL;
-  TendWeek *last_week = g_new (TendWeek, 1);
+  g_autofree char *week = NULL;
+  TendWeek         last_week;
+  const char      *arguments[] = { "digest", NULL, NULL };
 
   /* Marked as shown before it is computed: a week without data gets no digest, and no retry. */
   tend_week_from_unix (get_now (self), tz, &self->shown_week);
-  tend_week_add (&self->shown_week, -1, last_week);
+  tend_week_add (&self->shown_week, -1, &last_week);
+  week = tend_week_to_string (&last_week);
+  arguments[1] = week;
 
+  /* The worker reads the database: the agent links no SQLite of its own for this. */
   self->computing = g_cancellable_new ();
-  task = g_task_new (self->store, self->computing, compute_done_cb, self);
-  g_task_set_source_tag (task, digest_due);
-  g_task_set_task_data (task, last_week, g_free);
-  g_task_run_in_thread (task, compute_thread);
+  tend_worker_run_async (arguments, NULL, NULL, self->computing, digest_done_cb,
+                         g_object_ref (self));
 }
 
 static gboolean
@@ -314,7 +264,7 @@ schedule_digest (TendNotifier *self)
   gint64        now, when;
 
   clear_timer (self);
-  if (self->store == NULL || self->computing != NULL)
+  if (!self->enabled || self->computing != NULL)
     return;
 
   if (!tend_work_hours_load (&hours, &error))
@@ -361,7 +311,7 @@ tend_notifier_dispose (GObject *object)
 {
   TendNotifier *self = TEND_NOTIFIER (object);
 
-  tend_notifier_set_store (self, NULL);
+  tend_notifier_set_enabled (self, FALSE);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (tend_notifier_parent_class)->dispose (object);
@@ -499,18 +449,17 @@ tend_notifier_invite_opt_in (TendNotifier *self)
 }
 
 void
-tend_notifier_set_store (TendNotifier *self, TendStore *store)
+tend_notifier_set_enabled (TendNotifier *self, gboolean enabled)
 {
   g_return_if_fail (TEND_IS_NOTIFIER (self));
-  g_return_if_fail (store == NULL || TEND_IS_STORE (store));
 
   if (self->computing != NULL)
     {
       g_cancellable_cancel (self->computing);
       g_clear_object (&self->computing);
     }
-  g_set_object (&self->store, store);
-  if (store == NULL)
+  self->enabled = enabled;
+  if (!enabled)
     self->shown_week.year = 0;
   schedule_digest (self);
 }

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  *
- * Jobs run one at a time in a worker thread, so the store never sees two writers. A sync of
- * every account runs at start-up, on SyncNow and then once per interval, on one timer for all
+ * Jobs run one at a time, each in a tend-agent-worker process (tend-worker.h), so the database
+ * never sees two writers and the agent itself never loads what syncing needs. A sync of every
+ * account runs at start-up, on SyncNow and then once per interval, on one timer for all
  * accounts; nothing else wakes the agent while it is idle.
  */
 #define G_LOG_DOMAIN "tend-agent"
@@ -12,11 +13,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "tend-api-client.h"
-#include "tend-google-source.h"
-#include "tend-graph-source.h"
-#include "tend-importer.h"
 #include "tend-sync-scheduler.h"
+#include "tend-worker.h"
 
 #define DEFAULT_INTERVAL_SECONDS (30 * 60)
 
@@ -33,10 +31,11 @@ typedef struct
 /* A connected account and what is known of its syncs. Shared with the job that syncs it. */
 typedef struct
 {
-  TendAccount     *account;
-  TendSyncSource  *source; /* NULL when Tend reads no API of this provider */
+  TendProvider    *provider;
+  char            *name;
+  gboolean         syncable; /* the provider has an API Tend reads */
   GNetworkAddress *api_address;
-  GPtrArray       *collections; /* (element-type Collection) */
+  GPtrArray       *collections; /* (element-type Collection): as the worker reports them */
   TendSyncState    state;
   gint64           last_sync;
   char            *last_error;
@@ -53,22 +52,16 @@ typedef enum
 typedef struct
 {
   JobKind            kind;
-  TendSyncScheduler *scheduler;     /* unowned: the job's GTask holds it */
-  Entry             *entry;         /* JOB_SYNC */
-  TendSyncReport     report;        /* JOB_SYNC */
-  gint64             previous_sync; /* JOB_SYNC: 0 for a first sync */
-  gint64             synced_at;     /* JOB_SYNC: when it completed */
-  char             **paths;         /* JOB_IMPORT */
-  GTask             *import_task;   /* JOB_IMPORT: the caller's */
-  TendImportReport  *import_report;
+  TendSyncScheduler *scheduler;   /* unowned: it outlives its jobs */
+  Entry             *entry;       /* JOB_SYNC */
+  char             **arguments;   /* the worker's command line */
+  GTask             *import_task; /* JOB_IMPORT: the caller's */
 } Job;
 
 struct _TendSyncScheduler
 {
   GObject parent_instance;
 
-  TendStore       *store;
-  GMainContext    *context;
   GNetworkMonitor *monitor;
   GPtrArray       *entries; /* (element-type Entry) */
   GQueue           jobs;
@@ -121,8 +114,8 @@ collection_free (Collection *collection)
 static void
 entry_clear (Entry *entry)
 {
-  g_clear_object (&entry->account);
-  g_clear_object (&entry->source);
+  g_clear_object (&entry->provider);
+  g_clear_pointer (&entry->name, g_free);
   g_clear_object (&entry->api_address);
   g_clear_pointer (&entry->collections, g_ptr_array_unref);
   g_clear_pointer (&entry->last_error, g_free);
@@ -144,9 +137,8 @@ static void
 job_free (Job *job)
 {
   g_clear_pointer (&job->entry, entry_unref);
-  g_strfreev (job->paths);
+  g_strfreev (job->arguments);
   g_clear_object (&job->import_task);
-  g_clear_pointer (&job->import_report, tend_import_report_free);
   g_free (job);
 }
 
@@ -197,37 +189,6 @@ emit_changed (TendSyncScheduler *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
-/* Tokens come from the account, which refreshes them; the API client asks from the sync
- * thread. */
-static char *
-get_token_cb (gboolean refresh, gpointer user_data, GCancellable *cancellable, GError **error)
-{
-  return tend_account_get_access_token (TEND_ACCOUNT (user_data), refresh, cancellable, error);
-}
-
-static TendSyncSource *
-create_source (TendAccount *account)
-{
-  TendProvider *provider = tend_account_get_provider (account);
-  const char   *url = tend_provider_get_api_url (provider);
-  g_autoptr (TendApiClient) client = NULL;
-
-  if (url == NULL)
-    return NULL;
-  switch (tend_provider_get_api (provider))
-    {
-    case TEND_PROVIDER_API_MICROSOFT_GRAPH:
-      client = tend_api_client_new (get_token_cb, g_object_ref (account), g_object_unref);
-      return TEND_SYNC_SOURCE (tend_graph_source_new (client, url));
-    case TEND_PROVIDER_API_GOOGLE:
-      client = tend_api_client_new (get_token_cb, g_object_ref (account), g_object_unref);
-      return TEND_SYNC_SOURCE (tend_google_source_new (client, url));
-    case TEND_PROVIDER_API_NONE:
-    default:
-      return NULL;
-    }
-}
-
 static Entry *
 find_entry (TendSyncScheduler *self, const char *provider_id, const char *name, guint *index)
 {
@@ -235,9 +196,8 @@ find_entry (TendSyncScheduler *self, const char *provider_id, const char *name, 
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      if (g_str_equal (tend_provider_get_id (tend_account_get_provider (entry->account)),
-                       provider_id)
-          && g_str_equal (tend_account_get_name (entry->account), name))
+      if (g_str_equal (tend_provider_get_id (entry->provider), provider_id)
+          && g_str_equal (entry->name, name))
         {
           if (index != NULL)
             *index = i;
@@ -260,163 +220,87 @@ entry_on_loopback (Entry *entry)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
-/* Progress travels from the sync thread to the main context, where the state lives. */
-typedef struct
-{
-  TendSyncScheduler *self;
-  Entry             *entry;
-  char              *collection;
-  guint              done;
-  guint              total;
-} Progress;
-
+/* A "progress" line of the worker that syncs @user_data. */
 static void
-progress_free (Progress *progress)
+sync_message_cb (const char *kind, GVariant *details, gpointer user_data)
 {
-  g_object_unref (progress->self);
-  entry_unref (progress->entry);
-  g_free (progress->collection);
-  g_free (progress);
-}
-
-static gboolean
-apply_progress_cb (gpointer user_data)
-{
-  Progress   *progress = user_data;
+  Job        *job = user_data;
   Collection *collection;
+  const char *name = NULL;
+  guint32     done = 0, total = 0;
 
-  if (progress->entry->removed)
-    return G_SOURCE_REMOVE;
-  collection = entry_get_collection (progress->entry, progress->collection);
+  if (!g_str_equal (kind, "progress") || job->entry->removed
+      || !g_variant_lookup (details, "collection", "&s", &name))
+    return;
+  g_variant_lookup (details, "done", "u", &done);
+  g_variant_lookup (details, "total", "u", &total);
+  collection = entry_get_collection (job->entry, name);
   collection->state = TEND_SYNC_STATE_SYNCING;
-  collection->done = progress->done;
-  collection->total = progress->total;
-  emit_changed (progress->self);
-  return G_SOURCE_REMOVE;
+  collection->done = done;
+  collection->total = total;
+  emit_changed (job->scheduler);
 }
 
+static guint32
+lookup_count (GVariant *details, const char *key)
+{
+  guint32 count = 0;
+
+  if (details != NULL)
+    g_variant_lookup (details, key, "u", &count);
+  return count;
+}
+
+/* @details: the worker's "done" line, NULL when it failed with @error. */
 static void
-sync_progress_cb (const char *collection, guint done, guint total, gpointer user_data)
+finish_sync (TendSyncScheduler *self, Job *job, GVariant *details, const GError *error)
 {
-  Job               *job = user_data;
-  TendSyncScheduler *self = job->scheduler;
-  Progress          *progress = g_new0 (Progress, 1);
-  GSource           *source;
-
-  progress->self = g_object_ref (self);
-  progress->entry = entry_ref (job->entry);
-  progress->collection = g_strdup (collection);
-  progress->done = done;
-  progress->total = total;
-  /* Always queued, never run here: the state belongs to the main context. */
-  source = g_idle_source_new ();
-  g_source_set_callback (source, apply_progress_cb, progress, (GDestroyNotify) progress_free);
-  g_source_attach (source, self->context);
-  g_source_unref (source);
-}
-
-/* The time of an account's last complete sync is kept beside its cursors, written only once
- * every collection is up to date: a first sync cut short stays a first sync. */
-#define LAST_SYNC_COLLECTION "last-sync"
-
-static gboolean
-run_sync (TendSyncScheduler *self, Job *job, GCancellable *cancellable, GError **error)
-{
-  TendProvider *provider = tend_account_get_provider (job->entry->account);
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *previous = NULL;
-  g_autofree char *now = NULL;
-  gint64           account_id;
-
-  account_id = tend_store_ensure_account (self->store, tend_provider_get_id (provider),
-                                          tend_account_get_name (job->entry->account), error);
-  if (account_id == 0)
-    return FALSE;
-  previous = tend_store_get_cursor (self->store, account_id, LAST_SYNC_COLLECTION, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  job->previous_sync = previous != NULL ? g_ascii_strtoll (previous, NULL, 10) : 0;
-
-  if (!tend_sync_source_sync (job->entry->source, self->store, account_id, sync_progress_cb, job,
-                              &job->report, cancellable, error))
-    return FALSE;
-  job->synced_at = g_get_real_time () / G_USEC_PER_SEC;
-  now = g_strdup_printf ("%" G_GINT64_FORMAT, job->synced_at);
-  return tend_store_set_cursor (self->store, account_id, LAST_SYNC_COLLECTION, now, error);
-}
-
-static void
-job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  TendSyncScheduler *self = source_object;
-  Job               *job = task_data;
-  g_autoptr (GError) error = NULL;
-  gboolean ok;
-
-  if (job->kind == JOB_IMPORT)
-    {
-      g_autoptr (TendImporter) importer = tend_importer_new (self->store);
-
-      job->import_report = tend_import_report_new ();
-      ok = tend_importer_run (importer, (const char *const *) job->paths, job->import_report,
-                              cancellable, &error);
-    }
-  else
-    ok = run_sync (self, job, cancellable, &error);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
-finish_sync (TendSyncScheduler *self, Job *job, const GError *error)
-{
-  Entry          *entry = job->entry;
-  TendSyncReport *report = &job->report;
+  Entry  *entry = job->entry;
+  gint64  previous_sync = 0, synced_at = 0;
+  guint32 messages = lookup_count (details, "messages-added");
+  guint32 events = lookup_count (details, "events-changed");
 
   /* What a sync committed counts, even when the account went meanwhile. */
-  if (report->messages_added + report->messages_removed + report->events_changed
-          + report->events_removed
+  if (messages + events + lookup_count (details, "messages-removed")
+          + lookup_count (details, "events-removed")
       > 0)
     g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
   if (entry->removed)
     return;
 
-  if (job->previous_sync > entry->last_sync)
-    entry->last_sync = job->previous_sync;
+  if (details != NULL)
+    {
+      g_variant_lookup (details, "previous-sync", "x", &previous_sync);
+      g_variant_lookup (details, "synced-at", "x", &synced_at);
+    }
 
   if (error == NULL)
     {
-      entry->last_sync = job->synced_at;
+      entry->last_sync = synced_at;
       entry_set_state (entry, self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE, NULL);
       for (guint i = 0; i < entry->collections->len; i++)
         ((Collection *) g_ptr_array_index (entry->collections, i))->last_sync = entry->last_sync;
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     entry_set_state (entry, self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE, NULL);
-  else if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_UNAUTHORIZED))
+  else if (g_error_matches (error, TEND_WORKER_ERROR, TEND_WORKER_ERROR_UNAUTHORIZED))
     {
       entry_set_state (entry, TEND_SYNC_STATE_NEEDS_SIGN_IN, error->message);
-      g_signal_emit (self, signals[SIGNAL_SIGN_IN_NEEDED], 0, entry->account);
+      g_signal_emit (self, signals[SIGNAL_SIGN_IN_NEEDED], 0,
+                     tend_provider_get_id (entry->provider), entry->name);
     }
-  else if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_NETWORK))
+  else if (g_error_matches (error, TEND_WORKER_ERROR, TEND_WORKER_ERROR_NETWORK))
     entry_set_state (entry, TEND_SYNC_STATE_OFFLINE, NULL);
   else
     {
       /* The provider, never the account's address: logs hold no personal data. */
-      g_message ("A sync with %s failed: %s",
-                 tend_provider_get_id (tend_account_get_provider (entry->account)), error->message);
+      g_message ("A sync with %s failed: %s", tend_provider_get_id (entry->provider),
+                 error->message);
       entry_set_state (entry, TEND_SYNC_STATE_ERROR, error->message);
     }
 
-  if (error == NULL && job->previous_sync == 0)
-    g_signal_emit (self, signals[SIGNAL_FIRST_SYNC_DONE], 0, entry->account, report->messages_added,
-                   report->events_changed);
+  if (error == NULL && previous_sync == 0)
+    g_signal_emit (self, signals[SIGNAL_FIRST_SYNC_DONE], 0, entry->name, messages, events);
 }
 
 static void
@@ -432,26 +316,27 @@ finish_stop (TendSyncScheduler *self)
 static void
 job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TendSyncScheduler *self = TEND_SYNC_SCHEDULER (source);
-  Job               *job = g_task_get_task_data (G_TASK (result));
+  Job               *job = user_data;
+  TendSyncScheduler *self = job->scheduler;
+  g_autoptr (GVariant) details = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_task_propagate_boolean (G_TASK (result), &error);
+  details = tend_worker_run_finish (result, &error);
   self->running = NULL;
   g_clear_object (&self->cancellable);
 
   if (job->kind == JOB_IMPORT)
     {
-      if (error != NULL)
+      if (details == NULL)
         g_task_return_error (job->import_task, g_steal_pointer (&error));
       else
-        g_task_return_pointer (job->import_task, g_steal_pointer (&job->import_report),
-                               (GDestroyNotify) tend_import_report_free);
+        g_task_return_pointer (job->import_task, g_steal_pointer (&details),
+                               (GDestroyNotify) g_variant_unref);
     }
   else
     {
       job->entry->queued = FALSE;
-      finish_sync (self, job, error);
+      finish_sync (self, job, details, error);
       /* Paused and resumed while it ran: the resume could not queue it; do it now. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->paused
           && !self->stopped && !job->entry->removed)
@@ -464,16 +349,19 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     finish_stop (self);
   else
     start_next_job (self);
+  g_object_unref (self);
 }
 
 static void
 push_sync_job (TendSyncScheduler *self, Entry *entry)
 {
-  Job *job = g_new0 (Job, 1);
+  Job        *job = g_new0 (Job, 1);
+  const char *arguments[] = { "sync", tend_provider_get_id (entry->provider), entry->name, NULL };
 
   job->kind = JOB_SYNC;
   job->scheduler = self;
   job->entry = entry_ref (entry);
+  job->arguments = g_strdupv ((char **) arguments);
   g_queue_push_tail (&self->jobs, job);
 }
 
@@ -519,7 +407,7 @@ request_sync (TendSyncScheduler *self, Entry *entry)
 {
   Reach *reach;
 
-  if (entry->source == NULL || entry->queued || entry->state == TEND_SYNC_STATE_NEEDS_SIGN_IN)
+  if (!entry->syncable || entry->queued || entry->state == TEND_SYNC_STATE_NEEDS_SIGN_IN)
     return;
   entry->queued = TRUE;
   entry_set_state (entry, TEND_SYNC_STATE_WAITING, NULL);
@@ -557,7 +445,6 @@ schedule_next_sync (TendSyncScheduler *self)
 static void
 start_next_job (TendSyncScheduler *self)
 {
-  g_autoptr (GTask) task = NULL;
   Job *job;
 
   if (self->running != NULL || self->stopped)
@@ -576,10 +463,11 @@ start_next_job (TendSyncScheduler *self)
     }
   self->running = job;
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, job_done_cb, NULL);
-  g_task_set_source_tag (task, start_next_job);
-  g_task_set_task_data (task, job, NULL);
-  g_task_run_in_thread (task, job_thread);
+  tend_worker_run_async ((const char *const *) job->arguments,
+                         job->kind == JOB_SYNC ? sync_message_cb : NULL, job, self->cancellable,
+                         job_done_cb, job);
+  /* The scheduler stays until the worker it started has exited. */
+  g_object_ref (self);
 }
 
 static void
@@ -613,9 +501,7 @@ tend_sync_scheduler_finalize (GObject *object)
 {
   TendSyncScheduler *self = (TendSyncScheduler *) object;
 
-  g_clear_object (&self->store);
   g_clear_object (&self->monitor);
-  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->stop_tasks, g_ptr_array_unref);
 
@@ -630,7 +516,8 @@ tend_sync_scheduler_class_init (TendSyncSchedulerClass *klass)
   object_class->dispose = tend_sync_scheduler_dispose;
   object_class->finalize = tend_sync_scheduler_finalize;
 
-  /* Accounts or sources changed state or progress. */
+  /* Accounts or sources changed state or progress. "sign-in-needed" gives the provider id and
+   * the account's name. */
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_DATA_CHANGED]
@@ -638,11 +525,11 @@ tend_sync_scheduler_class_init (TendSyncSchedulerClass *klass)
                       NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_SIGN_IN_NEEDED]
       = g_signal_new ("sign-in-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                      NULL, G_TYPE_NONE, 1, TEND_TYPE_ACCOUNT);
+                      NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   /* The account, the messages and the events its first sync brought. */
   signals[SIGNAL_FIRST_SYNC_DONE]
       = g_signal_new ("first-sync-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                      NULL, NULL, G_TYPE_NONE, 3, TEND_TYPE_ACCOUNT, G_TYPE_UINT, G_TYPE_UINT);
+                      NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -651,75 +538,57 @@ tend_sync_scheduler_init (TendSyncScheduler *self)
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_unref);
   self->stop_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->interval = DEFAULT_INTERVAL_SECONDS;
-  self->context = g_main_context_ref_thread_default ();
   self->monitor = g_object_ref (g_network_monitor_get_default ());
   self->network_handler
       = g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
 }
 
 TendSyncScheduler *
-tend_sync_scheduler_new (TendStore *store)
+tend_sync_scheduler_new (void)
 {
-  TendSyncScheduler *self;
-
-  g_return_val_if_fail (TEND_IS_STORE (store), NULL);
-
-  self = g_object_new (TEND_TYPE_SYNC_SCHEDULER, NULL);
-  self->store = g_object_ref (store);
-  return self;
+  return g_object_new (TEND_TYPE_SYNC_SCHEDULER, NULL);
 }
 
 void
-tend_sync_scheduler_add_account (TendSyncScheduler *self, TendAccount *account)
+tend_sync_scheduler_add_account (TendSyncScheduler *self, TendProvider *provider, const char *name)
 {
-  TendProvider *provider;
-  const char   *url;
-  Entry        *entry;
+  const char *url;
+  Entry      *entry;
 
   g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
-  g_return_if_fail (TEND_IS_ACCOUNT (account));
+  g_return_if_fail (TEND_IS_PROVIDER (provider));
+  g_return_if_fail (name != NULL);
 
-  provider = tend_account_get_provider (account);
-  if (find_entry (self, tend_provider_get_id (provider), tend_account_get_name (account), NULL))
+  if (find_entry (self, tend_provider_get_id (provider), name, NULL))
     return;
 
   entry = g_atomic_rc_box_new0 (Entry);
-  entry->account = g_object_ref (account);
-  entry->source = create_source (account);
+  entry->provider = g_object_ref (provider);
+  entry->name = g_strdup (name);
   entry->collections = g_ptr_array_new_with_free_func ((GDestroyNotify) collection_free);
   entry->state = self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE;
   url = tend_provider_get_api_url (provider);
-  if (url != NULL)
+  if (tend_provider_get_api (provider) != TEND_PROVIDER_API_NONE && url != NULL)
     entry->api_address = G_NETWORK_ADDRESS (g_network_address_parse_uri (url, 443, NULL));
-  if (entry->api_address == NULL)
-    g_clear_object (&entry->source);
-  if (entry->source != NULL)
-    {
-      const char *const *names = tend_sync_source_get_collections (entry->source);
-
-      for (guint i = 0; names[i] != NULL; i++)
-        entry_get_collection (entry, names[i])->state = entry->state;
-    }
+  entry->syncable = entry->api_address != NULL;
   g_ptr_array_add (self->entries, entry);
   emit_changed (self);
 }
 
-/* Returns the account, for the caller to disconnect, or NULL when it is not connected. A sync
- * of it that runs now is cancelled; what it committed stays. */
-TendAccount *
+/* Returns whether the account was connected. A sync of it that runs now is cancelled; what it
+ * committed stays. */
+gboolean
 tend_sync_scheduler_remove_account (TendSyncScheduler *self, const char *provider_id,
                                     const char *name)
 {
-  TendAccount *account;
-  Entry       *entry;
-  guint        index;
+  Entry *entry;
+  guint  index;
 
-  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), NULL);
+  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), FALSE);
 
   entry = find_entry (self, provider_id, name, &index);
   if (entry == NULL)
-    return NULL;
-  account = g_object_ref (entry->account);
+    return FALSE;
   entry->removed = TRUE;
 
   for (GList *l = self->jobs.head; l != NULL;)
@@ -739,20 +608,26 @@ tend_sync_scheduler_remove_account (TendSyncScheduler *self, const char *provide
 
   g_ptr_array_remove_index (self->entries, index);
   emit_changed (self);
-  return account;
+  return TRUE;
 }
 
-GPtrArray *
-tend_sync_scheduler_dup_accounts (TendSyncScheduler *self)
+/* The connected accounts as "provider:name". */
+char **
+tend_sync_scheduler_dup_account_keys (TendSyncScheduler *self)
 {
-  GPtrArray *accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
 
-  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), accounts);
+  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), NULL);
 
   for (guint i = 0; i < self->entries->len; i++)
-    g_ptr_array_add (accounts,
-                     g_object_ref (((Entry *) g_ptr_array_index (self->entries, i))->account));
-  return accounts;
+    {
+      Entry           *entry = g_ptr_array_index (self->entries, i);
+      g_autofree char *key
+          = g_strconcat (tend_provider_get_id (entry->provider), ":", entry->name, NULL);
+
+      g_strv_builder_add (keys, key);
+    }
+  return g_strv_builder_end (keys);
 }
 
 void
@@ -833,11 +708,14 @@ tend_sync_scheduler_set_interval (TendSyncScheduler *self, guint seconds)
     }
 }
 
+/* @me: (nullable): the user's addresses, for files that do not say which are theirs. */
 void
 tend_sync_scheduler_import_async (TendSyncScheduler *self, const char *const *paths,
-                                  GAsyncReadyCallback callback, gpointer user_data)
+                                  const char *const *me, GAsyncReadyCallback callback,
+                                  gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
+  g_autoptr (GStrvBuilder) arguments = g_strv_builder_new ();
   Job *job;
 
   g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
@@ -852,16 +730,27 @@ tend_sync_scheduler_import_async (TendSyncScheduler *self, const char *const *pa
       return;
     }
 
+  g_strv_builder_add (arguments, "import");
+  for (guint i = 0; me != NULL && me[i] != NULL; i++)
+    {
+      g_strv_builder_add (arguments, "--me");
+      g_strv_builder_add (arguments, me[i]);
+    }
+  /* Paths never pass for options. */
+  g_strv_builder_add (arguments, "--");
+  g_strv_builder_addv (arguments, (const char **) paths);
+
   job = g_new0 (Job, 1);
   job->kind = JOB_IMPORT;
   job->scheduler = self;
-  job->paths = g_strdupv ((char **) paths);
+  job->arguments = g_strv_builder_end (arguments);
   job->import_task = g_steal_pointer (&task);
   g_queue_push_tail (&self->jobs, job);
   start_next_job (self);
 }
 
-TendImportReport *
+/* Returns: (transfer full): the import's summary, as the agent's Import method returns it */
+GVariant *
 tend_sync_scheduler_import_finish (TendSyncScheduler *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -870,7 +759,7 @@ tend_sync_scheduler_import_finish (TendSyncScheduler *self, GAsyncResult *result
 }
 
 /* For opting out: nothing new starts, queued imports fail, the running job is cancelled, and
- * the call completes once the store is no longer in use. */
+ * the call completes once the worker has exited, so that nothing holds the database. */
 void
 tend_sync_scheduler_stop_async (TendSyncScheduler *self, GAsyncReadyCallback callback,
                                 gpointer user_data)
@@ -943,9 +832,7 @@ tend_sync_scheduler_describe_accounts (TendSyncScheduler *self)
       Entry *entry = g_ptr_array_index (self->entries, i);
 
       g_variant_builder_add (
-          &accounts, "(ss@a{sv})",
-          tend_provider_get_id (tend_account_get_provider (entry->account)),
-          tend_account_get_name (entry->account),
+          &accounts, "(ss@a{sv})", tend_provider_get_id (entry->provider), entry->name,
           describe_details (entry->state, 0, 0, entry->last_sync, entry->last_error, FALSE));
     }
   return g_variant_builder_end (&accounts);
@@ -965,9 +852,8 @@ tend_sync_scheduler_describe_sources (TendSyncScheduler *self)
         {
           Collection *collection = g_ptr_array_index (entry->collections, j);
 
-          g_variant_builder_add (&sources, "(sss@a{sv})",
-                                 tend_provider_get_id (tend_account_get_provider (entry->account)),
-                                 tend_account_get_name (entry->account), collection->name,
+          g_variant_builder_add (&sources, "(sss@a{sv})", tend_provider_get_id (entry->provider),
+                                 entry->name, collection->name,
                                  describe_details (collection->state, collection->done,
                                                    collection->total, collection->last_sync,
                                                    collection->last_error, TRUE));

@@ -6,9 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "tend-account.h"
-#include "tend-import-report.h"
-#include "tend-store.h"
+#include "tend-provider.h"
 
 G_BEGIN_DECLS
 
@@ -39,14 +37,15 @@ const char *tend_sync_state_to_string (TendSyncState state);
 
 G_DECLARE_FINAL_TYPE (TendSyncScheduler, tend_sync_scheduler, TEND, SYNC_SCHEDULER, GObject)
 
-TendSyncScheduler *tend_sync_scheduler_new            (TendStore *store);
+TendSyncScheduler *tend_sync_scheduler_new            (void);
 
 void               tend_sync_scheduler_add_account    (TendSyncScheduler *self,
-                                                       TendAccount *account);
-TendAccount       *tend_sync_scheduler_remove_account (TendSyncScheduler *self,
+                                                       TendProvider *provider,
+                                                       const char *name);
+gboolean           tend_sync_scheduler_remove_account (TendSyncScheduler *self,
                                                        const char *provider_id,
                                                        const char *name);
-GPtrArray         *tend_sync_scheduler_dup_accounts   (TendSyncScheduler *self);
+char             **tend_sync_scheduler_dup_account_keys (TendSyncScheduler *self);
 
 void               tend_sync_scheduler_sync_now       (TendSyncScheduler *self);
 void               tend_sync_scheduler_set_paused     (TendSyncScheduler *self, gboolean paused);
@@ -54,9 +53,10 @@ void               tend_sync_scheduler_set_interval   (TendSyncScheduler *self, 
 
 void               tend_sync_scheduler_import_async   (TendSyncScheduler *self,
                                                        const char *const *paths,
+                                                       const char *const *me,
                                                        GAsyncReadyCallback callback,
                                                        gpointer user_data);
-TendImportReport  *tend_sync_scheduler_import_finish  (TendSyncScheduler *self,
+GVariant          *tend_sync_scheduler_import_finish  (TendSyncScheduler *self,
                                                        GAsyncResult *result, GError **error);
 
 void               tend_sync_scheduler_stop_async     (TendSyncScheduler *self,

@@ -13,8 +13,8 @@
 #include "tendctl.h"
 
 /* The agent is started by D-Bus activation when it is not running yet. */
-static TendDBusAgent1 *
-connect_agent (GError **error)
+TendDBusAgent1 *
+tendctl_connect_agent (GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   TendDBusAgent1 *agent;
@@ -29,8 +29,8 @@ connect_agent (GError **error)
 }
 
 /* D-Bus errors carry their name before the message; a person needs the message. */
-static int
-report_agent_error (GError *error)
+int
+tendctl_report_agent_error (GError *error)
 {
   g_dbus_error_strip_remote_error (error);
   return tendctl_report_error (error);
@@ -154,7 +154,7 @@ tendctl_status (const TendctlOptions *options, int argc, char **argv)
 
   if (!parse_no_arguments (context, NULL, &argc, &argv, &status))
     return status;
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
 
   if (!tend_dbus_agent1_get_opted_in (agent))
@@ -183,10 +183,10 @@ tendctl_opt_in (const TendctlOptions *options, int argc, char **argv)
                                    "unless you switch sharing on yourself."));
   if (!parse_no_arguments (context, NULL, &argc, &argv, &status))
     return status;
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
   if (!tend_dbus_agent1_call_opt_in_sync (agent, NULL, &error))
-    return report_agent_error (error);
+    return tendctl_report_agent_error (error);
 
   g_print (_ ("Opted in. Connect an account with “tendctl connect PROVIDER”, or import files "
               "with “tendctl import”.\n"));
@@ -228,12 +228,12 @@ tendctl_opt_out (const TendctlOptions *options, int argc, char **argv)
         }
     }
 
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
   /* Signing out of providers takes a moment: no D-Bus timeout. */
   g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (agent), G_MAXINT);
   if (!tend_dbus_agent1_call_opt_out_sync (agent, TRUE, NULL, &error))
-    return report_agent_error (error);
+    return tendctl_report_agent_error (error);
 
   g_print (_ ("Opted out: signed out of every account, and everything Tend stored is deleted.\n"));
   return TENDCTL_EXIT_OK;
@@ -250,10 +250,10 @@ set_paused (int argc, char **argv, gboolean paused)
 
   if (!parse_no_arguments (context, NULL, &argc, &argv, &status))
     return status;
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
   if (!tend_dbus_agent1_call_set_paused_sync (agent, paused, NULL, &error))
-    return report_agent_error (error);
+    return tendctl_report_agent_error (error);
   g_print (paused ? _ ("Paused. What Tend kept stays; resume with “tendctl resume”.\n")
                   : _ ("Resumed.\n"));
   return TENDCTL_EXIT_OK;
@@ -317,7 +317,7 @@ tendctl_connect (const TendctlOptions *options, int argc, char **argv)
             N_ ("Sign in with a code on another device instead of this computer’s browser"), NULL },
           { NULL } };
 
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
 
   g_string_append (summary, _ ("Tend opens your browser to sign in to your own account; the "
@@ -350,7 +350,7 @@ tendctl_connect (const TendctlOptions *options, int argc, char **argv)
   if (!tend_dbus_agent1_call_connect_account_finish (agent, &account, wait.result, &error))
     {
       g_object_unref (wait.result);
-      return report_agent_error (error);
+      return tendctl_report_agent_error (error);
     }
   g_object_unref (wait.result);
   if (tend_dbus_agent1_get_paused (agent))
@@ -378,11 +378,11 @@ tendctl_disconnect (const TendctlOptions *options, int argc, char **argv)
     return status;
   if (argc != 3)
     return tendctl_usage_error (context, _ ("Name a provider and an account"));
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
   g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (agent), G_MAXINT);
   if (!tend_dbus_agent1_call_disconnect_account_sync (agent, argv[1], argv[2], NULL, &error))
-    return report_agent_error (error);
+    return tendctl_report_agent_error (error);
   g_print (_ ("Disconnected %s.\n"), argv[2]);
   return TENDCTL_EXIT_OK;
 }
@@ -442,10 +442,10 @@ tendctl_sync (const TendctlOptions *options, int argc, char **argv)
 
   if (!parse_no_arguments (context, entries, &argc, &argv, &status))
     return status;
-  if (!(agent = connect_agent (&error)))
+  if (!(agent = tendctl_connect_agent (&error)))
     return tendctl_report_error (error);
   if (!tend_dbus_agent1_call_sync_now_sync (agent, NULL, &error))
-    return report_agent_error (error);
+    return tendctl_report_agent_error (error);
   if (!wait)
     {
       g_print (_ ("Syncing. Follow it with “tendctl status”.\n"));

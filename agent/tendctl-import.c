@@ -22,32 +22,95 @@ progress_cb (guint files_done, guint files_total, gpointer user_data)
     g_printerr ("\n");
 }
 
+/* @summary: as tend_import_report_to_variant() and the agent's Import return it. */
 static void
-print_summary (const TendImportReport *report)
+print_summary (GVariant *summary)
 {
-  guint skipped = tend_import_report_total_skipped (report);
+  guint32      added = 0, unchanged = 0, events_added = 0, events_unchanged = 0, removed = 0;
+  guint32      count, skipped = 0;
+  GVariantIter iter;
+  const char  *key;
+  g_autoptr (GVariant) reasons = NULL;
+  g_autofree const char **me = NULL;
+
+  g_variant_lookup (summary, "messages_added", "u", &added);
+  g_variant_lookup (summary, "messages_unchanged", "u", &unchanged);
+  g_variant_lookup (summary, "events_added", "u", &events_added);
+  g_variant_lookup (summary, "events_unchanged", "u", &events_unchanged);
+  g_variant_lookup (summary, "events_removed", "u", &removed);
+  reasons = g_variant_lookup_value (summary, "skipped", G_VARIANT_TYPE ("a{su}"));
 
   g_print (g_dngettext (GETTEXT_PACKAGE, "Messages: %u new, %u already known\n",
-                        "Messages: %u new, %u already known\n", report->messages_added),
-           report->messages_added, report->messages_unchanged);
-  g_print (_ ("Calendar: %u occurrences new or changed, %u unchanged, %u removed\n"),
-           report->events_added, report->events_unchanged, report->events_removed);
+                        "Messages: %u new, %u already known\n", added),
+           added, unchanged);
+  g_print (_ ("Calendar: %u occurrences new or changed, %u unchanged, %u removed\n"), events_added,
+           events_unchanged, removed);
 
+  if (reasons != NULL)
+    {
+      g_variant_iter_init (&iter, reasons);
+      while (g_variant_iter_next (&iter, "{&su}", &key, &count))
+        skipped += count;
+    }
   if (skipped > 0)
     {
       g_print (g_dngettext (GETTEXT_PACKAGE, "Skipped %u item:\n", "Skipped %u items:\n", skipped),
                skipped);
-      for (guint i = 0; i < TEND_SKIP_N_REASONS; i++)
-        if (report->skipped[i] > 0)
-          g_print ("  %6u  %s\n", report->skipped[i], tend_skip_reason_to_string (i));
+      g_variant_iter_init (&iter, reasons);
+      while (g_variant_iter_next (&iter, "{&su}", &key, &count))
+        {
+          TendSkipReason reason = tend_skip_reason_from_key (key);
+
+          g_print ("  %6u  %s\n", count,
+                   reason < TEND_SKIP_N_REASONS ? tend_skip_reason_to_string (reason) : key);
+        }
     }
   else
     g_print (_ ("Nothing was skipped.\n"));
 
-  for (guint i = 0; i < report->inferred_me->len; i++)
+  g_variant_lookup (summary, "inferred_me", "^a&s", &me);
+  for (guint i = 0; me != NULL && me[i] != NULL; i++)
     g_print (_ ("Taken to be your address, from the senders of your Sent folders: %s\n"
                 "  (name your addresses with --me if that is wrong)\n"),
-             (const char *) g_ptr_array_index (report->inferred_me, i));
+             me[i]);
+}
+
+/* The usual way: the agent imports, as the database's one writer, and only after opt-in. */
+static int
+import_through_agent (char **paths, char **me)
+{
+  g_autoptr (TendDBusAgent1) agent = NULL;
+  g_autoptr (GVariant) summary = NULL;
+  g_autoptr (GPtrArray) absolute = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  GVariantDict options;
+
+  if (!(agent = tendctl_connect_agent (&error)))
+    return tendctl_report_error (error);
+  if (!tend_dbus_agent1_get_opted_in (agent))
+    {
+      g_printerr (_ ("Tend reads nothing until you opt in. Run “tendctl opt-in” first, or import "
+                     "into a database file of your own with --database.\n"));
+      return TENDCTL_EXIT_FAILURE;
+    }
+
+  /* The agent runs elsewhere: it needs paths that do not depend on this folder. */
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (absolute, g_canonicalize_filename (paths[i], NULL));
+  g_ptr_array_add (absolute, NULL);
+  g_variant_dict_init (&options, NULL);
+  if (me != NULL)
+    g_variant_dict_insert (&options, "me", "^as", me);
+
+  if (isatty (STDERR_FILENO))
+    g_printerr (_ ("Importing…\n"));
+  /* A big mailbox takes minutes: no D-Bus timeout. */
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (agent), G_MAXINT);
+  if (!tend_dbus_agent1_call_import_sync (agent, (const char *const *) absolute->pdata,
+                                          g_variant_dict_end (&options), &summary, NULL, &error))
+    return tendctl_report_agent_error (error);
+  print_summary (summary);
+  return TENDCTL_EXIT_OK;
 }
 
 int
@@ -58,6 +121,7 @@ tendctl_import (const TendctlOptions *options, int argc, char **argv)
   g_autoptr (TendStore) store = NULL;
   g_autoptr (TendImporter) importer = NULL;
   g_autoptr (TendImportReport) report = NULL;
+  g_autoptr (GVariant) summary = NULL;
   g_auto (GStrv) me = NULL;
   g_auto (GStrv) known_me = NULL;
   int                status = TENDCTL_EXIT_OK;
@@ -80,6 +144,10 @@ tendctl_import (const TendctlOptions *options, int argc, char **argv)
   if (argc < 2)
     return tendctl_usage_error (context, _ ("Name at least one file or folder to import"));
 
+  if (options->database == NULL && !options->demo)
+    return import_through_agent (argv + 1, me);
+
+  /* A database named with --database or --demo is the user's own file to fill. */
   if (!(store = tendctl_open_store (options, TEND_STORE_OPEN_READ_WRITE, NULL, &error)))
     return tendctl_report_error (error);
 
@@ -95,7 +163,8 @@ tendctl_import (const TendctlOptions *options, int argc, char **argv)
   if (!tend_importer_run (importer, (const char *const *) argv + 1, report, NULL, &error))
     return tendctl_report_error (error);
 
-  print_summary (report);
+  summary = g_variant_ref_sink (tend_import_report_to_variant (report));
+  print_summary (summary);
 
   if (!(known_me = tend_store_dup_me (store, &error)))
     return tendctl_report_error (error);

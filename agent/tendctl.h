@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "tend-dbus.h"
 #include "tend-store.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,9 @@ char      *tendctl_get_store_path  (const TendctlOptions *options);
 int        tendctl_report_error    (const GError *error);
 int        tendctl_usage_error     (GOptionContext *context, const char *message);
 gboolean   tendctl_parse           (GOptionContext *context, int *argc, char ***argv, int *status);
+
+TendDBusAgent1 *tendctl_connect_agent    (GError **error);
+int             tendctl_report_agent_error (GError *error);
 
 int        tendctl_status          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_opt_in          (const TendctlOptions *options, int argc, char **argv);

@@ -415,7 +415,9 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
       read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {
+      /* Opening is where a path is wrong: say which. */
       set_error_from_rc (self->db, rc, error);
+      g_prefix_error (error, "%s: ", path);
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, TRUE);

@@ -84,3 +84,53 @@ tend_skip_reason_get_key (TendSkipReason reason)
 
   return reasons[reason].key;
 }
+
+/**
+ * tend_import_report_to_variant:
+ *
+ * The report as the agent's Import method returns it: messages_added, messages_unchanged,
+ * events_added, events_unchanged, events_removed (u), skipped (a{su}, by reason key) and
+ * inferred_me (as).
+ *
+ * Returns: (transfer floating): an a{sv}
+ */
+GVariant *
+tend_import_report_to_variant (const TendImportReport *report)
+{
+  GVariantBuilder summary, skipped, me;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  g_variant_builder_init (&skipped, G_VARIANT_TYPE ("a{su}"));
+  for (guint i = 0; i < TEND_SKIP_N_REASONS; i++)
+    if (report->skipped[i] > 0)
+      g_variant_builder_add (&skipped, "{su}", tend_skip_reason_get_key (i), report->skipped[i]);
+  g_variant_builder_init (&me, G_VARIANT_TYPE_STRING_ARRAY);
+  for (guint i = 0; i < report->inferred_me->len; i++)
+    g_variant_builder_add (&me, "s", g_ptr_array_index (report->inferred_me, i));
+
+  g_variant_builder_init (&summary, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&summary, "{sv}", "messages_added",
+                         g_variant_new_uint32 (report->messages_added));
+  g_variant_builder_add (&summary, "{sv}", "messages_unchanged",
+                         g_variant_new_uint32 (report->messages_unchanged));
+  g_variant_builder_add (&summary, "{sv}", "events_added",
+                         g_variant_new_uint32 (report->events_added));
+  g_variant_builder_add (&summary, "{sv}", "events_unchanged",
+                         g_variant_new_uint32 (report->events_unchanged));
+  g_variant_builder_add (&summary, "{sv}", "events_removed",
+                         g_variant_new_uint32 (report->events_removed));
+  g_variant_builder_add (&summary, "{sv}", "skipped", g_variant_builder_end (&skipped));
+  g_variant_builder_add (&summary, "{sv}", "inferred_me", g_variant_builder_end (&me));
+  return g_variant_builder_end (&summary);
+}
+
+/* The reason whose key is @key, or TEND_SKIP_N_REASONS. */
+TendSkipReason
+tend_skip_reason_from_key (const char *key)
+{
+  for (guint i = 0; i < TEND_SKIP_N_REASONS; i++)
+    if (g_str_equal (tend_skip_reason_get_key (i), key))
+      return i;
+  return TEND_SKIP_N_REASONS;
+}

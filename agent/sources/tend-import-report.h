@@ -47,6 +47,8 @@ void              tend_import_report_skip           (TendImportReport *report,
 guint             tend_import_report_total_skipped  (const TendImportReport *report);
 const char       *tend_skip_reason_to_string        (TendSkipReason reason);
 const char       *tend_skip_reason_get_key          (TendSkipReason reason);
+TendSkipReason    tend_skip_reason_from_key         (const char *key);
+GVariant         *tend_import_report_to_variant     (const TendImportReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendImportReport, tend_import_report_free)
 

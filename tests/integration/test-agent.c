@@ -99,6 +99,13 @@ start_agent (Fixture *f)
   g_signal_connect (f->proxy, "data-changed", G_CALLBACK (data_changed_cb), f);
 }
 
+/* Import's options: none. */
+static GVariant *
+no_options (void)
+{
+  return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
 static char *
 database_path (Fixture *f)
 {
@@ -201,7 +208,7 @@ test_nothing_before_opt_in (Fixture *f, gconstpointer data)
   g_assert_false (tend_dbus_agent1_get_opted_in (f->proxy));
   assert_agent_holds_nothing_of_the_user (f);
 
-  tend_dbus_agent1_call_import_sync (f->proxy, paths, &summary, NULL, &error);
+  tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error);
   assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   assert_agent_holds_nothing_of_the_user (f);
 
@@ -233,7 +240,8 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_stat (db, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  g_assert_true (tend_dbus_agent1_call_import_sync (f->proxy, paths, &summary, NULL, &error));
+  g_assert_true (
+      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (summary, "messages_added", "u", &added));
   g_assert_cmpuint (added, ==, 6);
@@ -243,7 +251,8 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
 
   /* Nothing new the second time, so no DataChanged either. */
-  g_assert_true (tend_dbus_agent1_call_import_sync (f->proxy, paths, &again, NULL, &error));
+  g_assert_true (
+      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &again, NULL, &error));
   g_assert_true (g_variant_lookup (again, "messages_added", "u", &added));
   g_assert_cmpuint (added, ==, 0);
 
@@ -265,7 +274,7 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
 
   g_clear_pointer (&again, g_variant_unref);
-  tend_dbus_agent1_call_import_sync (f->proxy, paths, &again, NULL, &error);
+  tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &again, NULL, &error);
   assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
 }
 
@@ -323,16 +332,29 @@ test_tendctl (Fixture *f, gconstpointer data)
   g_autofree char *after = NULL;
   g_autofree char *declined = NULL;
   g_autofree char *opt_out = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *imported = NULL;
 
   start_agent (f);
   g_assert_cmpint (run_tendctl (f, NULL, &before, "status", NULL), ==, 0);
   g_assert_nonnull (strstr (before, "Not opted in"));
+  /* Before opt-in, tendctl import does nothing either. */
+  g_assert_cmpint (run_tendctl (f, NULL, &refused, "import", TEND_TEST_DATA "/e2e/mail.mbox", NULL),
+                   ==, 1);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 
   g_assert_cmpint (run_tendctl (f, NULL, &opt_in, "opt-in", NULL), ==, 0);
   wait_for_opted_in (f, TRUE);
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
   g_assert_cmpint (run_tendctl (f, NULL, &after, "status", NULL), ==, 0);
   g_assert_true (g_str_has_prefix (after, "Opted in"));
+  /* After it, the agent imports: the one writer. */
+  g_assert_cmpint (run_tendctl (f, NULL, &imported, "import", "--me", "me@tend.example",
+                                TEND_TEST_DATA "/e2e/mail.mbox", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (imported, "Messages: 6 new, 0 already known"));
+  while (f->data_changed == 0)
+    g_main_context_iteration (NULL, TRUE);
 
   g_assert_cmpint (run_tendctl (f, "no\n", &declined, "opt-out", NULL), ==, 4);
   g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));

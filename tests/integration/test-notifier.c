@@ -14,6 +14,7 @@
 #include "tend-event.h"
 #include "tend-fake-desktop.h"
 #include "tend-notifier.h"
+#include "tend-store.h"
 #include "tend-test-util.h"
 
 /* Unix times, worked out with Python's datetime in UTC (ISO week and weekday in brackets). */
@@ -75,6 +76,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_settings_reset (settings, "working-hours");
 
   f->home = g_dir_make_tmp ("tend-notifier-XXXXXX", NULL);
+  /* The digest comes from tend-agent-worker ($TEND_AGENT_WORKER), which reads the database in
+   * this home, in UTC: its GSettings are not the memory backend's of this process. */
+  g_setenv ("XDG_DATA_HOME", f->home, TRUE);
+  g_setenv ("TZ", "UTC", TRUE);
   f->activated = g_ptr_array_new_with_free_func (g_free);
   f->server = tend_fake_notifications_new ();
   f->app = g_application_new (app_id, G_APPLICATION_DEFAULT_FLAGS);
@@ -283,7 +288,7 @@ add_meeting (TendStore *store, gint64 account, const char *uid, gint64 start, gi
 static TendStore *
 store_with_weeks (Fixture *f)
 {
-  g_autofree char *path = g_build_filename (f->home, "tend.db", NULL);
+  g_autofree char *path = g_build_filename (f->home, "tend", "tend.db", NULL);
   g_autoptr (GError) error = NULL;
   TendStore *store;
   gint64     account;
@@ -309,7 +314,7 @@ test_digest (Fixture *f, gconstpointer data)
   g_autoptr (TendStore) store = store_with_weeks (f);
   TendFakeNote *note;
 
-  /* Before opt-in the notifier has no store: Monday morning passes without a digest. */
+  /* Before opt-in the digest is disabled: Monday morning passes without a digest. */
   tend_notifier_set_now (f->notifier, MON_2026_11_23_1000);
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -320,7 +325,7 @@ test_digest (Fixture *f, gconstpointer data)
    * (09:00–10:00 is shorter than 2 h) = 37.0 h. No after-hours work.
    * Baseline, from W44–W46 (the weeks with data): 1.0 h of meetings, 4 × 8 + 6 = 38.0 h of
    * focus, 0 days after hours. */
-  tend_notifier_set_store (f->notifier, store);
+  tend_notifier_set_enabled (f->notifier, TRUE);
   TEND_WAIT_UNTIL (f->server->notes->len == 1);
   note = last_note (f);
   g_assert_cmpstr (note->summary, ==, "Your last week");
@@ -347,7 +352,7 @@ test_digest_not_yet (Fixture *f, gconstpointer data)
 
   /* Sunday noon: the digest waits for Monday 09:00, on a timer, and nothing comes now. */
   tend_notifier_set_now (f->notifier, SUN_2026_11_22_1200);
-  tend_notifier_set_store (f->notifier, store);
+  tend_notifier_set_enabled (f->notifier, TRUE);
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (f->server->notes->len, ==, 0);

@@ -363,6 +363,13 @@ lookup_tokens (void)
   return tokens;
 }
 
+/* Import's options: none. */
+static GVariant *
+no_options (void)
+{
+  return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
 static char *
 database_path (Fixture *f)
 {
@@ -790,8 +797,8 @@ test_opt_out_resumed (Fixture *f, gconstpointer data)
   g_assert_false (tend_dbus_agent1_get_opted_in (f->proxy));
 }
 
-/* A database that cannot be opened at start-up: calls that need it say why, in words; opting in
- * again once the cause is gone works. */
+/* A database that cannot be opened: the worker says why, in words, and the call fails with
+ * that; once the cause is gone, the next call works. */
 static void
 test_database_unopenable (Fixture *f, gconstpointer data)
 {
@@ -799,7 +806,8 @@ test_database_unopenable (Fixture *f, gconstpointer data)
   g_autoptr (GVariant) summary = NULL;
   g_autofree char *db = database_path (f);
   g_autofree char *state = g_build_filename (f->config, "tend", "agent.ini", NULL);
-  const char      *paths[] = { "/nonexistent.mbox", NULL };
+  const char      *paths[] = { TEND_TEST_DATA "/e2e/mail.mbox", NULL };
+  guint32          added = 0;
 
   if (f->home == NULL)
     return;
@@ -808,14 +816,18 @@ test_database_unopenable (Fixture *f, gconstpointer data)
 
   start_agent (f);
   TEND_WAIT_UNTIL (tend_dbus_agent1_get_opted_in (f->proxy));
-  g_assert_false (tend_dbus_agent1_call_import_sync (f->proxy, paths, &summary, NULL, &error));
+  g_assert_false (
+      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error));
   g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "could not open its database"));
+  g_assert_nonnull (strstr (error->message, db));
   g_clear_error (&error);
 
   g_assert_cmpint (g_rmdir (db), ==, 0);
-  tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error);
+  g_assert_true (
+      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error));
   g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (summary, "messages_added", "u", &added));
+  g_assert_cmpuint (added, ==, 6);
   g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
 }
 

@@ -69,7 +69,8 @@ import_fixtures (Fixture *f)
 {
   g_auto (Run) run = { 0 };
 
-  run_tendctl (f, NULL, &run, "import", "--me", "Me@Tend.example", f->mbox, f->ics, NULL);
+  run_tendctl (f, NULL, &run, "--database", f->db, "import", "--me", "Me@Tend.example", f->mbox,
+               f->ics, NULL);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Messages: 6 new, 0 already known"));
@@ -121,7 +122,7 @@ test_import_idempotent (Fixture *f, gconstpointer data)
   g_auto (Run) again = { 0 };
 
   import_fixtures (f);
-  run_tendctl (f, NULL, &again, "import", f->mbox, f->ics, NULL);
+  run_tendctl (f, NULL, &again, "--database", f->db, "import", f->mbox, f->ics, NULL);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_nonnull (strstr (again.out, "Messages: 0 new"));
   g_assert_nonnull (strstr (again.out, "Calendar: 0 occurrences new or changed"));
@@ -207,7 +208,7 @@ test_locked_database (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
 
-  run_tendctl (f, NULL, &run, "import", f->mbox, NULL);
+  run_tendctl (f, NULL, &run, "--database", f->db, "import", f->mbox, NULL);
   g_assert_cmpint (run.status, ==, 3);
   g_assert_nonnull (strstr (run.err, "in use"));
 
@@ -224,7 +225,7 @@ test_corrupt_database (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (f->db, garbage, -1, NULL));
-  run_tendctl (f, NULL, &run, "import", f->mbox, NULL);
+  run_tendctl (f, NULL, &run, "--database", f->db, "import", f->mbox, NULL);
   g_assert_cmpint (run.status, ==, 3);
   g_assert_nonnull (strstr (run.err, "damaged"));
 }
