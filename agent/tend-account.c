@@ -8,11 +8,8 @@
  * is ever presented again, ends the whole sign-in. So the new set goes to the keyring right
  * after the refresh, under the same lock, before anyone can use the old one again.
  *
- * One keyring entry has one writer. Signing in again to the same account replaces the entry, and
- * every account object of this process made before that sign-in stops writing it (a refresh it
- * does keeps the new set in memory only), and stops reading it: otherwise an old sync thread
- * could save its rotated set over the new sign-in's, or revoke the new tokens. A Slot counts the
- * sign-ins saved for an entry; every read and write of the entry takes its lock.
+ * Each sign-in, sync and disconnect runs in its own short-lived worker process, so a process has
+ * one account object per account: the mutex only orders that object's own threads.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -33,13 +30,6 @@
 /* RFC 8628 §3.5: each slow_down adds five seconds to the polling interval. */
 #define SLOW_DOWN_SECONDS 5
 
-/* One keyring entry, (provider, account), in this process. */
-typedef struct
-{
-  GMutex  lock;       /* held across every read and write of the entry by an account */
-  guint64 generation; /* how many sign-ins saved the entry */
-} Slot;
-
 struct _TendAccount
 {
   GObject parent_instance;
@@ -48,51 +38,14 @@ struct _TendAccount
   TendProvider *provider;
   char         *name;
 
-  /* Borrowed: slots live as long as the process */
-  Slot *slot;
-
-  /* Guarded by mutex, which is taken before slot->lock */
+  /* Guarded by mutex */
   GMutex              mutex;
   TendOauthDiscovery *discovery;
   TendTokens         *tokens;  /* NULL until looked up */
   gboolean            unsaved; /* tokens is a rotated set the keyring has not taken yet */
-
-  /* Guarded by slot->lock */
-  guint64  generation; /* the sign-in whose entry this object may use */
-  gboolean retired;
 };
 
 G_DEFINE_FINAL_TYPE (TendAccount, tend_account, G_TYPE_OBJECT)
-
-static GMutex      slots_lock;
-static GHashTable *slots;
-
-/* Slots are never freed: one per account this process ever saw, a handful. */
-static Slot *
-get_slot (const char *provider_id, const char *name)
-{
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slots_lock);
-  g_autofree char *key = g_strconcat (provider_id, "\n", name, NULL);
-  Slot            *slot;
-
-  if (slots == NULL)
-    slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  slot = g_hash_table_lookup (slots, key);
-  if (slot == NULL)
-    {
-      slot = g_new0 (Slot, 1);
-      g_mutex_init (&slot->lock);
-      g_hash_table_insert (slots, g_steal_pointer (&key), slot);
-    }
-  return slot;
-}
-
-/* Whether the keyring entry is still this object's. Called with slot->lock held. */
-static gboolean
-owns_entry (TendAccount *self)
-{
-  return !self->retired && self->generation == self->slot->generation;
-}
 
 static GError *
 cancelled_error (void)
@@ -120,18 +73,13 @@ ensure_discovery (TendAccount *self, GError **error)
 }
 
 /* Reads the tokens from the keyring unless they are in memory already; leaves self->tokens NULL
- * when none are stored, or when the entry is no longer this object's. Called with the lock
- * held. */
+ * when none are stored. Called with the lock held. */
 static gboolean
 load_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GMutexLocker) slot_locker = NULL;
 
   if (self->tokens != NULL)
-    return TRUE;
-  slot_locker = g_mutex_locker_new (&self->slot->lock);
-  if (!owns_entry (self))
     return TRUE;
   self->tokens = tend_token_store_lookup_sync (tend_provider_get_id (self->provider), self->name,
                                                cancellable, &local_error);
@@ -143,20 +91,13 @@ load_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
   return TRUE;
 }
 
-/* Writes the tokens in memory to the keyring, unless the entry is no longer this object's: then
- * they stay in memory only. Not cancellable: a rotated refresh token that is not saved is lost,
- * and with it the sign-in. Called with the lock held. */
+/* Writes the tokens in memory to the keyring. Not cancellable: a rotated refresh token that is
+ * not saved is lost, and with it the sign-in. Called with the lock held. */
 static gboolean
 save_tokens (TendAccount *self, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GMutexLocker) slot_locker = g_mutex_locker_new (&self->slot->lock);
 
-  if (!owns_entry (self))
-    {
-      self->unsaved = FALSE;
-      return TRUE;
-    }
   if (!tend_token_store_save_sync (tend_provider_get_id (self->provider), self->name, self->tokens,
                                    NULL, &local_error))
     {
@@ -194,7 +135,8 @@ refresh_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      /* The keyring is read again next time: a new sign-in may have replaced this set. */
+      /* The keyring is read again next time: a sign-in in another process may have replaced
+       * this set. */
       g_clear_pointer (&self->tokens, tend_tokens_free);
       set_sign_in_again (self, error);
       return FALSE;
@@ -244,8 +186,8 @@ revoke_token_set (TendProvider *provider, TendOauthDiscovery *discovery, const T
   return TRUE;
 }
 
-/* Revokes this object's tokens where the provider allows it, reading them from the keyring first
- * if they are not in memory and the entry is still this object's. Called with the lock held. */
+/* Revokes the account's tokens where the provider allows it, reading them from the keyring first
+ * if they are not in memory. Called with the lock held. */
 static gboolean
 revoke_tokens (TendAccount *self, GCancellable *cancellable, GError **error)
 {
@@ -270,9 +212,8 @@ typedef struct
   TendTokens         *tokens;
   char               *email;
 
-  gboolean saved;      /* tokens are in the keyring */
-  guint64  generation; /* the entry's generation that saving them made */
-  GError  *error;      /* what the sign-in returns once its tokens are revoked */
+  gboolean saved; /* tokens are in the keyring */
+  GError  *error; /* what the sign-in returns once its tokens are revoked */
 } SignIn;
 
 static void
@@ -300,7 +241,7 @@ run_step (GTask *task, GTaskThreadFunc func, GAsyncReadyCallback callback)
 }
 
 /* Revokes the tokens of a sign-in that ends without an account, and removes them from the
- * keyring if they got there and no later sign-in replaced them. Not cancellable: the sign-in may
+ * keyring if they got there. Not cancellable: the sign-in may
  * end because it was cancelled, and its grant must not outlive it (invariant 8). */
 static void
 abandon_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -316,16 +257,9 @@ abandon_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *
                  error->message);
       g_clear_error (&error);
     }
-  if (sign_in->saved)
-    {
-      Slot *slot = get_slot (provider_id, sign_in->email);
-      g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
-
-      if (slot->generation == sign_in->generation
-          && !tend_token_store_clear_sync (provider_id, sign_in->email, NULL, &error))
-        g_warning ("Could not remove the tokens of an unfinished %s sign-in from the keyring: %s",
-                   provider_id, error->message);
-    }
+  if (sign_in->saved && !tend_token_store_clear_sync (provider_id, sign_in->email, NULL, &error))
+    g_warning ("Could not remove the tokens of an unfinished %s sign-in from the keyring: %s",
+               provider_id, error->message);
   g_task_return_boolean (step, TRUE);
 }
 
@@ -355,22 +289,18 @@ abandon_sign_in (GTask *task, GError *error)
   run_step (task, abandon_thread, abandoned_cb);
 }
 
-/* Saves the tokens; the account objects of earlier sign-ins to the same account stop using the
- * entry from then on. The save is not cancellable: whether the entry was written must be known,
- * to undo it after a cancel. */
+/* Saves the tokens, replacing those of an earlier sign-in to the same account. The save is not
+ * cancellable: whether the entry was written must be known, to undo it after a cancel. */
 static void
 save_thread (GTask *step, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  SignIn     *sign_in = task_data;
-  const char *provider_id = tend_provider_get_id (sign_in->provider);
-  Slot       *slot = get_slot (provider_id, sign_in->email);
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
+  SignIn *sign_in = task_data;
   GError *error = NULL;
 
-  if (!tend_token_store_save_sync (provider_id, sign_in->email, sign_in->tokens, NULL, &error))
+  if (!tend_token_store_save_sync (tend_provider_get_id (sign_in->provider), sign_in->email,
+                                   sign_in->tokens, NULL, &error))
     return g_task_return_error (step, error);
   sign_in->saved = TRUE;
-  sign_in->generation = ++slot->generation;
   g_task_return_boolean (step, TRUE);
 }
 
@@ -389,9 +319,6 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return abandon_sign_in (task, cancelled_error ());
 
   account = tend_account_new (sign_in->provider, sign_in->email);
-  g_mutex_lock (&account->slot->lock);
-  account->generation = sign_in->generation;
-  g_mutex_unlock (&account->slot->lock);
   account->discovery = g_steal_pointer (&sign_in->discovery);
   account->tokens = g_steal_pointer (&sign_in->tokens);
   g_task_return_pointer (task, account, g_object_unref);
@@ -607,18 +534,14 @@ disconnect_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr (GError) revoke_error = NULL;
   g_autoptr (GError) clear_error = NULL;
-  g_autoptr (GMutexLocker) slot_locker = NULL;
   const char *provider_id = tend_provider_get_id (self->provider);
 
   revoke_tokens (self, cancellable, &revoke_error);
   g_clear_pointer (&self->tokens, tend_tokens_free);
   self->unsaved = FALSE;
 
-  /* Not cancellable: a disconnect leaves no token behind on this computer. The entry of a later
-   * sign-in is not this object's to remove. */
-  slot_locker = g_mutex_locker_new (&self->slot->lock);
-  if (owns_entry (self)
-      && !tend_token_store_clear_sync (provider_id, self->name, NULL, &clear_error))
+  /* Not cancellable: a disconnect leaves no token behind on this computer. */
+  if (!tend_token_store_clear_sync (provider_id, self->name, NULL, &clear_error))
     {
       if (revoke_error != NULL)
         return g_task_return_new_error (
@@ -634,20 +557,6 @@ disconnect_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
    * unrevoked grant when its refresh token expires. */
   if (revoke_error != NULL)
     g_message ("Removed a %s sign-in without revoking it: %s", provider_id, revoke_error->message);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-revoke_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  TendAccount *self = source;
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  GError *error = NULL;
-
-  if (!revoke_tokens (self, cancellable, &error))
-    return g_task_return_error (task, error);
-  g_clear_pointer (&self->tokens, tend_tokens_free);
-  self->unsaved = FALSE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -683,8 +592,7 @@ tend_account_init (TendAccount *self)
  * @name: the account's name at @provider, as tend_account_get_name() gave it at sign-in
  *
  * An account signed in before. Creating it reads nothing: the tokens are looked up when
- * tend_account_get_access_token() first needs them. A later sign-in to the same account in this
- * process retires it (see tend_account_retire()).
+ * tend_account_get_access_token() first needs them.
  */
 TendAccount *
 tend_account_new (TendProvider *provider, const char *name)
@@ -697,10 +605,6 @@ tend_account_new (TendProvider *provider, const char *name)
   self = g_object_new (TEND_TYPE_ACCOUNT, NULL);
   self->provider = g_object_ref (provider);
   self->name = g_strdup (name);
-  self->slot = get_slot (tend_provider_get_id (provider), name);
-  g_mutex_lock (&self->slot->lock);
-  self->generation = self->slot->generation;
-  g_mutex_unlock (&self->slot->lock);
   return self;
 }
 
@@ -727,8 +631,9 @@ tend_account_get_provider (TendAccount *self)
  * @cancellable: (nullable): cancels the sign-in while it waits for the user
  *
  * Signs in, verifies the ID token and saves the tokens in the Secret Service under the
- * provider's id and the ID token's `email`, which names the account. Saving them retires the
- * account objects of earlier sign-ins to that account.
+ * provider's id and the ID token's `email`, which names the account. They replace those of an
+ * earlier sign-in to that account, whose grant is not revoked: with some providers revoking any
+ * token ends the user's whole grant to the application, this sign-in's included.
  *
  * A sign-in that ends without an account (cancelled, or failed) after the provider issued
  * tokens revokes them where the provider allows it, and removes them from the keyring if they
@@ -874,65 +779,6 @@ tend_account_disconnect_finish (TendAccount *self, GAsyncResult *result, GError 
   g_return_val_if_fail (TEND_IS_ACCOUNT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tend_account_disconnect_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * tend_account_retire:
- *
- * From now on this object neither writes nor reads the keyring: a refresh keeps the new tokens in
- * memory only, and tokens it has not read yet stay unread. For an account object that a new
- * sign-in replaced, so that it can neither save its rotated tokens over the new ones nor revoke
- * them. Thread-safe; it may wait for a keyring request of a sync thread, never for the network.
- */
-void
-tend_account_retire (TendAccount *self)
-{
-  g_autoptr (GMutexLocker) locker = NULL;
-
-  g_return_if_fail (TEND_IS_ACCOUNT (self));
-
-  locker = g_mutex_locker_new (&self->slot->lock);
-  self->retired = TRUE;
-}
-
-/**
- * tend_account_revoke_async:
- * @cancellable: (nullable): skips the revocation requests not made yet
- *
- * Revokes this object's tokens (RFC 7009) when the provider allows it, and forgets them; the
- * keyring is left as it is. The tokens are those in memory, or, unless the object is retired,
- * those it reads from the keyring first. Nothing to do when there are none or the provider has no
- * revocation endpoint.
- */
-void
-tend_account_revoke_async (TendAccount *self, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-
-  g_return_if_fail (TEND_IS_ACCOUNT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_account_revoke_async);
-  g_task_run_in_thread (task, revoke_thread);
-}
-
-/**
- * tend_account_revoke_finish:
- *
- * Returns: %TRUE when the tokens are revoked or there was nothing to revoke; %FALSE with @error
- *   set (a #TendOauthError, the keyring's error, or %G_IO_ERROR_CANCELLED), the tokens kept
- */
-gboolean
-tend_account_revoke_finish (TendAccount *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (TEND_IS_ACCOUNT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tend_account_revoke_async,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -23,8 +23,9 @@ G_DECLARE_FINAL_TYPE (TendAccount, tend_account, TEND, ACCOUNT, GObject)
 TendAccount  *tend_account_new                 (TendProvider *provider, const char *name);
 
 /* Signs in with the browser (RFC 8252) or, with @device_func, the device grant (RFC 8628);
- * the tokens go to the Secret Service; the account is named by the ID token's email. A sign-in
- * that ends without an account, cancelled or failed, revokes the tokens it got. */
+ * the tokens go to the Secret Service, replacing those of an earlier sign-in to the account,
+ * which is named by the ID token's email. A sign-in that ends without an account, cancelled or
+ * failed, revokes the tokens it got. */
 void          tend_account_sign_in_async       (TendProvider *provider,
                                                 TendAccountDeviceFunc device_func,
                                                 gpointer device_data,
@@ -51,19 +52,6 @@ void          tend_account_disconnect_async    (TendAccount *self, GCancellable 
                                                 GAsyncReadyCallback callback,
                                                 gpointer user_data);
 gboolean      tend_account_disconnect_finish   (TendAccount *self, GAsyncResult *result,
-                                                GError **error);
-
-/* Stops this object from writing or reading the keyring (thread-safe): for an account object
- * that a new sign-in to the same account replaced. A refresh after it keeps the tokens in memory
- * only. */
-void          tend_account_retire              (TendAccount *self);
-
-/* Revokes this object's tokens where the provider offers it (RFC 7009) and forgets them, leaving
- * the keyring alone: those in memory, or those it reads first unless it is retired. */
-void          tend_account_revoke_async        (TendAccount *self, GCancellable *cancellable,
-                                                GAsyncReadyCallback callback,
-                                                gpointer user_data);
-gboolean      tend_account_revoke_finish       (TendAccount *self, GAsyncResult *result,
                                                 GError **error);
 
 G_END_DECLS

@@ -10,7 +10,6 @@
 
 #include "tend-account.h"
 #include "tend-agent-worker.h"
-#include "tend-oauth-flow.h"
 #include "tend-provider.h"
 #include "tend-store.h"
 #include "tend-token-store.h"
@@ -32,128 +31,31 @@ usage_error (const char *message, GError **error)
   return FALSE;
 }
 
-/* sign-in PROVIDER [--device] [--replacing ACCOUNT]...
+/* sign-in PROVIDER [--device]
  *
- * The agent names with --replacing the accounts of PROVIDER it has already. The worker cannot
- * know which account the user signs in to before the ID token says, and a new sign-in to one of
- * them saves its tokens over the old: so their tokens are read first, and the old grant of the
- * account signed in to again is revoked (RFC 7009) once the new tokens are saved. */
-
-typedef struct
-{
-  TendAgentWorker *worker;
-  TendProvider    *provider;
-  gboolean         device;
-  char           **replacing;
-  GHashTable      *previous; /* account name → TendTokens read before the sign-in */
-  TendAccount     *account;
-} SignIn;
-
-static void
-sign_in_free (SignIn *sign_in)
-{
-  g_object_unref (sign_in->provider);
-  g_strfreev (sign_in->replacing);
-  g_hash_table_unref (sign_in->previous);
-  g_clear_object (&sign_in->account);
-  g_free (sign_in);
-}
-
-static void
-sign_in_finish (SignIn *sign_in)
-{
-  GVariantBuilder done;
-
-  g_variant_builder_init (&done, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&done, "{sv}", "account",
-                         g_variant_new_string (tend_account_get_name (sign_in->account)));
-  tend_agent_worker_finish (sign_in->worker, g_variant_builder_end (&done), NULL);
-  sign_in_free (sign_in);
-}
-
-static gboolean
-same_token (const char *a, const char *b)
-{
-  return a != NULL && b != NULL && g_str_equal (a, b);
-}
-
-/* Revokes the refresh token first, which ends the grant, then the access token; both are tried.
- * A failure is logged: the new sign-in stands either way. */
-static void
-revoke_previous_thread (GTask *task, gpointer source_object, gpointer task_data,
-                        GCancellable *cancellable)
-{
-  SignIn           *sign_in = task_data;
-  const char       *provider_id = tend_provider_get_id (sign_in->provider);
-  const char       *name = tend_account_get_name (sign_in->account);
-  const TendTokens *old = g_hash_table_lookup (sign_in->previous, name);
-  g_autoptr (TendTokens) current = NULL;
-  g_autoptr (TendOauthDiscovery) discovery = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *client_id = tend_provider_get_client_id (sign_in->provider);
-  const char *client_secret = tend_provider_get_client_secret (sign_in->provider);
-
-  /* A provider that handed out the same tokens again would see the new sign-in revoked. */
-  current = tend_token_store_lookup_sync (provider_id, name, cancellable, NULL);
-  if (current != NULL
-      && (same_token (current->refresh_token, old->refresh_token)
-          || same_token (current->access_token, old->access_token)))
-    return g_task_return_boolean (task, TRUE);
-
-  discovery = tend_oauth_discover (tend_provider_get_issuer (sign_in->provider), &error);
-  if (discovery == NULL)
-    g_message ("Could not end the previous %s sign-in: %s", provider_id, error->message);
-  else if (discovery->revocation_endpoint != NULL)
-    {
-      if (old->refresh_token != NULL && !g_cancellable_is_cancelled (cancellable)
-          && !tend_oauth_revoke (discovery->revocation_endpoint, client_id, client_secret,
-                                 old->refresh_token, "refresh_token", &error))
-        {
-          g_message ("Could not end the previous %s sign-in: %s", provider_id, error->message);
-          g_clear_error (&error);
-        }
-      if (!g_cancellable_is_cancelled (cancellable)
-          && !tend_oauth_revoke (discovery->revocation_endpoint, client_id, client_secret,
-                                 old->access_token, "access_token", &error))
-        g_message ("Could not revoke the previous %s access token: %s", provider_id,
-                   error->message);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-previous_revoked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  sign_in_finish (user_data);
-}
+ * Signing in again to an account replaces its tokens in the keyring; the old grant is not
+ * revoked. With Google, revoking any token of Tend's ends the user's whole grant to Tend, the new
+ * sign-in's included; an old grant that expired or was revoked, the usual reason to sign in
+ * again, needs no revoking; and Microsoft offers no revocation. */
 
 static void
 signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  SignIn *sign_in = user_data;
-  GError *error = NULL;
-  g_autoptr (GTask) task = NULL;
+  TendAgentWorker *worker = user_data;
+  g_autoptr (TendAccount) account = NULL;
+  GError         *error = NULL;
+  GVariantBuilder done;
 
-  sign_in->account = tend_account_sign_in_finish (result, &error);
-  if (sign_in->account == NULL)
+  account = tend_account_sign_in_finish (result, &error);
+  if (account == NULL)
+    tend_agent_worker_finish (worker, NULL, error);
+  else
     {
-      tend_agent_worker_finish (sign_in->worker, NULL, error);
-      sign_in_free (sign_in);
-      return;
+      g_variant_builder_init (&done, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&done, "{sv}", "account",
+                             g_variant_new_string (tend_account_get_name (account)));
+      tend_agent_worker_finish (worker, g_variant_builder_end (&done), NULL);
     }
-  if (!tend_provider_get_revocation (sign_in->provider)
-      || !g_hash_table_contains (sign_in->previous, tend_account_get_name (sign_in->account)))
-    {
-      sign_in_finish (sign_in);
-      return;
-    }
-
-  /* The sign-in has happened: SIGTERM now only skips the revocation requests not made yet. */
-  task = g_task_new (NULL, sign_in->worker->cancellable, previous_revoked_cb, sign_in);
-  g_task_set_source_tag (task, signed_in_cb);
-  g_task_set_task_data (task, sign_in, NULL);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, revoke_previous_thread);
 }
 
 static void
@@ -170,54 +72,14 @@ device_code_cb (const char *user_code, const char *verification_uri, gint64 expi
   tend_agent_worker_emit ("device-code", g_variant_builder_end (&details));
 }
 
-static void
-start_sign_in (SignIn *sign_in)
-{
-  tend_account_sign_in_async (sign_in->provider, sign_in->device ? device_code_cb : NULL, sign_in,
-                              sign_in->worker->cancellable, signed_in_cb, sign_in);
-}
-
-/* Blocking keyring reads: the keyring may have to be unlocked first. */
-static void
-read_previous_thread (GTask *task, gpointer source_object, gpointer task_data,
-                      GCancellable *cancellable)
-{
-  SignIn     *sign_in = task_data;
-  const char *provider_id = tend_provider_get_id (sign_in->provider);
-
-  for (guint i = 0; sign_in->replacing[i] != NULL; i++)
-    {
-      g_autoptr (GError) error = NULL;
-      TendTokens *tokens;
-
-      tokens
-          = tend_token_store_lookup_sync (provider_id, sign_in->replacing[i], cancellable, &error);
-      if (tokens != NULL)
-        g_hash_table_insert (sign_in->previous, g_strdup (sign_in->replacing[i]), tokens);
-      else if (error != NULL)
-        /* The sign-in goes on: the old grant then ends when its refresh token expires. */
-        g_message ("Could not read a previous %s sign-in: %s", provider_id, error->message);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-previous_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  start_sign_in (user_data);
-}
-
 gboolean
 tend_agent_worker_sign_in (TendAgentWorker *worker, int argc, char **argv, GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (TendProvider) provider = NULL;
-  g_auto (GStrv) replacing = NULL;
   gboolean           device = FALSE;
-  SignIn            *sign_in;
   const GOptionEntry entries[] = {
     { "device", 0, 0, G_OPTION_ARG_NONE, &device, NULL, NULL },
-    { "replacing", 0, 0, G_OPTION_ARG_STRING_ARRAY, &replacing, NULL, NULL },
     { NULL },
   };
 
@@ -231,24 +93,8 @@ tend_agent_worker_sign_in (TendAgentWorker *worker, int argc, char **argv, GErro
   if (!(provider = provider_new (argv[1], error)))
     return FALSE;
 
-  sign_in = g_new0 (SignIn, 1);
-  sign_in->worker = worker;
-  sign_in->provider = g_steal_pointer (&provider);
-  sign_in->device = device;
-  sign_in->replacing = replacing != NULL ? g_steal_pointer (&replacing) : g_new0 (char *, 1);
-  sign_in->previous
-      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tend_tokens_free);
-
-  if (sign_in->replacing[0] == NULL || !tend_provider_get_revocation (sign_in->provider))
-    start_sign_in (sign_in);
-  else
-    {
-      g_autoptr (GTask) task = g_task_new (NULL, NULL, previous_read_cb, sign_in);
-
-      g_task_set_source_tag (task, tend_agent_worker_sign_in);
-      g_task_set_task_data (task, sign_in, NULL);
-      g_task_run_in_thread (task, read_previous_thread);
-    }
+  tend_account_sign_in_async (provider, device ? device_code_cb : NULL, NULL, worker->cancellable,
+                              signed_in_cb, worker);
   return TRUE;
 }
 

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "tend-settings.h"
 #include "tend-account.h"
 #include "tend-agent-worker.h"
 #include "tend-api-client.h"
@@ -335,7 +336,7 @@ digest_thread (char **args, GCancellable *cancellable, GError **error)
     }
   else
     {
-      g_autoptr (GTimeZone) tz = tend_insights_get_user_time_zone ();
+      g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
       TendWeek this_week;
 
       tend_week_current (tz, &this_week);

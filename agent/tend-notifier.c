@@ -182,7 +182,7 @@ digest_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 digest_due (TendNotifier *self)
 {
-  g_autoptr (GTimeZone) tz = tend_insights_get_user_time_zone ();
+  g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
   g_autofree char *week = NULL;
   TendWeek         last_week;
   const char      *arguments[] = { "digest", NULL, NULL };
@@ -273,7 +273,7 @@ schedule_digest (TendNotifier *self)
       tend_work_hours_init_default (&hours);
       g_clear_error (&error);
     }
-  tz = tend_insights_get_user_time_zone ();
+  tz = tend_settings_get_time_zone ();
   now = get_now (self);
   when = tend_notifier_next_digest_time (now, tz, &hours,
                                          self->shown_week.year != 0 ? &self->shown_week : NULL);

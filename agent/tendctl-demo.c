@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
+#include "tend-settings.h"
 #include "tend-demo.h"
 #include "tend-insights.h"
 #include "tend-week.h"
@@ -118,7 +119,7 @@ tendctl_demo (const TendctlOptions *options, int argc, char **argv)
   if (options->database != NULL && !check_replaceable (path, &error))
     return tendctl_report_error (error);
 
-  tz = tend_insights_get_user_time_zone ();
+  tz = tend_settings_get_time_zone ();
   now = g_date_time_new_now (tz);
   if (!create_demo (path, (guint32) seed, (guint) weeks, now, tz, &counts, &error))
     return tendctl_report_error (error);

@@ -1126,25 +1126,6 @@ tend_insights_init (TendInsights *self)
 
 /* Public API */
 
-GTimeZone *
-tend_insights_get_user_time_zone (void)
-{
-  g_autoptr (GSettings) settings = tend_settings_new_if_installed ();
-  g_autofree char *identifier = NULL;
-  GTimeZone       *tz = NULL;
-
-  if (settings != NULL)
-    identifier = g_settings_get_string (settings, "time-zone");
-  if (identifier != NULL && *identifier != '\0')
-    {
-      if (!(tz = g_time_zone_new_identifier (identifier)))
-        g_debug ("Unknown time zone in settings; following the system's");
-    }
-  if (tz == NULL)
-    tz = g_time_zone_new_local ();
-  return tz;
-}
-
 TendInsights *
 tend_insights_new (TendStore *store, GTimeZone *tz, const TendWorkHours *hours)
 {
@@ -1164,7 +1145,7 @@ tend_insights_new (TendStore *store, GTimeZone *tz, const TendWorkHours *hours)
 TendInsights *
 tend_insights_new_for_user (TendStore *store, GError **error)
 {
-  g_autoptr (GTimeZone) tz = tend_insights_get_user_time_zone ();
+  g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
   g_autoptr (GSettings) settings = tend_settings_new_if_installed ();
   TendInsights *self;
   TendWorkHours hours;

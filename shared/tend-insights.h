@@ -26,7 +26,6 @@ G_DECLARE_FINAL_TYPE (TendInsights, tend_insights, TEND, INSIGHTS, GObject)
 
 /* The zone weeks are reckoned in: the GSettings key time-zone when set to a known zone, else
  * TZ or the system's zone. */
-GTimeZone           *tend_insights_get_user_time_zone (void);
 
 /* @hours NULL means Monday to Friday, 09:00–17:00. */
 TendInsights        *tend_insights_new                (TendStore *store, GTimeZone *tz,

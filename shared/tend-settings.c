@@ -30,3 +30,30 @@ tend_settings_new_if_installed (void)
     return NULL;
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+/**
+ * tend_settings_get_time_zone:
+ *
+ * The zone in which weeks and working hours are reckoned: the "time-zone" setting, or the
+ * system's when it is empty, unknown, or the schema is not installed.
+ *
+ * Returns: (transfer full): the time zone
+ */
+GTimeZone *
+tend_settings_get_time_zone (void)
+{
+  g_autoptr (GSettings) settings = tend_settings_new_if_installed ();
+  g_autofree char *identifier = NULL;
+  GTimeZone       *tz = NULL;
+
+  if (settings != NULL)
+    identifier = g_settings_get_string (settings, "time-zone");
+  if (identifier != NULL && *identifier != '\0')
+    {
+      if (!(tz = g_time_zone_new_identifier (identifier)))
+        g_debug ("Unknown time zone in settings; following the system's");
+    }
+  if (tz == NULL)
+    tz = g_time_zone_new_local ();
+  return tz;
+}

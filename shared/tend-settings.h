@@ -9,5 +9,6 @@
 G_BEGIN_DECLS
 
 GSettings *tend_settings_new_if_installed (void);
+GTimeZone *tend_settings_get_time_zone    (void);
 
 G_END_DECLS

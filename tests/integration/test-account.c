@@ -190,17 +190,6 @@ disconnect (TendAccount *account, GError **error)
   return tend_account_disconnect_finish (account, result, error);
 }
 
-static gboolean
-revoke_account (TendAccount *account, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  tend_account_revoke_async (account, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return tend_account_revoke_finish (account, result, error);
-}
-
 static TendTokens *
 keyring_tokens (const char *name)
 {
@@ -803,115 +792,6 @@ test_cancel_after_save (void)
   g_assert_null (refreshed);
 }
 
-/* A retired account object refreshes in memory only, and revoking it ends its grant and leaves
- * the keyring alone. */
-static void
-test_retire (void)
-{
-  g_autoptr (Provider) provider = NULL;
-  g_autoptr (TendAccount) account = NULL;
-  g_autoptr (TendAccount) cleaner = NULL;
-  g_autoptr (TendTokens) saved = NULL;
-  g_autoptr (TendTokens) after = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  if (!have_node ())
-    return;
-  provider = provider_start ("3600");
-  account = sign_in (provider, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  saved = keyring_tokens (LOGIN);
-
-  tend_account_retire (account);
-  token = get_token (account, TRUE);
-  g_assert_cmpstr (token, !=, saved->access_token);
-  g_assert_cmpuint (userinfo_status (provider, token), ==, 200);
-  after = keyring_tokens (LOGIN);
-  g_assert_cmpstr (after->access_token, ==, saved->access_token);
-  g_assert_cmpstr (after->refresh_token, ==, saved->refresh_token);
-
-  g_assert_true (revoke_account (account, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (userinfo_status (provider, token), ==, 401);
-  g_clear_pointer (&after, tend_tokens_free);
-  after = keyring_tokens (LOGIN);
-  g_assert_cmpstr (after->refresh_token, ==, saved->refresh_token);
-  /* Disconnecting a retired object leaves the entry too. */
-  g_assert_true (disconnect (account, &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&after, tend_tokens_free);
-  after = keyring_tokens (LOGIN);
-  g_assert_nonnull (after);
-
-  cleaner = tend_account_new (provider->provider, LOGIN);
-  g_assert_true (disconnect (cleaner, &error));
-  g_assert_no_error (error);
-}
-
-/* Signing in again to the same account: the earlier objects stop using the keyring, so an old
- * sync thread's refresh does not save over the new tokens, one that never read them does not
- * read the new ones, and revoking the old objects ends the old grant only. */
-static void
-test_sign_in_again (void)
-{
-  g_autoptr (Provider) provider = NULL;
-  g_autoptr (TendAccount) old = NULL;
-  g_autoptr (TendAccount) unread = NULL;
-  g_autoptr (TendAccount) account = NULL;
-  g_autoptr (TendTokens) first = NULL;
-  g_autoptr (TendTokens) second = NULL;
-  g_autoptr (TendTokens) after = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *old_token = NULL;
-  g_autofree char *nothing = NULL;
-  g_autofree char *token = NULL;
-
-  if (!have_node ())
-    return;
-  provider = provider_start ("3600");
-  old = sign_in (provider, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  first = keyring_tokens (LOGIN);
-  unread = tend_account_new (provider->provider, LOGIN);
-
-  account = sign_in (provider, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  second = keyring_tokens (LOGIN);
-  g_assert_cmpstr (second->refresh_token, !=, first->refresh_token);
-
-  /* Not retired by hand yet: the new sign-in did it when it saved. */
-  old_token = get_token (old, TRUE);
-  g_assert_cmpuint (userinfo_status (provider, old_token), ==, 200);
-  after = keyring_tokens (LOGIN);
-  g_assert_cmpstr (after->access_token, ==, second->access_token);
-  g_assert_cmpstr (after->refresh_token, ==, second->refresh_token);
-
-  /* What the agent does: retire the old objects, then revoke their tokens. */
-  tend_account_retire (old);
-  tend_account_retire (unread);
-  nothing = tend_account_get_access_token (unread, FALSE, NULL, &error);
-  g_assert_error (error, TEND_API_ERROR, TEND_API_ERROR_UNAUTHORIZED);
-  g_assert_null (nothing);
-  g_clear_error (&error);
-  g_assert_true (revoke_account (unread, &error));
-  g_assert_no_error (error);
-  g_assert_true (revoke_account (old, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (userinfo_status (provider, old_token), ==, 401);
-
-  /* The new sign-in is untouched: in the keyring, and alive at the provider. */
-  g_clear_pointer (&after, tend_tokens_free);
-  after = keyring_tokens (LOGIN);
-  g_assert_cmpstr (after->refresh_token, ==, second->refresh_token);
-  g_assert_cmpuint (userinfo_status (provider, second->access_token), ==, 200);
-  token = get_token (account, TRUE);
-  g_assert_cmpuint (userinfo_status (provider, token), ==, 200);
-
-  g_assert_true (disconnect (account, &error));
-  g_assert_no_error (error);
-}
-
 /* Cancelled while the user would be typing the code: it stops within the polling wait, and
  * nothing is saved. */
 static void
@@ -963,8 +843,6 @@ main (int argc, char **argv)
   g_test_add_func ("/account/device", test_device);
   g_test_add_func ("/account/device-cancel", test_device_cancel);
   g_test_add_func ("/account/cancel-after-save", test_cancel_after_save);
-  g_test_add_func ("/account/retire", test_retire);
-  g_test_add_func ("/account/sign-in-again", test_sign_in_again);
 
   status = g_test_run ();
   secret_service_disconnect ();

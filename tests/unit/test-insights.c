@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "tend-settings.h"
 #include "tend-insights.h"
 
 #define ME "me@example.com"
@@ -912,15 +913,15 @@ test_user_time_zone (void)
   settings = g_settings_new (APPLICATION_ID);
 
   /* Empty: TZ, which main () set. */
-  local = tend_insights_get_user_time_zone ();
+  local = tend_settings_get_time_zone ();
   g_assert_cmpstr (g_time_zone_get_identifier (local), ==, "Europe/Berlin");
 
   g_assert_true (g_settings_set_string (settings, "time-zone", "Asia/Tokyo"));
-  tokyo = tend_insights_get_user_time_zone ();
+  tokyo = tend_settings_get_time_zone ();
   g_assert_cmpstr (g_time_zone_get_identifier (tokyo), ==, "Asia/Tokyo");
 
   g_assert_true (g_settings_set_string (settings, "time-zone", "Nowhere/Atlantis"));
-  fallback = tend_insights_get_user_time_zone ();
+  fallback = tend_settings_get_time_zone ();
   g_assert_cmpstr (g_time_zone_get_identifier (fallback), ==, "Europe/Berlin");
 
   g_settings_reset (settings, "time-zone");
