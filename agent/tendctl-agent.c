@@ -434,6 +434,7 @@ tendctl_sync (const TendctlOptions *options, int argc, char **argv)
   g_autoptr (TendDBusAgent1) agent = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char   *owner = NULL;
   gboolean           wait = FALSE, failed = FALSE;
   int                status = TENDCTL_EXIT_OK;
   const GOptionEntry entries[] = { { "wait", 'w', 0, G_OPTION_ARG_NONE, &wait,
@@ -462,7 +463,8 @@ tendctl_sync (const TendctlOptions *options, int argc, char **argv)
     ;
   if (sync_running (agent, &failed))
     g_main_loop_run (loop);
-  if (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (agent)) == NULL)
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (agent));
+  if (owner == NULL)
     {
       g_printerr (_ ("Tend’s agent stopped during the sync; see “tendctl status”.\n"));
       return TENDCTL_EXIT_FAILURE;

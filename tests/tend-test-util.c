@@ -43,7 +43,8 @@ tend_test_run_tendctl_va (const char *data_home, const char *input, char **out, 
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
-  const char *tendctl = g_getenv ("TENDCTL");
+  g_autofree char *complaints = NULL;
+  const char      *tendctl = g_getenv ("TENDCTL");
 
   g_assert_nonnull (tendctl);
   g_ptr_array_add (argv, (gpointer) tendctl);
@@ -58,8 +59,13 @@ tend_test_run_tendctl_va (const char *data_home, const char *input, char **out, 
   g_subprocess_launcher_setenv (launcher, "TZ", "Europe/Berlin", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, &complaints, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("tendctl %s died by signal %d: %s", first_arg, g_subprocess_get_term_sig (process),
+             complaints);
+  if (err != NULL)
+    *err = g_steal_pointer (&complaints);
   return g_subprocess_get_exit_status (process);
 }
 

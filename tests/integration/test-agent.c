@@ -40,6 +40,8 @@ stop_agent (Fixture *f)
     {
       g_subprocess_send_signal (f->agent, SIGTERM);
       g_subprocess_wait (f->agent, NULL, NULL);
+      /* No crash on the way out, and under the sanitizers no leak. */
+      g_assert_true (g_subprocess_get_successful (f->agent));
       g_clear_object (&f->agent);
     }
 }
