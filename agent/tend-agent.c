@@ -32,6 +32,7 @@
 #define STATE_PAUSED "paused"
 #define STATE_ACCOUNTS "accounts"
 #define STATE_DELETING "deleting"
+#define STATE_LAST_SYNC_GROUP "last-sync" /* "provider:name" = Unix time of its last full sync */
 
 struct _TendAgent
 {
@@ -163,6 +164,18 @@ save_state (TendAgent *self, GError **error)
   list = g_strv_builder_end (names);
   g_key_file_set_string_list (state, STATE_GROUP, STATE_ACCOUNTS, (const char *const *) list,
                               g_strv_length (list));
+  /* So that "last synced" is known at once after a restart, before any sync. */
+  for (guint i = 0; self->scheduler != NULL && list[i] != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (list[i], ":", 2);
+      gint64 last_sync
+          = g_strv_length (parts) == 2
+                ? tend_sync_scheduler_get_last_sync (self->scheduler, parts[0], parts[1])
+                : 0;
+
+      if (last_sync > 0)
+        g_key_file_set_int64 (state, STATE_LAST_SYNC_GROUP, list[i], last_sync);
+    }
 
   /* It names the user's accounts: readable by the user alone. */
   data = g_key_file_to_data (state, &length, NULL);
@@ -275,7 +288,7 @@ sync_interval_changed_cb (GSettings *settings, const char *key, TendAgent *self)
 
 /* Adds an account named "provider:name" (as agent.ini keeps them) to the scheduler. */
 static void
-add_account_key (TendAgent *self, const char *key)
+add_account_key (TendAgent *self, const char *key, gint64 last_sync)
 {
   g_auto (GStrv) parts = g_strsplit (key, ":", 2);
   g_autoptr (TendProvider) provider = NULL;
@@ -289,7 +302,7 @@ add_account_key (TendAgent *self, const char *key)
       g_warning ("Cannot sync a saved %s account: %s", parts[0], error->message);
       return;
     }
-  tend_sync_scheduler_add_account (self->scheduler, provider, parts[1]);
+  tend_sync_scheduler_add_account (self->scheduler, provider, parts[1], last_sync);
 }
 
 /* Starts syncing: at start-up when opted in, and on opt-in. The database itself is the worker's:
@@ -308,6 +321,7 @@ start_collecting (TendAgent *self, GKeyFile *state)
                     self);
   g_signal_connect (self->scheduler, "first-sync-done", G_CALLBACK (scheduler_first_sync_done_cb),
                     self);
+  g_signal_connect_swapped (self->scheduler, "synced", G_CALLBACK (save_state_or_warn), self);
 
   /* Without the schema (a build tree), the scheduler's default interval applies. */
   self->settings = tend_settings_new_if_installed ();
@@ -322,7 +336,8 @@ start_collecting (TendAgent *self, GKeyFile *state)
   if (state != NULL)
     keys = g_key_file_get_string_list (state, STATE_GROUP, STATE_ACCOUNTS, NULL, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    add_account_key (self, keys[i]);
+    add_account_key (self, keys[i],
+                     g_key_file_get_int64 (state, STATE_LAST_SYNC_GROUP, keys[i], NULL));
   tend_notifier_set_enabled (self->notifier, TRUE);
   tend_sync_scheduler_sync_now (self->scheduler);
 }
@@ -378,6 +393,9 @@ return_error (Call *call, GError *error)
     g_message ("%s", error->message);
   else if (error->domain == TEND_AGENT_ERROR)
     g_dbus_method_invocation_return_gerror (call->invocation, error);
+  else if (g_error_matches (error, TEND_WORKER_ERROR, TEND_WORKER_ERROR_NOT_CONFIGURED))
+    g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
+                                                   TEND_AGENT_ERROR_NOT_CONFIGURED, error->message);
   else
     g_dbus_method_invocation_return_error_literal (call->invocation, TEND_AGENT_ERROR,
                                                    TEND_AGENT_ERROR_FAILED, error->message);
@@ -393,6 +411,15 @@ created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   done = tend_worker_run_finish (result, &error);
   self->opting_in = FALSE;
+  /* Opted out meanwhile: that opt-out waited for this worker and deletes what it created. */
+  if (done != NULL && (self->opting_out || !is_opted_in (self)))
+    {
+      g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                           _ ("You opted out while Tend was getting ready; nothing was kept."));
+      return_error (call, error);
+      call_free (call);
+      return;
+    }
   if (done == NULL)
     {
       tend_dbus_agent1_set_opted_in (self->skeleton, FALSE);
@@ -495,12 +522,12 @@ opt_out_run (Call *call)
 }
 
 static void
-opt_out_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+workers_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
-  if (!tend_sync_scheduler_stop_finish (TEND_SYNC_SCHEDULER (source), result, &error))
-    g_warning ("Stopping the sync: %s", error->message);
+  if (!tend_worker_wait_idle_finish (result, &error))
+    g_warning ("Waiting for Tend’s workers: %s", error->message);
   opt_out_run (user_data);
 }
 
@@ -518,7 +545,6 @@ add_leaving (TendAgent *self, const char *key)
 static void
 opt_out (TendAgent *self, GDBusMethodInvocation *invocation, const char *const *keys)
 {
-  g_autoptr (TendSyncScheduler) scheduler = NULL;
   g_auto (GStrv) syncing = NULL;
   Call *call = call_new (self, invocation);
 
@@ -541,15 +567,10 @@ opt_out (TendAgent *self, GDBusMethodInvocation *invocation, const char *const *
   save_state_or_warn (self);
   update_tray (self);
 
-  if (self->scheduler == NULL)
-    {
-      opt_out_run (call);
-      return;
-    }
-  /* The database is deleted only once the running worker has stopped. */
-  scheduler = g_object_ref (self->scheduler);
+  /* Everything else stops first — a sync, an import, a sign-in, the creation of the database,
+   * the digest — so that nothing writes a token or a file after the deletion. */
   stop_collecting (self);
-  tend_sync_scheduler_stop_async (scheduler, opt_out_stopped_cb, call);
+  tend_worker_wait_idle_async (workers_stopped_cb, call);
 }
 
 /* Pause */
@@ -651,8 +672,8 @@ signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   /* Signing in again replaces the account, and with it a "needs sign-in" state. */
-  tend_sync_scheduler_remove_account (self->scheduler, data->provider_id, name);
-  tend_sync_scheduler_add_account (self->scheduler, provider, name);
+  tend_sync_scheduler_remove_account_async (self->scheduler, data->provider_id, name, NULL, NULL);
+  tend_sync_scheduler_add_account (self->scheduler, provider, name, 0);
   save_state_or_warn (self);
   if (data->call->invocation != NULL)
     tend_dbus_agent1_complete_connect_account (self->skeleton, data->call->invocation, name);
@@ -783,7 +804,7 @@ disconnected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The tokens are still in the keyring: keep the account, so that a retry can remove them. */
       if (self->scheduler != NULL)
         {
-          add_account_key (self, data->key);
+          add_account_key (self, data->key, 0);
           save_state_or_warn (self);
         }
       return_error (data->call, error);
@@ -793,28 +814,43 @@ disconnected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_free (data);
 }
 
+/* The account's sync has stopped: nothing of it writes any more, and its tokens can go. */
+static void
+account_removed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Disconnect *data = user_data;
+  TendAgent  *self = data->call->self;
+  g_auto (GStrv) parts = g_strsplit (data->key, ":", 2);
+  const char *arguments[] = { "disconnect", parts[0], parts[1], NULL };
+  g_autoptr (GError) error = NULL;
+
+  if (!tend_sync_scheduler_remove_account_finish (TEND_SYNC_SCHEDULER (source), result, &error))
+    {
+      g_dbus_method_invocation_return_error_literal (data->call->invocation, TEND_AGENT_ERROR,
+                                                     TEND_AGENT_ERROR_UNKNOWN_ACCOUNT,
+                                                     error->message);
+      call_free (data->call);
+      g_free (data->key);
+      g_free (data);
+      return;
+    }
+  save_state_or_warn (self);
+  tend_worker_run_async (arguments, NULL, NULL, NULL, disconnected_cb, data);
+}
+
 static gboolean
 handle_disconnect_account_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
                               const char *provider_id, const char *name, TendAgent *self)
 {
-  const char *arguments[] = { "disconnect", provider_id, name, NULL };
   Disconnect *data;
 
   if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  if (!tend_sync_scheduler_remove_account (self->scheduler, provider_id, name))
-    {
-      g_dbus_method_invocation_return_error (invocation, TEND_AGENT_ERROR,
-                                             TEND_AGENT_ERROR_UNKNOWN_ACCOUNT,
-                                             _ ("No account %s is connected."), name);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  save_state_or_warn (self);
-
   data = g_new0 (Disconnect, 1);
   data->call = call_new (self, invocation);
   data->key = g_strconcat (provider_id, ":", name, NULL);
-  tend_worker_run_async (arguments, NULL, NULL, NULL, disconnected_cb, data);
+  tend_sync_scheduler_remove_account_async (self->scheduler, provider_id, name, account_removed_cb,
+                                            data);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -877,6 +913,14 @@ handle_import_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
         return G_DBUS_METHOD_INVOCATION_HANDLED;
       }
   g_variant_lookup (options, "me", "^a&s", &me);
+  for (guint i = 0; me != NULL && me[i] != NULL; i++)
+    if (*me[i] == '\0')
+      {
+        g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR,
+                                                       G_DBUS_ERROR_INVALID_ARGS,
+                                                       _ ("An address of yours cannot be empty."));
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+      }
   tend_sync_scheduler_import_async (self->scheduler, paths, me, imported_cb,
                                     call_new (self, invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -1004,7 +1048,8 @@ connect_activated (GSimpleAction *action, GVariant *parameter, gpointer user_dat
   TendAgent *self = TEND_AGENT (user_data);
   g_autoptr (GError) error = NULL;
 
-  if (is_opted_in (self)
+  /* As for ConnectAccount: only while collecting, not while opting in or out. */
+  if (self->scheduler != NULL && !self->opting_out
       && !start_connect (self, g_variant_get_string (parameter, NULL), FALSE, NULL, &error))
     g_message ("Cannot sign in: %s", error->message);
 }

@@ -52,10 +52,11 @@ typedef enum
 typedef struct
 {
   JobKind            kind;
-  TendSyncScheduler *scheduler;   /* unowned: it outlives its jobs */
-  Entry             *entry;       /* JOB_SYNC */
-  char             **arguments;   /* the worker's command line */
-  GTask             *import_task; /* JOB_IMPORT: the caller's */
+  TendSyncScheduler *scheduler;       /* unowned: it outlives its jobs */
+  Entry             *entry;           /* JOB_SYNC */
+  char             **arguments;       /* the worker's command line */
+  GPtrArray         *removed_waiters; /* (element-type GTask): removals waiting for it to end */
+  GTask             *import_task;     /* JOB_IMPORT: the caller's */
 } Job;
 
 struct _TendSyncScheduler
@@ -70,6 +71,7 @@ struct _TendSyncScheduler
   GPtrArray       *stop_tasks;
   guint            interval;
   guint            timer_id;
+  guint            n_reaching; /* reachability checks under way */
   gulong           network_handler;
   gboolean         paused;
   gboolean         stopped;
@@ -81,6 +83,7 @@ enum
   SIGNAL_DATA_CHANGED,
   SIGNAL_SIGN_IN_NEEDED,
   SIGNAL_FIRST_SYNC_DONE,
+  SIGNAL_SYNCED,
   N_SIGNALS
 };
 
@@ -139,6 +142,7 @@ job_free (Job *job)
   g_clear_pointer (&job->entry, entry_unref);
   g_strfreev (job->arguments);
   g_clear_object (&job->import_task);
+  g_clear_pointer (&job->removed_waiters, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -280,6 +284,7 @@ finish_sync (TendSyncScheduler *self, Job *job, GVariant *details, const GError 
       entry_set_state (entry, self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE, NULL);
       for (guint i = 0; i < entry->collections->len; i++)
         ((Collection *) g_ptr_array_index (entry->collections, i))->last_sync = entry->last_sync;
+      g_signal_emit (self, signals[SIGNAL_SYNCED], 0);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     entry_set_state (entry, self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE, NULL);
@@ -324,6 +329,8 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   details = tend_worker_run_finish (result, &error);
   self->running = NULL;
   g_clear_object (&self->cancellable);
+  for (guint i = 0; job->removed_waiters != NULL && i < job->removed_waiters->len; i++)
+    g_task_return_boolean (g_ptr_array_index (job->removed_waiters, i), TRUE);
 
   if (job->kind == JOB_IMPORT)
     {
@@ -382,6 +389,7 @@ reach_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean           reachable;
 
   reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, NULL);
+  self->n_reaching--;
   if (entry->queued && !entry->removed && !self->paused && !self->stopped && reachable)
     {
       push_sync_job (self, entry);
@@ -393,8 +401,7 @@ reach_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (!self->paused && !self->stopped)
         entry_set_state (entry, TEND_SYNC_STATE_OFFLINE, NULL);
       emit_changed (self);
-      if (self->running == NULL && g_queue_is_empty (&self->jobs))
-        schedule_next_sync (self);
+      schedule_next_sync (self);
     }
   entry_unref (entry);
   g_object_unref (self);
@@ -419,6 +426,7 @@ request_sync (TendSyncScheduler *self, Entry *entry)
   reach = g_new0 (Reach, 1);
   reach->self = g_object_ref (self);
   reach->entry = entry_ref (entry);
+  self->n_reaching++;
   g_network_monitor_can_reach_async (self->monitor, G_SOCKET_CONNECTABLE (entry->api_address), NULL,
                                      reach_done_cb, reach);
 }
@@ -433,11 +441,13 @@ timer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* One timer for every account, set when the last job ended: the agent sleeps in between. */
+/* One timer for every account, set when the last job has ended and nothing is about to start:
+ * the interval runs from the end of a round, and the agent sleeps in between. */
 static void
 schedule_next_sync (TendSyncScheduler *self)
 {
-  if (self->paused || self->stopped || self->timer_id != 0 || self->entries->len == 0)
+  if (self->paused || self->stopped || self->timer_id != 0 || self->entries->len == 0
+      || self->running != NULL || self->n_reaching > 0 || !g_queue_is_empty (&self->jobs))
     return;
   self->timer_id = g_timeout_add_seconds (self->interval, timer_cb, self);
 }
@@ -463,25 +473,38 @@ start_next_job (TendSyncScheduler *self)
     }
   self->running = job;
   self->cancellable = g_cancellable_new ();
+  /* The scheduler stays until the worker it started has exited: job_done_cb drops this. */
+  g_object_ref (self);
   tend_worker_run_async ((const char *const *) job->arguments,
                          job->kind == JOB_SYNC ? sync_message_cb : NULL, job, self->cancellable,
                          job_done_cb, job);
-  /* The scheduler stays until the worker it started has exited. */
-  g_object_ref (self);
 }
 
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, gpointer user_data)
 {
   TendSyncScheduler *self = user_data;
+  gboolean           requested = FALSE;
 
-  /* Any change may bring a provider back: a VPN or a route, not only a default one. */
+  if (self->paused || self->stopped)
+    return;
+  /* Any change may bring a provider back (a VPN, a route, not only a default one): the accounts
+   * that could not reach theirs try again; the others keep their interval. */
   for (guint i = 0; i < self->entries->len; i++)
-    if (((Entry *) g_ptr_array_index (self->entries, i))->state == TEND_SYNC_STATE_OFFLINE)
-      {
-        tend_sync_scheduler_sync_now (self);
-        return;
-      }
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->state == TEND_SYNC_STATE_OFFLINE)
+        {
+          request_sync (self, entry);
+          requested = TRUE;
+        }
+    }
+  if (requested)
+    {
+      emit_changed (self);
+      start_next_job (self);
+    }
 }
 
 static void
@@ -530,6 +553,9 @@ tend_sync_scheduler_class_init (TendSyncSchedulerClass *klass)
   signals[SIGNAL_FIRST_SYNC_DONE]
       = g_signal_new ("first-sync-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+  /* An account synced completely: its last-sync time changed. */
+  signals[SIGNAL_SYNCED] = g_signal_new ("synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -550,7 +576,8 @@ tend_sync_scheduler_new (void)
 }
 
 void
-tend_sync_scheduler_add_account (TendSyncScheduler *self, TendProvider *provider, const char *name)
+tend_sync_scheduler_add_account (TendSyncScheduler *self, TendProvider *provider, const char *name,
+                                 gint64 last_sync)
 {
   const char *url;
   Entry      *entry;
@@ -565,6 +592,7 @@ tend_sync_scheduler_add_account (TendSyncScheduler *self, TendProvider *provider
   entry = g_atomic_rc_box_new0 (Entry);
   entry->provider = g_object_ref (provider);
   entry->name = g_strdup (name);
+  entry->last_sync = last_sync;
   entry->collections = g_ptr_array_new_with_free_func ((GDestroyNotify) collection_free);
   entry->state = self->paused ? TEND_SYNC_STATE_PAUSED : TEND_SYNC_STATE_IDLE;
   url = tend_provider_get_api_url (provider);
@@ -575,20 +603,29 @@ tend_sync_scheduler_add_account (TendSyncScheduler *self, TendProvider *provider
   emit_changed (self);
 }
 
-/* Returns whether the account was connected. A sync of it that runs now is cancelled; what it
- * committed stays. */
-gboolean
-tend_sync_scheduler_remove_account (TendSyncScheduler *self, const char *provider_id,
-                                    const char *name)
+/* Stops syncing the account: fails with G_IO_ERROR_NOT_FOUND when it is not connected, and
+ * completes once a sync of it that runs now has stopped (what it committed stays), so that
+ * nothing of it writes the keyring or the database any more. */
+void
+tend_sync_scheduler_remove_account_async (TendSyncScheduler *self, const char *provider_id,
+                                          const char *name, GAsyncReadyCallback callback,
+                                          gpointer user_data)
 {
+  g_autoptr (GTask) task = NULL;
   Entry *entry;
   guint  index;
 
-  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), FALSE);
+  g_return_if_fail (TEND_IS_SYNC_SCHEDULER (self));
 
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tend_sync_scheduler_remove_account_async);
   entry = find_entry (self, provider_id, name, &index);
   if (entry == NULL)
-    return FALSE;
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _ ("No account %s is connected."), name);
+      return;
+    }
   entry->removed = TRUE;
 
   for (GList *l = self->jobs.head; l != NULL;)
@@ -603,12 +640,27 @@ tend_sync_scheduler_remove_account (TendSyncScheduler *self, const char *provide
         }
       l = next;
     }
-  if (self->running != NULL && self->running->entry == entry)
-    g_cancellable_cancel (self->cancellable);
-
   g_ptr_array_remove_index (self->entries, index);
   emit_changed (self);
-  return TRUE;
+
+  if (self->running == NULL || self->running->entry != entry)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->running->removed_waiters == NULL)
+    self->running->removed_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->running->removed_waiters, g_steal_pointer (&task));
+  g_cancellable_cancel (self->cancellable);
+}
+
+gboolean
+tend_sync_scheduler_remove_account_finish (TendSyncScheduler *self, GAsyncResult *result,
+                                           GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The connected accounts as "provider:name". */
@@ -901,4 +953,17 @@ tend_sync_scheduler_get_overall_state (TendSyncScheduler *self, guint *done, gui
   if (syncing)
     return TEND_SYNC_STATE_SYNCING;
   return offline ? TEND_SYNC_STATE_OFFLINE : TEND_SYNC_STATE_IDLE;
+}
+
+/* When the account last synced completely, 0 if never or if it is not connected. */
+gint64
+tend_sync_scheduler_get_last_sync (TendSyncScheduler *self, const char *provider_id,
+                                   const char *name)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (TEND_IS_SYNC_SCHEDULER (self), 0);
+
+  entry = find_entry (self, provider_id, name, NULL);
+  return entry != NULL ? entry->last_sync : 0;
 }

@@ -41,8 +41,16 @@ TendSyncScheduler *tend_sync_scheduler_new            (void);
 
 void               tend_sync_scheduler_add_account    (TendSyncScheduler *self,
                                                        TendProvider *provider,
-                                                       const char *name);
-gboolean           tend_sync_scheduler_remove_account (TendSyncScheduler *self,
+                                                       const char *name, gint64 last_sync);
+void               tend_sync_scheduler_remove_account_async  (TendSyncScheduler *self,
+                                                              const char *provider_id,
+                                                              const char *name,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer user_data);
+gboolean           tend_sync_scheduler_remove_account_finish (TendSyncScheduler *self,
+                                                              GAsyncResult *result,
+                                                              GError **error);
+gint64             tend_sync_scheduler_get_last_sync  (TendSyncScheduler *self,
                                                        const char *provider_id,
                                                        const char *name);
 char             **tend_sync_scheduler_dup_account_keys (TendSyncScheduler *self);

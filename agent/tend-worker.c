@@ -9,10 +9,19 @@
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "tend-worker.h"
 
 G_DEFINE_QUARK (tend_worker_error_quark, tend_worker_error)
+
+/* A line longer than this is not the protocol: the worker is stopped. */
+#define MAX_LINE_LENGTH (1024 * 1024)
+
+/* Workers of this agent still running, and who waits for there to be none (opting out). */
+static guint      n_running;
+static GPtrArray *idle_waiters;
+static pid_t      agent_pid;
 
 typedef struct
 {
@@ -62,6 +71,9 @@ static void
 child_setup (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* The agent may have died between fork and prctl: then nothing would kill this one. */
+  if (getppid () != agent_pid)
+    _exit (1);
 }
 
 static GError *
@@ -92,6 +104,12 @@ handle_line (Run *run, const char *line)
   g_autoptr (GError) error = NULL;
   const char *kind;
 
+  /* GVariant text is UTF-8; anything else is not a message, and reading goes on. */
+  if (!g_utf8_validate (line, -1, NULL))
+    {
+      g_message ("Tend’s worker wrote a line that is not UTF-8");
+      return;
+    }
   message = g_variant_parse (G_VARIANT_TYPE ("(sa{sv})"), line, NULL, NULL, &error);
   if (message == NULL)
     {
@@ -132,6 +150,14 @@ waited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     g_task_return_new_error (task, TEND_WORKER_ERROR, TEND_WORKER_ERROR_CRASHED,
                              _ ("Tend’s worker stopped unexpectedly."));
+
+  if (--n_running == 0 && idle_waiters != NULL)
+    {
+      g_autoptr (GPtrArray) waiters = g_steal_pointer (&idle_waiters);
+
+      for (guint i = 0; i < waiters->len; i++)
+        g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
+    }
 }
 
 static void
@@ -141,18 +167,23 @@ read_line_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   Run *run = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
+  gsize            length = 0;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
-                                                    &error);
-  if (line != NULL)
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, &length,
+                                               &error);
+  if (line != NULL && length <= MAX_LINE_LENGTH)
     {
       handle_line (run, line);
       g_data_input_stream_read_line_async (run->output, G_PRIORITY_DEFAULT, NULL, read_line_cb,
                                            g_steal_pointer (&task));
       return;
     }
-  if (error != NULL)
-    g_message ("Reading from Tend’s worker: %s", error->message);
+  /* Unreadable output: a worker left writing into a full pipe would never exit. */
+  if (line != NULL || error != NULL)
+    {
+      g_message ("Tend’s worker wrote what is not the protocol; stopping it");
+      g_subprocess_force_exit (run->process);
+    }
   /* End of its output: collect its exit status, whatever was asked meanwhile. */
   g_subprocess_wait_async (run->process, NULL, waited_cb, g_steal_pointer (&task));
 }
@@ -201,6 +232,7 @@ tend_worker_run_async (const char *const *arguments, TendWorkerMessageFunc on_me
   argv = g_strv_builder_end (argv_builder);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  agent_pid = getpid ();
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   run->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, &error);
   if (run->process == NULL)
@@ -209,12 +241,14 @@ tend_worker_run_async (const char *const *arguments, TendWorkerMessageFunc on_me
                                _ ("Cannot start Tend’s worker: %s"), error->message);
       return;
     }
+  n_running++;
   run->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run->process));
   if (cancellable != NULL)
-    run->cancellable = g_object_ref (cancellable);
-  if (cancellable != NULL)
-    run->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
-                                               g_object_ref (run->process), g_object_unref);
+    {
+      run->cancellable = g_object_ref (cancellable);
+      run->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
+                                                 g_object_ref (run->process), g_object_unref);
+    }
   g_data_input_stream_read_line_async (run->output, G_PRIORITY_DEFAULT, NULL, read_line_cb,
                                        g_steal_pointer (&task));
 }
@@ -230,4 +264,34 @@ tend_worker_run_finish (GAsyncResult *result, GError **error)
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tend_worker_wait_idle_async:
+ *
+ * Completes once no worker of this agent runs any more: for opting out, whose deletions must
+ * come after every writer and every sign-in has stopped.
+ */
+void
+tend_worker_wait_idle_async (GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, tend_worker_wait_idle_async);
+  if (n_running == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (idle_waiters == NULL)
+    idle_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (idle_waiters, g_steal_pointer (&task));
+}
+
+gboolean
+tend_worker_wait_idle_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

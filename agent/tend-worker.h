@@ -53,4 +53,7 @@ void      tend_worker_run_async   (const char *const *arguments, TendWorkerMessa
                                    GAsyncReadyCallback callback, gpointer user_data);
 GVariant *tend_worker_run_finish  (GAsyncResult *result, GError **error);
 
+void      tend_worker_wait_idle_async  (GAsyncReadyCallback callback, gpointer user_data);
+gboolean  tend_worker_wait_idle_finish (GAsyncResult *result, GError **error);
+
 G_END_DECLS

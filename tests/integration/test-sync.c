@@ -729,6 +729,32 @@ test_pause_resume (Fixture *f, gconstpointer data)
   g_assert_cmpstr (state, ==, "idle");
 }
 
+/* Disconnecting in the middle of a sync: the sync stops first, then the tokens go, and nothing
+ * writes them back afterwards. */
+static void
+test_disconnect_during_sync (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr (TendTokens) after = NULL;
+  g_autoptr (TendTokens) later = NULL;
+
+  if (f->home == NULL)
+    return;
+  start_agent (f);
+  name = connect_account (f);
+  wait_for_sync (f, "syncing", 0);
+  tend_dbus_agent1_call_disconnect_account_sync (f->proxy, "oidc", LOGIN, NULL, &error);
+  g_assert_no_error (error);
+  after = lookup_tokens ();
+  g_assert_null (after);
+  g_assert_null (account_details (f));
+  /* A sync worker still refreshing would have saved its tokens by now. */
+  g_usleep (G_USEC_PER_SEC / 2);
+  later = lookup_tokens ();
+  g_assert_null (later);
+}
+
 /* Opting out in the middle of a sync: the sync stops, the tokens are revoked and removed, the
  * database goes. */
 static void
@@ -847,6 +873,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/sync/pause-resume", Fixture, "2000", fixture_set_up, test_pause_resume,
               fixture_tear_down);
+  g_test_add ("/sync/disconnect-during-sync", Fixture, "2000", fixture_set_up,
+              test_disconnect_during_sync, fixture_tear_down);
   g_test_add ("/sync/opt-out-during-sync", Fixture, "2000", fixture_set_up,
               test_opt_out_during_sync, fixture_tear_down);
   g_test_add ("/sync/opt-out-resumed", Fixture, "10", fixture_set_up, test_opt_out_resumed,
