@@ -20,6 +20,7 @@
 
 #include "tend-dbus.h"
 #include "tend-fake-desktop.h"
+#include "tend-test-fake.h"
 #include "tend-oauth-flow.h"
 #include "tend-store.h"
 #include "tend-test-util.h"
@@ -29,18 +30,12 @@
 
 typedef struct
 {
-  GSubprocess *process;
-  char        *url;
-} Server;
-
-typedef struct
-{
   char                  *home;
   char                  *config;
   char                  *data;
   char                  *log;
-  Server                 provider;
-  Server                 graph;
+  TendTestFake          *provider;
+  TendTestFake          *graph;
   GSubprocess           *agent;
   TendDBusAgent1        *proxy;
   guint                  data_changed;
@@ -50,101 +45,12 @@ typedef struct
 static gboolean
 have_tools (void)
 {
-  g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *python = g_find_program_in_path ("python3");
-  g_autofree char *lock
-      = g_build_filename (TEND_OIDC_DIR, "node_modules", ".package-lock.json", NULL);
-  const char *npm[] = { "npm", "ci", "--prefix", TEND_OIDC_DIR, "--no-audit", "--no-fund", NULL };
-  int         status = 0;
-
   if (g_getenv ("TEND_TEST_KEYRING_HOME") == NULL)
     {
       g_test_skip ("no test keyring (gnome-keyring-daemon is missing)");
       return FALSE;
     }
-  if (node == NULL || python == NULL)
-    {
-      g_test_skip ("node or python3 is not installed");
-      return FALSE;
-    }
-  if (g_file_test (lock, G_FILE_TEST_EXISTS))
-    return TRUE;
-  /* Install the pinned packages as tests/oidc/smoke.sh does; offline, skip. */
-  if (!g_spawn_sync (NULL, (char **) npm, NULL,
-                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, NULL, NULL, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL))
-    {
-      g_test_skip ("tests/oidc/node_modules is missing and npm ci failed (offline?)");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Starts a server that prints one JSON line with its address once it listens, and serves until
- * its stdin closes. */
-static void
-server_start (Server *server, const char *url_key, const char *const *argv)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) output = NULL;
-  g_autofree char *line = NULL;
-  json_t          *ready;
-
-  server->process
-      = g_subprocess_newv (argv,
-                           G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                           &error);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (output), FALSE);
-  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  ready = json_loads (line, 0, NULL);
-  g_assert_true (json_is_object (ready));
-  server->url = g_strdup (json_string_value (json_object_get (ready, url_key)));
-  g_assert_true (g_str_has_prefix (server->url, "http://127.0.0.1:"));
-  json_decref (ready);
-}
-
-static void
-server_stop (Server *server)
-{
-  if (server->process == NULL)
-    return;
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server->process), NULL, NULL);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_clear_object (&server->process);
-  g_clear_pointer (&server->url, g_free);
-}
-
-/* POSTs a control operation to the fake Graph, or GETs its statistics with @body NULL. */
-static json_t *
-graph_control (Fixture *f, const char *body)
-{
-  g_autofree char *url = g_strconcat (f->graph.url, body != NULL ? "/_control" : "/_stats", NULL);
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) python = NULL;
-  json_t *answer;
-  /* A few lines of Python keep the test free of an HTTP client of its own. */
-  const char *script = "import sys, urllib.request\n"
-                       "data = sys.argv[2].encode() if len(sys.argv) > 2 else None\n"
-                       "req = urllib.request.Request(sys.argv[1], data=data,"
-                       " headers={'Content-Type': 'application/json'})\n"
-                       "print(urllib.request.urlopen(req).read().decode())\n";
-
-  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", "-c", script, url,
-                             body, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (python, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (python));
-  answer = json_loads (out, 0, NULL);
-  g_assert_nonnull (answer);
-  return answer;
+  return tend_test_oidc_available ();
 }
 
 static void
@@ -170,9 +76,10 @@ write_desktop (Fixture *f)
   g_autofree char *desktop_text = NULL;
   g_autofree char *mimeapps = g_build_filename (f->config, "mimeapps.list", NULL);
 
-  conf_text = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
-                               "api=microsoft-graph\napi-url=%s/v1.0\n",
-                               f->provider.url, f->graph.url);
+  conf_text
+      = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
+                         "api=microsoft-graph\napi-url=%s/v1.0\n",
+                         tend_test_fake_get_url (f->provider), tend_test_fake_get_url (f->graph));
   write_file (conf, conf_text);
   desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
                                   "Exec=node %s/browser.mjs --login " LOGIN " %%u\n"
@@ -188,20 +95,17 @@ write_desktop (Fixture *f)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autofree char *graph = g_build_filename (TEND_FAKES_DIR, "fake-graph.py", NULL);
   g_autofree char *provider = g_build_filename (TEND_OIDC_DIR, "provider.mjs", NULL);
-  const char      *messages = data;
   const char      *provider_argv[] = { "node", provider, "--access-ttl", "3600", NULL };
-  const char      *graph_argv[] = { "python3", graph, "--messages", messages, NULL };
+  const char      *graph_args[] = { "--messages", data, NULL };
 
-  if (!have_tools ())
+  if (!have_tools () || !(f->graph = tend_test_fake_start ("fake-graph.py", graph_args)))
     return;
   f->home = g_dir_make_tmp ("tend-sync-XXXXXX", NULL);
   f->config = g_build_filename (f->home, "config", NULL);
   f->data = g_build_filename (f->home, "data", NULL);
   f->log = g_build_filename (f->home, "agent.log", NULL);
-  server_start (&f->provider, "issuer", provider_argv);
-  server_start (&f->graph, "url", graph_argv);
+  f->provider = tend_test_fake_start_argv (provider_argv, "issuer");
   write_desktop (f);
   f->notifications = tend_fake_notifications_new ();
 }
@@ -225,8 +129,8 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   stop_agent (f, SIGTERM);
   g_clear_pointer (&f->notifications, tend_fake_notifications_free);
-  server_stop (&f->graph);
-  server_stop (&f->provider);
+  g_clear_pointer (&f->graph, tend_test_fake_stop);
+  g_clear_pointer (&f->provider, tend_test_fake_stop);
   if (f->home != NULL)
     tend_test_remove_tree (f->home);
   g_free (f->home);
@@ -508,12 +412,12 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
 
   /* The API refuses the token: the agent refreshes once, carries on, and keeps the rotated
    * refresh token (the old one is dead: the provider rotates them). */
-  json_decref (graph_control (f, "{\"op\": \"expire_token\"}"));
+  json_decref (tend_test_fake_control (f->graph, "{\"op\": \"expire_token\"}"));
   started = now ();
   tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
   g_assert_no_error (error);
   wait_for_sync (f, "idle", started);
-  stats = graph_control (f, NULL);
+  stats = tend_test_fake_stats (f->graph);
   g_assert_cmpint (
       json_integer_value (json_object_get (json_object_get (stats, "by_status"), "401")), ==, 1);
   json_decref (stats);
@@ -528,13 +432,14 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
   /* The grant is revoked elsewhere (an administrator, another device): the refresh fails, the
    * account needs a new sign-in, and a notification says so with a button that starts one. */
   {
-    g_autofree char    *revocation = g_strconcat (f->provider.url, "/token/revocation", NULL);
+    g_autofree char *revocation
+        = g_strconcat (tend_test_fake_get_url (f->provider), "/token/revocation", NULL);
     const TendFakeNote *note;
 
     g_assert_true (tend_oauth_revoke (revocation, "tend-test", NULL, refreshed->refresh_token,
                                       "refresh_token", &error));
     g_assert_no_error (error);
-    json_decref (graph_control (f, "{\"op\": \"expire_token\"}"));
+    json_decref (tend_test_fake_control (f->graph, "{\"op\": \"expire_token\"}"));
     tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
     g_assert_no_error (error);
     wait_for_sync (f, "needs-sign-in", 0);
@@ -782,7 +687,7 @@ test_opt_out_during_sync (Fixture *f, gconstpointer data)
   after = lookup_tokens ();
   g_assert_null (after);
   /* Revoked at the provider, not only forgotten here. */
-  token_endpoint = g_strconcat (f->provider.url, "/token", NULL);
+  token_endpoint = g_strconcat (tend_test_fake_get_url (f->provider), "/token", NULL);
   refreshed = tend_oauth_refresh (token_endpoint, "tend-test", NULL, tokens->refresh_token, &error);
   g_assert_null (refreshed);
   g_assert_nonnull (error);

@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 
 typedef struct _TendTestFake TendTestFake;
 
-TendTestFake *tend_test_fake_start   (const char *script, const char *const *args);
+TendTestFake *tend_test_fake_start      (const char *script, const char *const *args);
+TendTestFake *tend_test_fake_start_argv (const char *const *argv, const char *url_key);
+gboolean      tend_test_oidc_available  (void);
 const char   *tend_test_fake_get_url (TendTestFake *fake);
 json_t       *tend_test_fake_control (TendTestFake *fake, const char *request_json);
 json_t       *tend_test_fake_stats   (TendTestFake *fake);
