@@ -101,9 +101,10 @@ save_tokens (TendAccount *self, GError **error)
   if (!tend_token_store_save_sync (tend_provider_get_id (self->provider), self->name, self->tokens,
                                    NULL, &local_error))
     {
+      /* The provider, never the account's address: a failed sync's message goes to the log. */
       g_set_error (error, local_error->domain, local_error->code,
-                   _ ("Could not save the renewed sign-in of %s in the keyring: %s"), self->name,
-                   local_error->message);
+                   _ ("Could not save the renewed %s sign-in in the keyring: %s"),
+                   tend_provider_get_name (self->provider), local_error->message);
       return FALSE;
     }
   self->unsaved = FALSE;
@@ -543,15 +544,18 @@ disconnect_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   /* Not cancellable: a disconnect leaves no token behind on this computer. */
   if (!tend_token_store_clear_sync (provider_id, self->name, NULL, &clear_error))
     {
+      /* The provider, never the account's address: the agent logs what fails in an opt-out
+       * it resumes on its own. */
       if (revoke_error != NULL)
         return g_task_return_new_error (
             task, clear_error->domain, clear_error->code,
-            _ ("Could not remove the sign-in of %s from the keyring (%s), nor end it at %s (%s)"),
-            self->name, clear_error->message, tend_provider_get_name (self->provider),
-            revoke_error->message);
+            _ ("Could not remove the %s sign-in from the keyring (%s), nor end it at the "
+               "provider (%s)"),
+            tend_provider_get_name (self->provider), clear_error->message, revoke_error->message);
       return g_task_return_new_error (task, clear_error->domain, clear_error->code,
-                                      _ ("Could not remove the sign-in of %s from the keyring: %s"),
-                                      self->name, clear_error->message);
+                                      _ ("Could not remove the %s sign-in from the keyring: %s"),
+                                      tend_provider_get_name (self->provider),
+                                      clear_error->message);
     }
   /* Tend can no longer use the account: that is what the user asked. The provider ends an
    * unrevoked grant when its refresh token expires. */

@@ -161,16 +161,19 @@ typedef struct
   guint            pending;
 } OptOut;
 
-/* Removes @file and everything below it, without following links; what is already gone is no
- * error. */
+/* Removes @file, of @type, and everything below it; what is already gone is no error. */
 static gboolean
-delete_tree (GFile *file, GError **error)
+delete_entry (GFile *file, GFileType type, GError **error)
 {
   g_autoptr (GFileEnumerator) children = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
+  /* Only a real folder is entered. A link to a folder has the type SYMBOLIC_LINK when read
+   * without following links: the link goes, what it points to is not Tend's and stays. */
+  if (type == G_FILE_TYPE_DIRECTORY)
+    children = g_file_enumerate_children (
+        file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
   while (children != NULL)
     {
       GFileInfo *info;
@@ -180,10 +183,10 @@ delete_tree (GFile *file, GError **error)
         return FALSE;
       if (info == NULL)
         break;
-      if (!delete_tree (child, error))
+      if (!delete_entry (child, g_file_info_get_file_type (info), error))
         return FALSE;
     }
-  /* Not a folder, or not there: g_file_delete() says which matters. */
+  /* A folder that could not be listed, or nothing there: g_file_delete() says which matters. */
   g_clear_error (&local_error);
   if (!g_file_delete (file, NULL, &local_error)
       && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -192,6 +195,14 @@ delete_tree (GFile *file, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* Removes @file and everything below it, without following links. */
+static gboolean
+delete_tree (GFile *file, GError **error)
+{
+  return delete_entry (
+      file, g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL), error);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -31,11 +32,13 @@
 #include "tend-graph-source.h"
 #include "tend-importer.h"
 #include "tend-insights.h"
+#include "tend-oauth-flow.h"
 #include "tend-provider.h"
 
 /* The time of an account's last complete sync, kept beside its cursors and written only once
  * every collection is up to date: a first sync cut short stays a first sync. The agent's
- * scheduler reads it under the same name. */
+ * scheduler never reads this cursor: the sync's done line carries the stored time as
+ * "previous-sync" and the new one as "synced-at". */
 #define LAST_SYNC_COLLECTION "last-sync"
 
 /* The figures of the weekly digest, each shown against my own usual value (invariant 7). */
@@ -85,7 +88,9 @@ error_code (const GError *error)
 {
   if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_UNAUTHORIZED))
     return "unauthorized";
-  if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_NETWORK))
+  /* A provider that did not answer a refresh or a discovery is as unreachable as its API. */
+  if (g_error_matches (error, TEND_API_ERROR, TEND_API_ERROR_NETWORK)
+      || g_error_matches (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK))
     return "network";
   if (g_error_matches (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_UNKNOWN)
       || g_error_matches (error, TEND_PROVIDER_ERROR, TEND_PROVIDER_ERROR_NOT_CONFIGURED))
@@ -537,6 +542,11 @@ main (int argc, char *argv[])
   TendAgentWorker worker = { 0 };
   g_autoptr (GError) error = NULL;
   guint term_id, int_id;
+
+  /* Once the agent is gone, a write to it must fail with EPIPE, which cancels the job at its next
+   * page or file (see tend_agent_worker_emit()), rather than kill the worker outright. GLib only
+   * ignores SIGPIPE once something has used GSocket, which the database commands never do. */
+  signal (SIGPIPE, SIG_IGN);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -157,19 +157,40 @@ show_digest (TendNotifier *self, GVariant *details)
   send (self, DIGEST_ID, notification);
 }
 
+/* One digest run: the notifier and the cancellable that run was started with, which tells its
+ * answer from that of a run cancelled and replaced since. */
+typedef struct
+{
+  TendNotifier *self;
+  GCancellable *cancellable;
+} DigestRun;
+
+static void
+digest_run_free (DigestRun *run)
+{
+  g_object_unref (run->self);
+  g_object_unref (run->cancellable);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DigestRun, digest_run_free)
+
 static void
 digest_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (TendNotifier) self = user_data;
+  g_autoptr (DigestRun) run = user_data;
+  TendNotifier *self = run->self;
   g_autoptr (GVariant) details = NULL;
   g_autoptr (GError) error = NULL;
 
   details = tend_worker_run_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* A run that is no longer the current one (disabled or restarted meanwhile) shows nothing and
+   * leaves the current one alone. The reference held here keeps its cancellable's address from
+   * being reused by a newer run. */
+  if (run->cancellable != self->computing)
     return;
-  /* Disabled (opted out) meanwhile: a late answer shows nothing. */
-  if (self->computing == NULL || g_cancellable_is_cancelled (self->computing))
-    return;
+  /* The current run is over whatever its outcome, a cancel by the worker included: otherwise
+   * no digest would ever be scheduled again. */
   g_clear_object (&self->computing);
 
   if (details == NULL)
@@ -186,6 +207,7 @@ digest_due (TendNotifier *self)
   g_autofree char *week = NULL;
   TendWeek         last_week;
   const char      *arguments[] = { "digest", NULL, NULL };
+  DigestRun       *run;
 
   /* Marked as shown before it is computed: a week without data gets no digest, and no retry. */
   tend_week_from_unix (get_now (self), tz, &self->shown_week);
@@ -195,8 +217,10 @@ digest_due (TendNotifier *self)
 
   /* The worker reads the database: the agent links no SQLite of its own for this. */
   self->computing = g_cancellable_new ();
-  tend_worker_run_async (arguments, NULL, NULL, self->computing, digest_done_cb,
-                         g_object_ref (self));
+  run = g_new0 (DigestRun, 1);
+  run->self = g_object_ref (self);
+  run->cancellable = g_object_ref (self->computing);
+  tend_worker_run_async (arguments, NULL, NULL, self->computing, digest_done_cb, run);
 }
 
 static gboolean

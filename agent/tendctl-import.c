@@ -40,8 +40,10 @@ print_summary (GVariant *summary)
   g_variant_lookup (summary, "events_removed", "u", &removed);
   reasons = g_variant_lookup_value (summary, "skipped", G_VARIANT_TYPE ("a{su}"));
 
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Messages: %u new, %u already known\n",
-                        "Messages: %u new, %u already known\n", added),
+  /* Translators: the plural form follows the first number, of new messages; the second counts
+   * messages as well. */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u new message, %u already known\n",
+                        "%u new messages, %u already known\n", added),
            added, unchanged);
   g_print (_ ("Calendar: %u occurrences new or changed, %u unchanged, %u removed\n"), events_added,
            events_unchanged, removed);
@@ -96,7 +98,21 @@ import_through_agent (char **paths, char **me)
 
   /* The agent runs elsewhere: it needs paths that do not depend on this folder. */
   for (guint i = 0; paths[i] != NULL; i++)
-    g_ptr_array_add (absolute, g_canonicalize_filename (paths[i], NULL));
+    {
+      g_autofree char *path = g_canonicalize_filename (paths[i], NULL);
+
+      /* D-Bus strings must be UTF-8: GDBus refuses to send any other. */
+      if (!g_utf8_validate (path, -1, NULL))
+        {
+          g_autofree char *shown = g_filename_display_name (path);
+
+          g_printerr (_ ("Tend cannot pass “%s” to its agent: the name is not valid UTF-8. Rename "
+                         "it, or import into a database file of your own with --database.\n"),
+                      shown);
+          return TENDCTL_EXIT_USAGE;
+        }
+      g_ptr_array_add (absolute, g_steal_pointer (&path));
+    }
   g_ptr_array_add (absolute, NULL);
   g_variant_dict_init (&options, NULL);
   if (me != NULL)

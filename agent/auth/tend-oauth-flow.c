@@ -195,7 +195,8 @@ new_call_ctx (void)
  *
  * Blocks: call it from a thread.
  *
- * Returns: the body of a 200 answer
+ * Returns: the body of a 200 answer, or %NULL with @error set (%TEND_OAUTH_ERROR_NETWORK when
+ *   the provider did not answer, else %TEND_OAUTH_ERROR_DISCOVERY)
  */
 char *
 tend_oauth_http_get (const char *url, GError **error)
@@ -212,7 +213,7 @@ tend_oauth_http_get (const char *url, GError **error)
   ok = oauth2_http_get (get_log (), url, NULL, ctx, &response, &status);
   oauth2_http_call_ctx_free (get_log (), ctx);
   if (status == 0)
-    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK,
                  _ ("Could not reach the sign-in provider at %s"), url);
   else if (!ok || status != 200 || response == NULL)
     g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_DISCOVERY,
@@ -363,7 +364,8 @@ dup_member (json_t *json, const char *name)
  * Reads `@issuer/.well-known/openid-configuration`. Blocks: call it from a thread.
  *
  * Returns: (transfer full): the configuration, or %NULL with @error set
- *   (%TEND_OAUTH_ERROR_DISCOVERY)
+ *   (%TEND_OAUTH_ERROR_NETWORK when the provider did not answer, else
+ *   %TEND_OAUTH_ERROR_DISCOVERY)
  */
 TendOauthDiscovery *
 tend_oauth_discover (const char *issuer, GError **error)
@@ -404,11 +406,10 @@ tend_oauth_discover (const char *issuer, GError **error)
   return discovery;
 }
 
-/* Posts a form to one of the provider's endpoints (token, device authorization). Returns the
- * answer's JSON object, or NULL with @error set when there was no readable answer; @status is the
- * HTTP status. */
 /* Posts the form of name/value pairs that follows @error (a NULL name ends it; a NULL value
- * leaves its name out) and returns the JSON object that answers it. */
+ * leaves its name out) to one of the provider's endpoints (token, device authorization).
+ * Returns the answer's JSON object, or NULL with @error set when there was no readable answer;
+ * @status is the HTTP status. */
 static json_t *
 post_form (const char *endpoint, oauth2_http_status_code_t *status, GError **error, ...)
 {
@@ -438,6 +439,15 @@ post_form (const char *endpoint, oauth2_http_status_code_t *status, GError **err
   if (ok && response != NULL)
     json = json_loads (response, 0, NULL);
   oauth2_mem_free (response);
+  /* No status at all: the request never got an answer, which a later try may get. */
+  if (*status == 0)
+    {
+      g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK,
+                   _ ("Could not reach the sign-in provider at %s"), endpoint);
+      if (json != NULL)
+        json_decref (json);
+      return NULL;
+    }
   if (!ok || !json_is_object (json))
     {
       g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_TOKEN_REQUEST,
@@ -533,6 +543,7 @@ tend_oauth_exchange_code (const char *token_endpoint, const char *client_id,
  *
  * Returns: (transfer full): the new token set, or %NULL with @error set:
  *   %TEND_OAUTH_ERROR_INVALID_GRANT when only a new sign-in helps,
+ *   %TEND_OAUTH_ERROR_NETWORK when the token endpoint did not answer,
  *   %TEND_OAUTH_ERROR_TOKEN_REQUEST for any other failure
  */
 TendTokens *
@@ -586,7 +597,8 @@ tend_oauth_refresh (const char *token_endpoint, const char *client_id, const cha
  * thread.
  *
  * Returns: %TRUE once the token is revoked, or %FALSE with @error set
- *   (%TEND_OAUTH_ERROR_REVOCATION)
+ *   (%TEND_OAUTH_ERROR_NETWORK when the endpoint did not answer, else
+ *   %TEND_OAUTH_ERROR_REVOCATION)
  */
 gboolean
 tend_oauth_revoke (const char *revocation_endpoint, const char *client_id,
@@ -629,7 +641,7 @@ tend_oauth_revoke (const char *revocation_endpoint, const char *client_id,
   oauth2_mem_free (response);
   code = json_string_value (json_object_get (json, "error"));
   if (status == 0)
-    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_REVOCATION,
+    g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK,
                  _ ("Could not reach the sign-in provider at %s"), revocation_endpoint);
   else if (code != NULL)
     g_set_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_REVOCATION,
@@ -680,7 +692,8 @@ tend_device_authorization_free (TendDeviceAuthorization *authorization)
  * tend_oauth_device_poll(). Blocks: call it from a thread.
  *
  * Returns: (transfer full): the device authorization, or %NULL with @error set
- *   (%TEND_OAUTH_ERROR_TOKEN_REQUEST)
+ *   (%TEND_OAUTH_ERROR_NETWORK when the endpoint did not answer, else
+ *   %TEND_OAUTH_ERROR_TOKEN_REQUEST)
  */
 TendDeviceAuthorization *
 tend_oauth_device_authorize (const char *device_endpoint, const char *client_id, const char *scope,

@@ -21,13 +21,15 @@ G_BEGIN_DECLS
  *   the user turned the device sign-in down (RFC 8628 `access_denied`)
  * @TEND_OAUTH_ERROR_TOKEN_REQUEST: the token endpoint refused the code or answered nonsense
  * @TEND_OAUTH_ERROR_INVALID_ID_TOKEN: the ID token failed verification
- * @TEND_OAUTH_ERROR_REVOCATION: the revocation endpoint could not be reached or refused
+ * @TEND_OAUTH_ERROR_REVOCATION: the revocation endpoint refused
  * @TEND_OAUTH_ERROR_PENDING: the user has not approved the device sign-in yet (RFC 8628
  *   `authorization_pending`): poll again after the interval
  * @TEND_OAUTH_ERROR_SLOW_DOWN: the provider asks to poll less often (RFC 8628 `slow_down`): add
  *   5 seconds to the interval for this and every later poll (§3.5)
  * @TEND_OAUTH_ERROR_INVALID_GRANT: the provider refused a refresh token as expired, revoked or
  *   replayed (RFC 6749 §5.2 `invalid_grant`): only a new sign-in helps
+ * @TEND_OAUTH_ERROR_NETWORK: the provider gave no HTTP answer at all (unreachable, refused
+ *   connection, timeout): trying again later may help, where every other code is an answer
  */
 typedef enum
 {
@@ -40,6 +42,7 @@ typedef enum
   TEND_OAUTH_ERROR_PENDING,
   TEND_OAUTH_ERROR_SLOW_DOWN,
   TEND_OAUTH_ERROR_INVALID_GRANT,
+  TEND_OAUTH_ERROR_NETWORK,
 } TendOauthError;
 
 /**

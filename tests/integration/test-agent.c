@@ -354,7 +354,7 @@ test_tendctl (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_tendctl (f, NULL, &imported, "import", "--me", "me@tend.example",
                                 TEND_TEST_DATA "/e2e/mail.mbox", NULL),
                    ==, 0);
-  g_assert_nonnull (strstr (imported, "Messages: 6 new, 0 already known"));
+  g_assert_nonnull (strstr (imported, "6 new messages, 0 already known"));
   while (f->data_changed == 0)
     g_main_context_iteration (NULL, TRUE);
 

@@ -358,6 +358,28 @@ test_digest_not_yet (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->server->notes->len, ==, 0);
 }
 
+/* Disabled and enabled again while the first digest is computed: the first run's answer, late
+ * or cancelled, neither ends the second run nor adds a digest of its own. One digest comes. */
+static void
+test_digest_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr (TendStore) store = store_with_weeks (f);
+  gint64 settled;
+
+  tend_notifier_set_now (f->notifier, MON_2026_11_23_1000);
+  tend_notifier_set_enabled (f->notifier, TRUE);
+  tend_notifier_set_enabled (f->notifier, FALSE);
+  tend_notifier_set_enabled (f->notifier, TRUE);
+  TEND_WAIT_UNTIL (f->server->notes->len == 1);
+  g_assert_cmpstr (last_note (f)->summary, ==, "Your last week");
+
+  /* Time for a straggler to arrive: none does. */
+  settled = g_get_monotonic_time () + G_USEC_PER_SEC;
+  TEND_WAIT_UNTIL (g_get_monotonic_time () > settled);
+  sync_with_server (f);
+  g_assert_cmpuint (f->server->notes->len, ==, 1);
+}
+
 static void
 test_withdraw_all (Fixture *f, gconstpointer data)
 {
@@ -385,6 +407,7 @@ main (int argc, char *argv[])
   ADD ("/notifier/first-sync", test_first_sync);
   ADD ("/notifier/digest", test_digest);
   ADD ("/notifier/digest-not-yet", test_digest_not_yet);
+  ADD ("/notifier/digest-restart", test_digest_restart);
   ADD ("/notifier/withdraw-all", test_withdraw_all);
 #undef ADD
 

@@ -1257,6 +1257,66 @@ test_flow_secret (void)
   document_server_stop (server);
 }
 
+/* A port of 127.0.0.1 that nothing listens on: bound for a moment, then closed again. */
+static guint16
+closed_port (void)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+  guint16 port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, &error);
+  g_assert_no_error (error);
+  return port;
+}
+
+/* No HTTP answer at all is a network error, whichever request met it: a refresh, a discovery,
+ * a revocation, a device sign-in. */
+static void
+test_unreachable (void)
+{
+  g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+  g_autofree char *token_endpoint = g_strconcat (base, "/token", NULL);
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autoptr (TendTokens) tokens
+        = tend_oauth_refresh (token_endpoint, CLIENT_ID, NULL, "a-refresh-token", &error);
+
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK);
+    g_assert_null (tokens);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr (TendOauthDiscovery) discovery = tend_oauth_discover (base, &error);
+
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK);
+    g_assert_null (discovery);
+    g_clear_error (&error);
+  }
+  g_assert_false (
+      tend_oauth_revoke (token_endpoint, CLIENT_ID, NULL, "a-token", "access_token", &error));
+  g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK);
+  g_clear_error (&error);
+  {
+    g_autoptr (TendDeviceAuthorization) device
+        = tend_oauth_device_authorize (token_endpoint, CLIENT_ID, SCOPE, &error);
+
+    g_assert_error (error, TEND_OAUTH_ERROR, TEND_OAUTH_ERROR_NETWORK);
+    g_assert_null (device);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1278,6 +1338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oauth/refresh-rotation", test_refresh_rotation);
   g_test_add_func ("/oauth/revoke", test_revoke);
   g_test_add_func ("/oauth/device-flow", test_device_flow);
+  g_test_add_func ("/oauth/unreachable", test_unreachable);
 
   return g_test_run ();
 }

@@ -73,7 +73,7 @@ import_fixtures (Fixture *f)
                f->ics, NULL);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_nonnull (strstr (run.out, "Messages: 6 new, 0 already known"));
+  g_assert_nonnull (strstr (run.out, "6 new messages, 0 already known"));
 }
 
 static void
@@ -124,7 +124,7 @@ test_import_idempotent (Fixture *f, gconstpointer data)
   import_fixtures (f);
   run_tendctl (f, NULL, &again, "--database", f->db, "import", f->mbox, f->ics, NULL);
   g_assert_cmpint (again.status, ==, 0);
-  g_assert_nonnull (strstr (again.out, "Messages: 0 new"));
+  g_assert_nonnull (strstr (again.out, "0 new messages"));
   g_assert_nonnull (strstr (again.out, "Calendar: 0 occurrences new or changed"));
 }
 

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tend-store.h"
 #include "tend-test-util.h"
@@ -438,6 +439,47 @@ test_opt_out (Fixture *f, gconstpointer user_data)
   }
 }
 
+/* Opting out removes a link in the cache, not what it points to: a folder outside Tend's cache
+ * keeps its files, whether the link is inside the cache or is the cache itself. */
+static void
+test_opt_out_link (Fixture *f, gconstpointer user_data)
+{
+  const char      *opt_out[] = { "opt-out", NULL };
+  g_autofree char *outside = g_build_filename (f->home, "outside", NULL);
+  g_autofree char *kept = g_build_filename (outside, "kept", NULL);
+  g_autofree char *tend_cache = g_build_filename (f->cache, "tend", NULL);
+  g_autofree char *link = g_build_filename (tend_cache, "link", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0700), ==, 0);
+  g_file_set_contents (kept, "x", 1, &error);
+  g_assert_no_error (error);
+
+  /* $XDG_CACHE_HOME/tend/link -> outside */
+  g_assert_cmpint (g_mkdir_with_parents (tend_cache, 0700), ==, 0);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  {
+    g_autoptr (Run) run = run_start (f, opt_out);
+
+    g_assert_cmpint (run_wait (run), ==, 0);
+    g_variant_unref (last_line (run, "done"));
+  }
+  g_assert_false (g_file_test (tend_cache, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  /* $XDG_CACHE_HOME/tend -> outside */
+  g_assert_cmpint (symlink (outside, tend_cache), ==, 0);
+  {
+    g_autoptr (Run) run = run_start (f, opt_out);
+
+    g_assert_cmpint (run_wait (run), ==, 0);
+    g_variant_unref (last_line (run, "done"));
+  }
+  g_assert_false (g_file_test (tend_cache, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (tend_cache, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -450,6 +492,7 @@ main (int argc, char *argv[])
   ADD ("/worker/cancel", test_cancel);
   ADD ("/worker/digest", test_digest);
   ADD ("/worker/opt-out", test_opt_out);
+  ADD ("/worker/opt-out-link", test_opt_out_link);
 #undef ADD
 
   return g_test_run ();
