@@ -18,6 +18,7 @@
 #include "tend-account.h"
 #include "tend-api-client.h"
 #include "tend-oauth-flow.h"
+#include "tend-test-fake.h"
 #include "tend-test-util.h"
 #include "tend-token-store.h"
 
@@ -26,56 +27,18 @@
 
 typedef struct
 {
-  GSubprocess   *process;
-  char          *issuer;
+  TendTestFake  *server;
+  const char    *issuer;
   TendProvider  *provider;
   TendOrgConfig *config;
 } Provider;
 
-static gboolean
-have_node (void)
-{
-  g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *lock
-      = g_build_filename (TEND_OIDC_DIR, "node_modules", ".package-lock.json", NULL);
-
-  if (node == NULL)
-    {
-      g_test_skip ("node is not installed");
-      return FALSE;
-    }
-  if (!g_file_test (lock, G_FILE_TEST_EXISTS))
-    {
-      /* Install the pinned packages as tests/oidc/smoke.sh does; offline, skip. */
-      const char *npm[]
-          = { "npm", "ci", "--prefix", TEND_OIDC_DIR, "--no-audit", "--no-fund", NULL };
-      int status = 0;
-
-      if (!g_spawn_sync (NULL, (char **) npm, NULL,
-                         G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-                             | G_SPAWN_STDERR_TO_DEV_NULL,
-                         NULL, NULL, NULL, NULL, &status, NULL)
-          || !g_spawn_check_wait_status (status, NULL))
-        {
-          g_test_skip ("tests/oidc/node_modules is missing and npm ci failed (offline?)");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static void
 provider_stop (Provider *provider)
 {
-  GOutputStream *input = g_subprocess_get_stdin_pipe (provider->process);
-
-  /* End of file on its stdin takes the provider down. */
-  g_assert_true (g_output_stream_close (input, NULL, NULL));
-  g_assert_true (g_subprocess_wait (provider->process, NULL, NULL));
-  g_object_unref (provider->process);
+  tend_test_fake_stop (provider->server);
   g_clear_object (&provider->provider);
   g_clear_object (&provider->config);
-  g_free (provider->issuer);
   g_free (provider);
 }
 
@@ -90,27 +53,11 @@ provider_start (const char *access_ttl)
   g_autofree char *org_path = g_build_filename (g_get_home_dir (), "org.conf", NULL);
   g_autofree char *org = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) output = NULL;
-  g_autofree char *line = NULL;
-  Provider        *provider = g_new0 (Provider, 1);
-  json_t          *ready;
+  const char *argv[] = { "node", script, "--access-ttl", access_ttl, NULL };
+  Provider   *provider = g_new0 (Provider, 1);
 
-  provider->process
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                          &error, "node", script, "--access-ttl", access_ttl, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (provider->process));
-  /* The pipe stays open when this reader goes: a provider writing to a closed pipe dies. */
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (output), FALSE);
-  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  ready = json_loads (line, 0, NULL);
-  g_assert_true (json_is_object (ready));
-  provider->issuer = g_strdup (json_string_value (json_object_get (ready, "issuer")));
-  g_assert_true (g_str_has_prefix (provider->issuer, "http://127.0.0.1:"));
-  json_decref (ready);
+  provider->server = tend_test_fake_start_argv (argv, "issuer");
+  provider->issuer = tend_test_fake_get_url (provider->server);
 
   org = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=" CLIENT_ID "\n", provider->issuer);
   g_file_set_contents (org_path, org, -1, &error);
@@ -303,7 +250,7 @@ test_sign_in (void)
   g_autofree char *again = NULL;
   g_autofree char *forced = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   account = sign_in (provider, NULL, NULL, NULL, &error);
@@ -382,7 +329,7 @@ test_rotation (void)
   GThread         *threads[2];
   gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("30");
   account = sign_in (provider, NULL, NULL, NULL, &error);
@@ -518,7 +465,7 @@ test_revoked_elsewhere (void)
   g_autofree char *endpoint = NULL;
   g_autofree char *token = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   account = sign_in (provider, NULL, NULL, NULL, &error);
@@ -556,7 +503,7 @@ test_disconnect (void)
   g_autofree char *token_endpoint = NULL;
   g_autofree char *token = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   account = sign_in (provider, NULL, NULL, NULL, &error);
@@ -604,7 +551,7 @@ test_disconnect_offline (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendProvider) tend_provider = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   account = sign_in (provider, NULL, NULL, NULL, &error);
@@ -667,7 +614,7 @@ test_device (void)
   DeviceUser       user = { 0 };
   gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   account = sign_in (provider, show_code, &user, NULL, &error);
@@ -769,7 +716,7 @@ test_cancel_after_save (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *token_endpoint = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   left = keyring_tokens (LOGIN);
@@ -805,7 +752,7 @@ test_device_cancel (void)
   DeviceUser user = { .cancel = cancellable };
   gint64     start = g_get_monotonic_time ();
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   account = sign_in (provider, show_code, &user, cancellable, &error);

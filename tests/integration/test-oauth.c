@@ -12,58 +12,21 @@
 #include <string.h>
 
 #include "tend-oauth-flow.h"
+#include "tend-test-fake.h"
 
 #define CLIENT_ID "tend-test"
 #define SCOPE "openid offline_access email profile"
 
 typedef struct
 {
-  GSubprocess *process;
-  char        *issuer;
+  TendTestFake *server;
+  const char   *issuer;
 } Provider;
-
-static gboolean
-have_node (void)
-{
-  g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *lock
-      = g_build_filename (TEND_OIDC_DIR, "node_modules", ".package-lock.json", NULL);
-
-  if (node == NULL)
-    {
-      g_test_skip ("node is not installed");
-      return FALSE;
-    }
-  if (!g_file_test (lock, G_FILE_TEST_EXISTS))
-    {
-      /* Install the pinned packages as tests/oidc/smoke.sh does; offline, skip. */
-      const char *npm[]
-          = { "npm", "ci", "--prefix", TEND_OIDC_DIR, "--no-audit", "--no-fund", NULL };
-      int status = 0;
-
-      if (!g_spawn_sync (NULL, (char **) npm, NULL,
-                         G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-                             | G_SPAWN_STDERR_TO_DEV_NULL,
-                         NULL, NULL, NULL, NULL, &status, NULL)
-          || !g_spawn_check_wait_status (status, NULL))
-        {
-          g_test_skip ("tests/oidc/node_modules is missing and npm ci failed (offline?)");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
 
 static void
 provider_stop (Provider *provider)
 {
-  GOutputStream *input = g_subprocess_get_stdin_pipe (provider->process);
-
-  /* End of file on its stdin takes the provider down. */
-  g_assert_true (g_output_stream_close (input, NULL, NULL));
-  g_assert_true (g_subprocess_wait (provider->process, NULL, NULL));
-  g_object_unref (provider->process);
-  g_free (provider->issuer);
+  tend_test_fake_stop (provider->server);
   g_free (provider);
 }
 
@@ -73,28 +36,11 @@ static Provider *
 provider_start (const char *id_token_ttl)
 {
   g_autofree char *script = g_build_filename (TEND_OIDC_DIR, "provider.mjs", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) output = NULL;
-  g_autofree char *line = NULL;
+  const char      *argv[] = { "node", script, "--id-token-ttl", id_token_ttl, NULL };
   Provider        *provider = g_new0 (Provider, 1);
-  json_t          *ready;
 
-  provider->process
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                          &error, "node", script, "--id-token-ttl", id_token_ttl, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (provider->process));
-  /* The pipe stays open when this reader goes: a provider writing to a closed pipe dies. */
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (output), FALSE);
-  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  ready = json_loads (line, 0, NULL);
-  g_assert_true (json_is_object (ready));
-  provider->issuer = g_strdup (json_string_value (json_object_get (ready, "issuer")));
-  g_assert_true (g_str_has_prefix (provider->issuer, "http://127.0.0.1:"));
-  json_decref (ready);
+  provider->server = tend_test_fake_start_argv (argv, "issuer");
+  provider->issuer = tend_test_fake_get_url (provider->server);
   return provider;
 }
 
@@ -267,7 +213,7 @@ test_sign_in (void)
   Browse           browse = { 0 };
   gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
@@ -297,7 +243,7 @@ test_wrong_state (void)
   g_autofree char *email = NULL;
   Browse           browse = { .stop_at_redirect = TRUE };
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
@@ -337,7 +283,7 @@ test_cancel (void)
   g_autoptr (TendTokens) tokens = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
@@ -360,7 +306,7 @@ test_timeout (void)
   g_autoptr (TendTokens) tokens = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   flow = tend_oauth_flow_new (provider->issuer, CLIENT_ID, SCOPE);
@@ -482,7 +428,7 @@ test_replayed_code (void)
   g_autofree char *replay_id_token = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   manual_authorize (provider, &manual);
@@ -510,7 +456,7 @@ test_id_token (void)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   char  *last;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   manual_authorize (provider, &manual);
@@ -572,7 +518,7 @@ test_expired_id_token (void)
   g_autofree char *id_token = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("1");
   manual_authorize (provider, &manual);
@@ -616,7 +562,7 @@ test_refresh_rotation (void)
   g_autoptr (GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   first = manual_tokens (provider, &manual);
@@ -662,7 +608,7 @@ test_revoke (void)
   g_autoptr (TendTokens) refreshed = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   tokens = manual_tokens (provider, &manual);
@@ -727,7 +673,7 @@ test_device_flow (void)
   gint64      deadline;
   guint       interval;
 
-  if (!have_node ())
+  if (!tend_test_oidc_available ())
     return;
   provider = provider_start ("3600");
   config = discover (provider, &jwks);
