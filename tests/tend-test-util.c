@@ -113,3 +113,45 @@ tend_test_grep_tree (const char *path, const char *needle, GPtrArray *found, gui
         g_ptr_array_add (found, g_strdup (path));
     }
 }
+
+static void
+name_appeared_cb (GDBusConnection *connection, const char *name, const char *owner,
+                  gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Starts $TEND_AGENT with its home and XDG folders under @home (config in @config, data in
+ * @data, the cache in @home itself), its standard error in @log when not NULL, and returns once
+ * it owns dev.tend.Agent on the session bus. */
+GSubprocess *
+tend_test_spawn_agent (const char *home, const char *config, const char *data, const char *log)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  const char  *agent = g_getenv ("TEND_AGENT");
+  GSubprocess *process;
+  gboolean     appeared = FALSE;
+  guint        watch;
+
+  g_assert_nonnull (agent);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", home, TRUE);
+  if (log != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+      g_subprocess_launcher_set_stderr_file_path (launcher, log);
+      g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/null");
+    }
+  process = g_subprocess_launcher_spawn (launcher, &error, agent, NULL);
+  g_assert_no_error (error);
+
+  watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "dev.tend.Agent", G_BUS_NAME_WATCHER_FLAGS_NONE,
+                            name_appeared_cb, NULL, &appeared, NULL);
+  while (!appeared)
+    g_main_context_iteration (NULL, TRUE);
+  g_bus_unwatch_name (watch);
+  return process;
+}

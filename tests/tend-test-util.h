@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <stdarg.h>
 
 G_BEGIN_DECLS
@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 void tend_test_remove_tree      (const char *path);
 int  tend_test_run_tendctl_va   (const char *data_home, const char *input, char **out, char **err,
                                  const char *first_arg, va_list ap);
+GSubprocess *tend_test_spawn_agent (const char *home, const char *config, const char *data,
+                                    const char *log);
 void tend_test_grep_tree        (const char *path, const char *needle, GPtrArray *found,
                                  guint *n_files);
 

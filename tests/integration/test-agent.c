@@ -62,38 +62,13 @@ data_changed_cb (TendDBusAgent1 *proxy, Fixture *f)
   f->data_changed++;
 }
 
-static void
-name_appeared_cb (GDBusConnection *connection, const char *name, const char *owner,
-                  gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
 /* Starts the agent in the fixture's home and waits for its name. */
 static void
 start_agent (Fixture *f)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr (GError) error = NULL;
-  const char *agent = g_getenv ("TEND_AGENT");
-  gboolean    appeared = FALSE;
-  guint       watch;
 
-  g_assert_nonnull (agent);
-  g_subprocess_launcher_setenv (launcher, "HOME", f->home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->config, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", f->home, TRUE);
-
-  f->agent = g_subprocess_launcher_spawn (launcher, &error, agent, NULL);
-  g_assert_no_error (error);
-
-  watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "dev.tend.Agent", G_BUS_NAME_WATCHER_FLAGS_NONE,
-                            name_appeared_cb, NULL, &appeared, NULL);
-  while (!appeared)
-    g_main_context_iteration (NULL, TRUE);
-  g_bus_unwatch_name (watch);
-
+  f->agent = tend_test_spawn_agent (f->home, f->config, f->data, NULL);
   f->proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
       G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
       NULL, &error);

@@ -146,37 +146,11 @@ data_changed_cb (TendDBusAgent1 *proxy, Fixture *f)
 }
 
 static void
-name_appeared_cb (GDBusConnection *connection, const char *name, const char *owner,
-                  gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 start_agent (Fixture *f)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr (GError) error = NULL;
-  gboolean appeared = FALSE;
-  guint    watch;
 
-  g_subprocess_launcher_setenv (launcher, "HOME", f->home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->config, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", f->home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  /* Everything the agent logs is kept, to be searched for tokens. */
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->log);
-  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/null");
-  f->agent = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TEND_AGENT"), NULL);
-  g_assert_no_error (error);
-
-  watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "dev.tend.Agent", G_BUS_NAME_WATCHER_FLAGS_NONE,
-                            name_appeared_cb, NULL, &appeared, NULL);
-  while (!appeared)
-    g_main_context_iteration (NULL, TRUE);
-  g_bus_unwatch_name (watch);
-
+  f->agent = tend_test_spawn_agent (f->home, f->config, f->data, f->log);
   f->proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
       G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
       NULL, &error);
