@@ -11,7 +11,8 @@ if ! command -v clang-format >/dev/null 2>&1; then
   exit 0
 fi
 if out=$(clang-format --dry-run --Werror agent/*.c agent/auth/*.c agent/sources/*.c agent/tray/*.c \
-           shared/*.c tests/*.c tests/unit/*.c tests/integration/*.c tests/bench/*.c 2>&1); then
+           shared/*.c ui/*.c tests/*.c tests/unit/*.c tests/integration/*.c tests/bench/*.c \
+           tests/ui/*.c 2>&1); then
   echo "ok 1 - every .c file is formatted"
 else
   echo "not ok 1 - run clang-format -i on these files:"

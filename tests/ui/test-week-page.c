@@ -1,0 +1,378 @@
+/* test-week-page.c: the week page and its summary cards
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-week-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+
+#include "tend-demo.h"
+#include "tend-insights.h"
+#include "tend-store.h"
+#include "tend-summary-card.h"
+#include "tend-week-page.h"
+
+/* The demo history ends on Wednesday 2026-03-04, 12:00 UTC, in week 2026-W10. */
+#define DEMO_NOW "2026-03-04T12:00:00Z"
+#define DEMO_WEEKS 20
+#define DEMO_SEED 7
+/* Longest wait for a report before the test fails, in seconds. */
+#define REPORT_TIMEOUT 60
+
+static void
+assert_card (TendSummaryCard *card, const char *value_text, const char *change_text,
+             const char *label)
+{
+  g_assert_cmpstr (tend_summary_card_get_value_text (card), ==, value_text);
+  g_assert_cmpstr (tend_summary_card_get_change_text (card), ==, change_text);
+  gtk_test_accessible_assert_property (card, GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+}
+
+static void
+test_summary_card_figures (void)
+{
+  GtkWidget       *widget = g_object_ref_sink (tend_summary_card_new (TEND_METRIC_MEETING_HOURS));
+  TendSummaryCard *card = TEND_SUMMARY_CARD (widget);
+
+  gtk_test_accessible_assert_role (card, GTK_ACCESSIBLE_ROLE_GROUP);
+  g_assert_cmpint (tend_summary_card_get_metric (card), ==, TEND_METRIC_MEETING_HOURS);
+
+  /* Nothing set yet: no value, no baseline. */
+  assert_card (card, "—", "No usual week yet",
+               "Meeting time: no value this week. No usual week yet.");
+
+  /* 12.5 h against a usual 10.5 h: 12.5 − 10.5 = +2.0 h. */
+  tend_summary_card_set_figures (card, 12.5, 10.5);
+  assert_card (card, "12.5 h", "+2.0 h vs your usual week",
+               "Meeting time: 12.5 h this week. +2.0 h vs your usual week.");
+
+  /* 8.0 h against 10.5 h: 8.0 − 10.5 = −2.5 h, written with a minus sign. */
+  tend_summary_card_set_figures (card, 8.0, 10.5);
+  assert_card (card, "8.0 h", "−2.5 h vs your usual week",
+               "Meeting time: 8.0 h this week. −2.5 h vs your usual week.");
+
+  /* 10.52 h and 10.48 h both show as 10.5 h: no change worth a figure. */
+  tend_summary_card_set_figures (card, 10.52, 10.48);
+  assert_card (card, "10.5 h", "Same as your usual week",
+               "Meeting time: 10.5 h this week. Same as your usual week.");
+
+  /* Fewer than three earlier weeks with data: the baseline is NAN. */
+  tend_summary_card_set_figures (card, 6.0, NAN);
+  assert_card (card, "6.0 h", "No usual week yet",
+               "Meeting time: 6.0 h this week. No usual week yet.");
+
+  g_object_unref (widget);
+}
+
+static void
+test_summary_card_units (void)
+{
+  GtkWidget *reply = g_object_ref_sink (tend_summary_card_new (TEND_METRIC_REPLY_MEDIAN_MINUTES));
+  GtkWidget *sent = g_object_ref_sink (tend_summary_card_new (TEND_METRIC_MESSAGES_SENT));
+  GtkWidget *after = g_object_ref_sink (tend_summary_card_new (TEND_METRIC_AFTER_HOURS_DAYS));
+
+  /* No reply this week, a usual median of 42 minutes. */
+  tend_summary_card_set_figures (TEND_SUMMARY_CARD (reply), NAN, 42.0);
+  assert_card (TEND_SUMMARY_CARD (reply), "—", "Usual week: 42 min",
+               "Typical reply time: no value this week. Usual week: 42 min.");
+
+  /* 40 sent against a median of 37.5 (two middle weeks 37 and 38): 40 − 37.5 = +2.5. */
+  tend_summary_card_set_figures (TEND_SUMMARY_CARD (sent), 40, 37.5);
+  assert_card (TEND_SUMMARY_CARD (sent), "40", "+2.5 vs your usual week",
+               "Messages sent: 40 this week. +2.5 vs your usual week.");
+
+  /* 3 days against 1: +2 days, plural. */
+  tend_summary_card_set_figures (TEND_SUMMARY_CARD (after), 3, 1);
+  assert_card (TEND_SUMMARY_CARD (after), "3 days", "+2 days vs your usual week",
+               "Days with after-hours work: 3 days this week. +2 days vs your usual week.");
+
+  g_object_unref (reply);
+  g_object_unref (sent);
+  g_object_unref (after);
+}
+
+/* The page's widgets, found by walking its tree: the page keeps them private. */
+static void
+collect_widgets (GtkWidget *widget, GType type, GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+static gboolean
+report_timeout_cb (gpointer user_data)
+{
+  g_error ("No week report after %d s", REPORT_TIMEOUT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_report (TendWeekPage *page)
+{
+  guint timeout = g_timeout_add_seconds (REPORT_TIMEOUT, report_timeout_cb, NULL);
+
+  while (tend_week_page_get_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static void
+assert_has_label (TendWeekPage *page, const char *text)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
+      return;
+  g_error ("No label “%s” on the page", text);
+}
+
+static const char *
+visible_page (TendWeekPage *page)
+{
+  return gtk_stack_get_visible_child_name (
+      GTK_STACK (find_widget (GTK_WIDGET (page), GTK_TYPE_STACK)));
+}
+
+/* Compares each card with a report computed here, apart from the page, for @week. */
+static void
+assert_cards_show (TendWeekPage *page, const char *path, const TendWeek *week)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
+  g_autoptr (TendInsights) insights = NULL;
+  g_autoptr (TendWeekReport) report = NULL;
+  g_autoptr (GPtrArray) cards = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  insights = tend_insights_new_for_user (store, &error);
+  g_assert_no_error (error);
+  report = tend_insights_compute (insights, week, &error);
+  g_assert_no_error (error);
+  g_assert_true (tend_week_report_has_data (report));
+
+  g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), week), ==, 0);
+  g_assert_cmpstr (visible_page (page), ==, "report");
+
+  collect_widgets (GTK_WIDGET (page), TEND_TYPE_SUMMARY_CARD, cards);
+  g_assert_cmpuint (cards->len, ==, 5);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      TendSummaryCard *card = g_ptr_array_index (cards, i);
+      TendMetric       metric = tend_summary_card_get_metric (card);
+      double           value = tend_week_report_get_value (report, metric);
+      g_autofree char *expected = tend_metric_format_value (metric, value);
+      g_autofree char *label = NULL;
+
+      g_assert_cmpstr (tend_summary_card_get_value_text (card), ==, expected);
+      if (isnan (value))
+        label = g_strdup_printf ("%s: no value this week. %s.", tend_metric_get_title (metric),
+                                 tend_summary_card_get_change_text (card));
+      else
+        label = g_strdup_printf ("%s: %s this week. %s.", tend_metric_get_title (metric), expected,
+                                 tend_summary_card_get_change_text (card));
+      gtk_test_accessible_assert_property (card, GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+    }
+}
+
+static void
+save_png (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  int              width = gtk_widget_get_width (widget);
+  int              height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static gboolean
+count_frame_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets the window draw a few frames, so that the picture shows the settled layout. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+
+  while (frames < 3)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+test_week_page_demo (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-week-page-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) now = g_date_time_new_from_iso8601 (DEMO_NOW, NULL);
+  TendWeek      w09, w08, w07, current;
+  GtkWidget    *window;
+  TendWeekPage *page;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "tend.db", NULL);
+  {
+    g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_WRITE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (tend_demo_generate (store, DEMO_SEED, DEMO_WEEKS, now, utc, &error));
+    g_assert_no_error (error);
+  }
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  page = TEND_WEEK_PAGE (tend_week_page_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The page opens on this week; past the last week of data there is no next week to see. */
+  tend_week_current (utc, &current);
+  g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), &current), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (page), "week.next", NULL);
+  g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), &current), ==, 0);
+
+  /* 2026-W09 (23 Feb – 1 Mar 2026) is the last full week of the demo. */
+  g_assert_true (tend_week_parse ("2026-W09", &w09, NULL));
+  tend_week_page_set_database (page, path, TRUE);
+  tend_week_page_set_week (page, &w09);
+  g_assert_true (tend_week_page_get_loading (page));
+  wait_for_report (page);
+  assert_cards_show (page, path, &w09);
+  assert_has_label (page, "23 Feb – 1 Mar 2026");
+  assert_has_label (page, "Week 9 of 2026 · Demo data, invented, not yours");
+
+  wait_for_frames (window);
+  save_png (window, "week-page.png");
+
+  /* The page fits a phone's 360 px: every line of its header and cards wraps. */
+  {
+    int minimum;
+
+    gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                        NULL);
+    g_assert_cmpint (minimum, <=, 360);
+    gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+    wait_for_frames (window);
+    save_png (window, "week-page-360.png");
+    gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  }
+
+  /* Alt+Left's action: the week before. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "week.previous", NULL);
+  g_assert_true (tend_week_parse ("2026-W08", &w08, NULL));
+  g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), &w08), ==, 0);
+  wait_for_report (page);
+  assert_cards_show (page, path, &w08);
+
+  /* Two steps in a row: the first request is cancelled and only W07's figures land. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "week.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "week.previous", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "week.previous", NULL);
+  g_assert_true (tend_week_parse ("2026-W07", &w07, NULL));
+  wait_for_report (page);
+  assert_cards_show (page, path, &w07);
+
+  /* Reloading the same week (the agent's DataChanged) keeps the cards on screen meanwhile. */
+  tend_week_page_reload (page);
+  g_assert_cmpstr (visible_page (page), ==, "report");
+  wait_for_report (page);
+  assert_cards_show (page, path, &w07);
+
+  /* This week is after the demo's history: the empty state. Back from there with week.today. */
+  {
+    TendWeek before;
+
+    g_assert_true (tend_week_parse ("2020-W01", &before, NULL));
+    tend_week_page_set_week (page, &before);
+    wait_for_report (page);
+    g_assert_cmpstr (visible_page (page), ==, "empty");
+    wait_for_frames (window);
+    save_png (window, "week-page-empty.png");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (page), "week.today", NULL);
+  g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), &current), ==, 0);
+  wait_for_report (page);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (tend_store_delete_files (path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_week_page_missing_database (void)
+{
+  g_autofree char *path
+      = g_build_filename (g_get_tmp_dir (), "tend-week-page-none", "tend.db", NULL);
+  GtkWidget    *window = gtk_window_new ();
+  TendWeekPage *page = TEND_WEEK_PAGE (tend_week_page_new ());
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  /* No database yet is nothing collected yet, not an error. */
+  tend_week_page_set_database (page, path, FALSE);
+  wait_for_report (page);
+  g_assert_cmpstr (visible_page (page), ==, "empty");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 0;
+    }
+  /* Weeks and the demo's days in UTC, whatever the machine's zone. */
+  g_setenv ("TZ", "UTC", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* The pictures show the end of the stack's transitions, not a frame half-way. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/summary-card/figures", test_summary_card_figures);
+  g_test_add_func ("/summary-card/units", test_summary_card_units);
+  g_test_add_func ("/week-page/demo", test_week_page_demo);
+  g_test_add_func ("/week-page/missing-database", test_week_page_missing_database);
+
+  return g_test_run ();
+}

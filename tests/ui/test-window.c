@@ -1,0 +1,264 @@
+/* test-window.c: the window against the real agent — welcome, opt in, the week
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <signal.h>
+
+#include "tend-application.h"
+#include "tend-test-util.h"
+#include "tend-week-page.h"
+#include "tend-window.h"
+
+static gboolean have_display;
+
+/* Long enough for a loaded machine, short enough to fail rather than hang. */
+#define WAIT_SECONDS 60
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_page (TendWindow *window, const char *page)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) page);
+
+  while (g_strcmp0 (tend_window_get_visible_page (window), page) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static void
+wait_for_demo (TendWindow *window, gboolean is_demo)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb,
+                                         (gpointer) (is_demo ? "the demo" : "the own week"));
+
+  while (tend_window_get_is_demo (window) != is_demo)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static gboolean
+frames_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A few frames after a change, so the page's transition has ended and layout settled. */
+static void
+wait_for_frames (GtkWidget *widget, guint n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, frames_cb, &frames, NULL);
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "frames");
+
+  while (frames < n)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  gtk_widget_remove_tick_callback (widget, id);
+  g_source_remove (timeout);
+}
+
+/* What a person would see, as a PNG next to the test binary. */
+static void
+save_png (GtkWidget *window, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  int              width = gtk_widget_get_width (window);
+  int              height = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static GtkWidget *
+find_actionable (GtkWidget *widget, const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+activate_cb (GApplication *application, TendWindow **window)
+{
+  *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+}
+
+static void
+test_welcome_opt_in_week (void)
+{
+  const char      *home = g_get_home_dir ();
+  const char      *config = g_get_user_config_dir ();
+  const char      *data = g_get_user_data_dir ();
+  g_autofree char *own = NULL;
+  g_autoptr (GSubprocess) agent = NULL;
+  g_autoptr (TendApplication) application = NULL;
+  g_autoptr (GError) error = NULL;
+  TendWindow      *window = NULL;
+  g_autofree char *demo_path = NULL;
+  GtkWidget       *opt_in;
+  GtkWidget       *demo;
+  GtkWidget       *back;
+  TendWeekPage    *week_page;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run under xvfb-run");
+      return;
+    }
+  if (g_getenv ("TEND_AGENT") == NULL)
+    {
+      g_test_skip ("TEND_AGENT is not set");
+      return;
+    }
+
+  /* The window reads the same folders as the agent it talks to (main's temporary home). */
+  agent = tend_test_spawn_agent (home, config, data, NULL);
+
+  application = tend_application_new ();
+  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (application));
+  g_assert_nonnull (window);
+
+  /* A fresh home: the agent runs but nobody opted in, so the window explains and invites. */
+  wait_for_page (window, "welcome");
+  g_assert_false (tend_window_get_is_demo (window));
+  wait_for_frames (GTK_WIDGET (window), 10);
+  save_png (GTK_WIDGET (window), "welcome.png");
+
+  /* Trying the demo needs no opt-in: the window invents the demo's year in a file of its own,
+   * and marks the week as invented; the bar's button leads back to the welcome. */
+  demo = find_actionable (GTK_WIDGET (window), "win.show-demo");
+  g_assert_nonnull (demo);
+  g_assert_true (gtk_widget_activate (demo));
+  wait_for_page (window, "week");
+  wait_for_demo (window, TRUE);
+  demo_path = g_build_filename (data, "tend", "demo.db", NULL);
+  g_assert_true (g_file_test (demo_path, G_FILE_TEST_EXISTS));
+  wait_for_frames (GTK_WIDGET (window), 30);
+  save_png (GTK_WIDGET (window), "demo.png");
+  back = find_actionable (GTK_WIDGET (window), "win.show-welcome");
+  g_assert_nonnull (back);
+  g_assert_true (gtk_widget_get_mapped (back));
+  g_assert_true (gtk_widget_activate (back));
+  wait_for_page (window, "welcome");
+
+  opt_in = find_actionable (GTK_WIDGET (window), "welcome.opt-in");
+  g_assert_nonnull (opt_in);
+  g_assert_true (gtk_widget_is_sensitive (opt_in));
+  g_assert_true (gtk_widget_activate (opt_in));
+
+  /* OptIn reaches the agent; its OptedIn property comes back and the week replaces the welcome.
+   * Once the agent has made the user's database (before its reply), the week is the user's own,
+   * not the demo. */
+  wait_for_page (window, "week");
+  g_assert_true (tend_application_get_opted_in (application));
+  wait_for_demo (window, FALSE);
+  own = g_build_filename (data, "tend", "tend.db", NULL);
+  g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
+  wait_for_frames (GTK_WIDGET (window), 30);
+  save_png (GTK_WIDGET (window), "week.png");
+
+  /* The agent's weekly notification opens a given week through the app action; a malformed week
+   * changes nothing. 2026-W10 is Monday 2 March to Sunday 8 March 2026. */
+  week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
+  g_assert_nonnull (week_page);
+  g_action_group_activate_action (G_ACTION_GROUP (application), "show-week",
+                                  g_variant_new_string ("2026-W10"));
+  g_assert_cmpint (tend_week_page_get_week (week_page)->year, ==, 2026);
+  g_assert_cmpint (tend_week_page_get_week (week_page)->week, ==, 10);
+  g_action_group_activate_action (G_ACTION_GROUP (application), "show-week",
+                                  g_variant_new_string ("not a week"));
+  g_assert_cmpint (tend_week_page_get_week (week_page)->week, ==, 10);
+  g_assert_cmpstr (tend_window_get_visible_page (window), ==, "week");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (application));
+
+  g_subprocess_send_signal (agent, SIGTERM);
+  g_assert_true (g_subprocess_wait (agent, NULL, NULL));
+  g_assert_true (g_subprocess_get_successful (agent));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("tend-window-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  int              status;
+
+  /* A home of its own, set before GLib caches the user's folders. Not G_TEST_OPTION_ISOLATE_DIRS:
+   * it also hides XDG_DATA_DIRS, and with it the icon theme and the MIME database. */
+  g_assert_nonnull (home);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+
+  if (have_display)
+    {
+      adw_init ();
+      /* The picture a person would see once transitions are over, without waiting for them. */
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    }
+  g_test_add_func ("/window/welcome-opt-in-week", test_welcome_opt_in_week);
+  status = g_test_run ();
+  tend_test_remove_tree (home);
+  return status;
+}

@@ -1,0 +1,343 @@
+/* tend-window.c: Tend's main window
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tend-ui"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tend-demo.h"
+#include "tend-settings.h"
+#include "tend-store.h"
+#include "tend-week-page.h"
+#include "tend-welcome-page.h"
+#include "tend-window.h"
+
+/* The demo the window makes when there is none yet: the same year `tendctl demo` invents. */
+#define DEMO_SEED 1
+#define DEMO_WEEKS 52
+
+struct _TendWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  GtkLabel        *demo_pill;
+  GtkRevealer     *demo_revealer;
+  GtkLabel        *demo_label;
+  GtkWidget       *demo_opt_in_button;
+  GtkStack        *stack;
+  TendWelcomePage *welcome_page;
+  TendWeekPage    *week_page;
+
+  /* Owned */
+  char         *database;
+  GCancellable *demo_cancellable;
+  char         *demo_error;
+
+  TendWeek pending_week;
+  guint    has_pending_week : 1;
+  guint    is_demo : 1;
+  guint    demo_requested : 1;
+};
+
+G_DEFINE_FINAL_TYPE (TendWindow, tend_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void update_page (TendWindow *self);
+
+static void
+generate_demo_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
+  g_autoptr (GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      return g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                      "%s: %s", dir, g_strerror (saved_errno));
+    }
+  store = tend_store_open (path, TEND_STORE_OPEN_READ_WRITE, &error);
+  if (store == NULL || !tend_demo_generate (store, DEMO_SEED, DEMO_WEEKS, now, tz, &error))
+    {
+      /* Leave no half-made demo behind for the next start to trust. */
+      g_clear_object (&store);
+      tend_store_delete_files (path, NULL);
+      return g_task_return_error (task, g_steal_pointer (&error));
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+generate_demo_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  TendWindow *self;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = TEND_WINDOW (object);
+  g_clear_object (&self->demo_cancellable);
+  if (error != NULL)
+    self->demo_error = g_strdup_printf (_ ("Could not create the demo: %s"), error->message);
+  update_page (self);
+}
+
+static void
+show_database (TendWindow *self, const char *path, gboolean is_demo)
+{
+  if (g_strcmp0 (path, self->database) != 0 || is_demo != self->is_demo)
+    {
+      g_free (self->database);
+      self->database = g_strdup (path);
+      self->is_demo = is_demo;
+      tend_week_page_set_database (self->week_page, path, is_demo);
+    }
+  if (self->has_pending_week)
+    {
+      self->has_pending_week = FALSE;
+      tend_week_page_set_week (self->week_page, &self->pending_week);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "week");
+}
+
+/* The demo lives in a file of its own, never in the user's database; the window makes it the
+ * first time it is needed, in a thread. */
+static void
+show_demo (TendWindow *self)
+{
+  g_autofree char *path = tend_store_get_demo_path ();
+  g_autoptr (GTask) task = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      show_database (self, path, TRUE);
+      return;
+    }
+  if (self->demo_error != NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "welcome");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  if (self->demo_cancellable != NULL)
+    return;
+  self->demo_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->demo_cancellable, generate_demo_cb, NULL);
+  g_task_set_source_tag (task, show_demo);
+  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+  g_task_run_in_thread (task, generate_demo_thread);
+}
+
+/* Which page, and whether what it shows is invented, follows from the agent: not reachable or
+ * no database of the user's own yet means the demo, marked as such. */
+static void
+update_page (TendWindow *self)
+{
+  TendApplication *application = TEND_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *own = NULL;
+  const char      *demo_reason = NULL;
+  gboolean         agent_running;
+
+  if (application == NULL)
+    return;
+  agent_running = tend_application_get_agent (application) != NULL;
+
+  if (!tend_application_get_agent_ready (application))
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else if (tend_application_get_opted_in (application))
+    {
+      own = tend_store_get_default_path ();
+      if (g_file_test (own, G_FILE_TEST_EXISTS))
+        show_database (self, own, FALSE);
+      else
+        {
+          demo_reason = _ ("Your first sync has not finished yet: until it has, these figures are "
+                           "invented.");
+          show_demo (self);
+        }
+    }
+  else if (!agent_running)
+    {
+      demo_reason = _ ("Tend’s agent is not running, so Tend reads nothing of yours: these "
+                       "figures are invented.");
+      show_demo (self);
+    }
+  else if (self->demo_requested)
+    {
+      demo_reason = _ ("This is a demo: everything here is invented. Opt in to see your own week.");
+      show_demo (self);
+    }
+  else
+    gtk_stack_set_visible_child_name (self->stack, "welcome");
+
+  if (demo_reason != NULL && self->demo_error != NULL)
+    demo_reason = self->demo_error;
+  gtk_label_set_label (self->demo_label, demo_reason != NULL ? demo_reason : "");
+  gtk_revealer_set_reveal_child (self->demo_revealer, demo_reason != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_pill), demo_reason != NULL);
+  gtk_widget_set_visible (self->demo_opt_in_button,
+                          agent_running && !tend_application_get_opted_in (application));
+}
+
+static void
+application_state_cb (TendApplication *application, GParamSpec *pspec, TendWindow *self)
+{
+  update_page (self);
+}
+
+/* New data may mean the user's own database now exists, or that the week shown changed. */
+static void
+data_changed_cb (TendApplication *application, TendWindow *self)
+{
+  gboolean was_own = self->database != NULL && !self->is_demo;
+
+  update_page (self);
+  if (was_own && !self->is_demo)
+    tend_week_page_reload (self->week_page);
+}
+
+/* OptedIn turns true before the agent has made the database; its reply comes after. */
+static void
+opted_in_cb (TendWelcomePage *page, TendWindow *self)
+{
+  update_page (self);
+}
+
+static void
+show_demo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendWindow *self = TEND_WINDOW (user_data);
+
+  self->demo_requested = TRUE;
+  update_page (self);
+}
+
+static void
+show_welcome_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendWindow *self = TEND_WINDOW (user_data);
+
+  self->demo_requested = FALSE;
+  update_page (self);
+}
+
+static const GActionEntry win_actions[] = {
+  { "show-demo", show_demo_action },
+  { "show-welcome", show_welcome_action },
+};
+
+/* GtkWindow's "application" is set after construction, so the window follows it from here. */
+static void
+follow_application (TendWindow *self, TendApplication *application)
+{
+  g_object_bind_property (application, "agent", self->welcome_page, "agent", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (application, "notify::agent-ready", G_CALLBACK (application_state_cb),
+                           self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (application, "notify::opted-in", G_CALLBACK (application_state_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (application, "notify::agent", G_CALLBACK (application_state_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (application, "data-changed", G_CALLBACK (data_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->welcome_page, "opted-in", G_CALLBACK (opted_in_cb), self,
+                           G_CONNECT_DEFAULT);
+  update_page (self);
+}
+
+static void
+tend_window_dispose (GObject *object)
+{
+  TendWindow *self = TEND_WINDOW (object);
+
+  g_cancellable_cancel (self->demo_cancellable);
+  g_clear_object (&self->demo_cancellable);
+  g_clear_pointer (&self->database, g_free);
+  g_clear_pointer (&self->demo_error, g_free);
+
+  G_OBJECT_CLASS (tend_window_parent_class)->dispose (object);
+}
+
+static void
+tend_window_class_init (TendWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tend_window_dispose;
+
+  g_type_ensure (TEND_TYPE_WELCOME_PAGE);
+  g_type_ensure (TEND_TYPE_WEEK_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/tend/Tend/tend-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_pill);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_opt_in_button);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, week_page);
+}
+
+static void
+tend_window_init (TendWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
+}
+
+TendWindow *
+tend_window_new (TendApplication *application)
+{
+  TendWindow *self;
+
+  g_return_val_if_fail (TEND_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (TEND_TYPE_WINDOW, "application", application, NULL);
+  follow_application (self, application);
+  return self;
+}
+
+/* Shows @week on the week page, now or as soon as the window shows a database. */
+void
+tend_window_show_week (TendWindow *self, const TendWeek *week)
+{
+  g_return_if_fail (TEND_IS_WINDOW (self));
+  g_return_if_fail (week != NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "week") == 0)
+    {
+      tend_week_page_set_week (self->week_page, week);
+      return;
+    }
+  self->pending_week = *week;
+  self->has_pending_week = TRUE;
+}
+
+/* "loading", "welcome" or "week". */
+const char *
+tend_window_get_visible_page (TendWindow *self)
+{
+  g_return_val_if_fail (TEND_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/* Whether the week page shows invented figures. */
+gboolean
+tend_window_get_is_demo (TendWindow *self)
+{
+  g_return_val_if_fail (TEND_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (tend_window_get_visible_page (self), "week") == 0 && self->is_demo;
+}
