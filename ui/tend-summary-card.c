@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "tend-sparkline.h"
 #include "tend-summary-card.h"
 
 struct _TendSummaryCard
@@ -20,6 +21,7 @@ struct _TendSummaryCard
   GtkLabel  *title_label;
   GtkLabel  *value_label;
   GtkLabel  *change_label;
+  GtkWidget *sparkline; /* borrowed: a child of @box, made for the metric once it is known */
 
   TendMetric metric;
 };
@@ -82,6 +84,9 @@ tend_summary_card_constructed (GObject *object)
   G_OBJECT_CLASS (tend_summary_card_parent_class)->constructed (object);
 
   gtk_label_set_label (self->title_label, tend_metric_get_title (self->metric));
+  self->sparkline = tend_sparkline_new (self->metric);
+  gtk_widget_set_visible (self->sparkline, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->sparkline);
   tend_summary_card_set_figures (self, NAN, NAN);
 }
 
@@ -211,4 +216,14 @@ tend_summary_card_get_change_text (TendSummaryCard *self)
   g_return_val_if_fail (TEND_IS_SUMMARY_CARD (self), NULL);
 
   return gtk_label_get_label (self->change_label);
+}
+
+void
+tend_summary_card_set_series (TendSummaryCard *self, const double *series, guint n_weeks)
+{
+  g_return_if_fail (TEND_IS_SUMMARY_CARD (self));
+  g_return_if_fail (series != NULL || n_weeks == 0);
+
+  tend_sparkline_set_series (TEND_SPARKLINE (self->sparkline), series, n_weeks);
+  gtk_widget_set_visible (self->sparkline, n_weeks > 0);
 }

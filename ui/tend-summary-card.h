@@ -19,6 +19,9 @@ TendMetric  tend_summary_card_get_metric      (TendSummaryCard *self);
 /* @value and @baseline may be NAN: a figure undefined this week, or no usual week yet. */
 void        tend_summary_card_set_figures     (TendSummaryCard *self, double value,
                                                double baseline);
+/* The figure's last @n_weeks weeks, oldest first, as a sparkline; NULL and 0 hide it. */
+void        tend_summary_card_set_series      (TendSummaryCard *self, const double *series,
+                                               guint n_weeks);
 const char *tend_summary_card_get_value_text  (TendSummaryCard *self);
 const char *tend_summary_card_get_change_text (TendSummaryCard *self);
 

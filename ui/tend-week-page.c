@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "tend-day-chart.h"
 #include "tend-insights.h"
 #include "tend-settings.h"
 #include "tend-store.h"
@@ -34,6 +35,7 @@ struct _TendWeekPage
   GtkStack      *stack;
   GtkSpinner    *spinner;
   GtkFlowBox    *cards;
+  TendDayChart  *day_chart;
   AdwStatusPage *error_page;
 
   /* Borrowed: children of @cards */
@@ -142,9 +144,19 @@ show_report (TendWeekPage *self)
     }
 
   for (guint i = 0; i < N_CARDS; i++)
-    tend_summary_card_set_figures (self->card[i],
-                                   tend_week_report_get_value (self->report, card_metrics[i]),
-                                   tend_week_report_get_baseline (self->report, card_metrics[i]));
+    {
+      const double *series = tend_week_report_get_series (self->report, card_metrics[i]);
+
+      tend_summary_card_set_figures (self->card[i],
+                                     tend_week_report_get_value (self->report, card_metrics[i]),
+                                     tend_week_report_get_baseline (self->report, card_metrics[i]));
+      /* Without a trend there are too few earlier weeks for a line to say anything. */
+      if (tend_week_report_has_trend (self->report) && series != NULL)
+        tend_summary_card_set_series (self->card[i], series, TEND_TREND_WEEKS);
+      else
+        tend_summary_card_set_series (self->card[i], NULL, 0);
+    }
+  tend_day_chart_set_days (self->day_chart, tend_week_report_get_days (self->report), 7);
   gtk_stack_set_visible_child_name (self->stack, "report");
 }
 
@@ -288,6 +300,7 @@ tend_week_page_class_init (TendWeekPageClass *klass)
                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TEND_TYPE_DAY_CHART);
   g_type_ensure (TEND_TYPE_SUMMARY_CARD);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/tend/Tend/tend-week-page.ui");
@@ -297,6 +310,7 @@ tend_week_page_class_init (TendWeekPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendWeekPage, stack);
   gtk_widget_class_bind_template_child (widget_class, TendWeekPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, TendWeekPage, cards);
+  gtk_widget_class_bind_template_child (widget_class, TendWeekPage, day_chart);
   gtk_widget_class_bind_template_child (widget_class, TendWeekPage, error_page);
 
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, week_previous_action);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tend-demo.h"
+#include "tend-people-page.h"
 #include "tend-settings.h"
 #include "tend-store.h"
 #include "tend-week-page.h"
@@ -24,13 +25,17 @@ struct _TendWindow
   AdwApplicationWindow parent_instance;
 
   /* Template widgets */
-  GtkLabel        *demo_pill;
-  GtkRevealer     *demo_revealer;
-  GtkLabel        *demo_label;
-  GtkWidget       *demo_opt_in_button;
-  GtkStack        *stack;
-  TendWelcomePage *welcome_page;
-  TendWeekPage    *week_page;
+  GtkLabel             *demo_pill;
+  GtkRevealer          *demo_revealer;
+  GtkLabel             *demo_label;
+  GtkWidget            *demo_opt_in_button;
+  GtkStack             *stack;
+  TendWelcomePage      *welcome_page;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  TendWeekPage         *week_page;
+  TendPeoplePage       *people_page;
 
   /* Owned */
   char         *database;
@@ -100,11 +105,13 @@ show_database (TendWindow *self, const char *path, gboolean is_demo)
       self->database = g_strdup (path);
       self->is_demo = is_demo;
       tend_week_page_set_database (self->week_page, path, is_demo);
+      tend_people_page_set_database (self->people_page, path, is_demo);
     }
   if (self->has_pending_week)
     {
       self->has_pending_week = FALSE;
       tend_week_page_set_week (self->week_page, &self->pending_week);
+      tend_people_page_set_week (self->people_page, &self->pending_week);
     }
   gtk_stack_set_visible_child_name (self->stack, "week");
 }
@@ -203,7 +210,10 @@ data_changed_cb (TendApplication *application, TendWindow *self)
 
   update_page (self);
   if (was_own && !self->is_demo)
-    tend_week_page_reload (self->week_page);
+    {
+      tend_week_page_reload (self->week_page);
+      tend_people_page_reload (self->people_page);
+    }
 }
 
 /* OptedIn turns true before the agent has made the database; its reply comes after. */
@@ -231,10 +241,60 @@ show_welcome_action (GSimpleAction *action, GVariant *parameter, gpointer user_d
   update_page (self);
 }
 
+/* Switches between the week and its people; only while they are shown at all. */
+static void
+view_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendWindow *self = TEND_WINDOW (user_data);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "week") != 0
+      || adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
 static const GActionEntry win_actions[] = {
   { "show-demo", show_demo_action },
   { "show-welcome", show_welcome_action },
+  { "view", view_action, "s" },
 };
+
+/* The switcher makes sense only over the week and its people, not over the welcome; on narrow
+ * windows the header has no room for it and the bar at the bottom takes over. */
+static void
+update_switcher (TendWindow *self)
+{
+  gboolean on_week = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "week") == 0;
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, on_week);
+  adw_view_switcher_bar_set_reveal (
+      self->switcher_bar,
+      on_week && adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
+static void
+switcher_state_cb (GObject *object, GParamSpec *pspec, TendWindow *self)
+{
+  update_switcher (self);
+}
+
+/* The week page has its own previous/next buttons: the people follow whichever week it shows
+ * when they come into view. */
+static void
+view_changed_cb (AdwViewStack *view_stack, GParamSpec *pspec, TendWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (view_stack), "people") == 0)
+    tend_people_page_set_week (self->people_page, tend_week_page_get_week (self->week_page));
+}
+
+static void
+add_view_shortcut (GtkShortcutController *controller, guint keyval, const char *view)
+{
+  gtk_shortcut_controller_add_shortcut (
+      controller, gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (keyval, GDK_ALT_MASK),
+                                                   gtk_named_action_new ("win.view"), "s", view));
+}
 
 /* GtkWindow's "application" is set after construction, so the window follows it from here. */
 static void
@@ -277,6 +337,7 @@ tend_window_class_init (TendWindowClass *klass)
 
   g_type_ensure (TEND_TYPE_WELCOME_PAGE);
   g_type_ensure (TEND_TYPE_WEEK_PAGE);
+  g_type_ensure (TEND_TYPE_PEOPLE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/tend/Tend/tend-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_pill);
@@ -285,15 +346,36 @@ tend_window_class_init (TendWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_opt_in_button);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, week_page);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, people_page);
 }
 
 static void
 tend_window_init (TendWindow *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
+
+  /* Alt+1 and Alt+2, like the tabs of other GNOME applications, wherever the focus is. */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                     GTK_SHORTCUT_SCOPE_GLOBAL);
+  add_view_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_1, "week");
+  add_view_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_2, "people");
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (switcher_state_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (switcher_state_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (view_changed_cb), self, G_CONNECT_DEFAULT);
+  update_switcher (self);
 }
 
 TendWindow *
@@ -318,6 +400,7 @@ tend_window_show_week (TendWindow *self, const TendWeek *week)
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "week") == 0)
     {
       tend_week_page_set_week (self->week_page, week);
+      tend_people_page_set_week (self->people_page, week);
       return;
     }
   self->pending_week = *week;
@@ -331,6 +414,15 @@ tend_window_get_visible_page (TendWindow *self)
   g_return_val_if_fail (TEND_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/* "week" or "people": which of the two the window shows while its visible page is "week". */
+const char *
+tend_window_get_visible_view (TendWindow *self)
+{
+  g_return_val_if_fail (TEND_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->view_stack);
 }
 
 /* Whether the week page shows invented figures. */

@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (TendWindow, tend_window, TEND, WINDOW, AdwApplicationWindo
 TendWindow *tend_window_new              (TendApplication *application);
 void        tend_window_show_week        (TendWindow *self, const TendWeek *week);
 const char *tend_window_get_visible_page (TendWindow *self);
+const char *tend_window_get_visible_view (TendWindow *self);
 gboolean    tend_window_get_is_demo      (TendWindow *self);
 
 G_END_DECLS

@@ -10,9 +10,12 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
+#include <string.h>
 
+#include "tend-day-chart.h"
 #include "tend-demo.h"
 #include "tend-insights.h"
+#include "tend-sparkline.h"
 #include "tend-store.h"
 #include "tend-summary-card.h"
 #include "tend-week-page.h"
@@ -192,6 +195,59 @@ assert_cards_show (TendWeekPage *page, const char *path, const TendWeek *week)
                                  tend_summary_card_get_change_text (card));
       gtk_test_accessible_assert_property (card, GTK_ACCESSIBLE_PROPERTY_LABEL, label);
     }
+
+  /* The sparklines show the report's 12 weeks when it has a trend, and nothing otherwise. */
+  {
+    g_autoptr (GPtrArray) sparklines = g_ptr_array_new ();
+
+    collect_widgets (GTK_WIDGET (page), TEND_TYPE_SPARKLINE, sparklines);
+    g_assert_cmpuint (sparklines->len, ==, 5);
+    for (guint i = 0; i < sparklines->len; i++)
+      {
+        GtkWidget    *sparkline = g_ptr_array_index (sparklines, i);
+        TendMetric    metric = tend_sparkline_get_metric (TEND_SPARKLINE (sparkline));
+        const double *series;
+        g_autoptr (GString) label = NULL;
+
+        g_assert_cmpint (gtk_widget_get_visible (sparkline), ==,
+                         tend_week_report_has_trend (report));
+        if (!tend_week_report_has_trend (report))
+          continue;
+
+        /* “Meeting time over 12 weeks: 10.5 h, …, 9.0 h; this week: 12.5 h”. */
+        series = tend_week_report_get_series (report, metric);
+        label = g_string_new (NULL);
+        g_string_append_printf (label, "%s over %d weeks: ", tend_metric_get_title (metric),
+                                TEND_TREND_WEEKS);
+        for (guint w = 0; w < TEND_TREND_WEEKS; w++)
+          {
+            g_autofree char *value = isnan (series[w])
+                                         ? g_strdup ("no value")
+                                         : tend_metric_format_value (metric, series[w]);
+
+            if (w == TEND_TREND_WEEKS - 1)
+              g_string_append (label, "; this week: ");
+            else if (w > 0)
+              g_string_append (label, ", ");
+            g_string_append (label, value);
+          }
+        gtk_test_accessible_assert_property (sparkline, GTK_ACCESSIBLE_PROPERTY_LABEL, label->str);
+      }
+  }
+
+  /* The day chart reads the report's seven days, Monday first. */
+  {
+    TendDayChart *chart = TEND_DAY_CHART (find_widget (GTK_WIDGET (page), TEND_TYPE_DAY_CHART));
+    g_autoptr (GtkWidget) expected = g_object_ref_sink (tend_day_chart_new ());
+
+    tend_day_chart_set_days (TEND_DAY_CHART (expected), tend_week_report_get_days (report), 7);
+    g_assert_true (g_str_has_prefix (tend_day_chart_get_description (chart), "Monday"));
+    g_assert_true (strstr (tend_day_chart_get_description (chart), "; Sunday") != NULL);
+    g_assert_cmpstr (tend_day_chart_get_description (chart), ==,
+                     tend_day_chart_get_description (TEND_DAY_CHART (expected)));
+    gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         tend_day_chart_get_description (chart));
+  }
 }
 
 static void
@@ -258,7 +314,8 @@ test_week_page_demo (void)
   }
 
   window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  /* Tall enough for the cards and the day chart below them. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 860);
   page = TEND_WEEK_PAGE (tend_week_page_new ());
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
@@ -292,7 +349,7 @@ test_week_page_demo (void)
     gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
     wait_for_frames (window);
     save_png (window, "week-page-360.png");
-    gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+    gtk_window_set_default_size (GTK_WINDOW (window), 900, 860);
   }
 
   /* Alt+Left's action: the week before. */

@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include "tend-application.h"
+#include "tend-people-page.h"
 #include "tend-test-util.h"
 #include "tend-week-page.h"
 #include "tend-window.h"
@@ -129,6 +130,16 @@ find_type (GtkWidget *widget, GType type)
 }
 
 static void
+wait_for_people (TendPeoplePage *page)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the people");
+
+  while (tend_people_page_get_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static void
 activate_cb (GApplication *application, TendWindow **window)
 {
   *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
@@ -150,6 +161,7 @@ test_welcome_opt_in_week (void)
   GtkWidget       *demo;
   GtkWidget       *back;
   TendWeekPage    *week_page;
+  TendPeoplePage  *people_page;
 
   if (!have_display)
     {
@@ -177,6 +189,9 @@ test_welcome_opt_in_week (void)
   g_assert_false (tend_window_get_is_demo (window));
   wait_for_frames (GTK_WIDGET (window), 10);
   save_png (GTK_WIDGET (window), "welcome.png");
+  /* Alt+2's action does nothing over the welcome: there are no people to show yet. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "people"));
+  g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
 
   /* Trying the demo needs no opt-in: the window invents the demo's year in a file of its own,
    * and marks the week as invented; the bar's button leads back to the welcome. */
@@ -189,6 +204,38 @@ test_welcome_opt_in_week (void)
   g_assert_true (g_file_test (demo_path, G_FILE_TEST_EXISTS));
   wait_for_frames (GTK_WIDGET (window), 30);
   save_png (GTK_WIDGET (window), "demo.png");
+
+  /* Alt+2 and Alt+1: the people of the week the week page shows, and back. */
+  week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
+  people_page = TEND_PEOPLE_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_PEOPLE_PAGE));
+  g_assert_nonnull (week_page);
+  g_assert_nonnull (people_page);
+  g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
+  gtk_widget_activate_action (GTK_WIDGET (week_page), "week.previous", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "people"));
+  g_assert_cmpstr (tend_window_get_visible_view (window), ==, "people");
+  g_assert_cmpint (tend_week_compare (tend_people_page_get_week (people_page),
+                                      tend_week_page_get_week (week_page)),
+                   ==, 0);
+  wait_for_people (people_page);
+  wait_for_frames (GTK_WIDGET (window), 30);
+  save_png (GTK_WIDGET (window), "window-people.png");
+  /* On a phone's 360 px the header has no room for the switcher: it moves to the bottom. */
+  {
+    AdwViewSwitcherBar *bar
+        = ADW_VIEW_SWITCHER_BAR (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
+
+    g_assert_false (adw_view_switcher_bar_get_reveal (bar));
+    gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+    wait_for_frames (GTK_WIDGET (window), 10);
+    g_assert_true (adw_view_switcher_bar_get_reveal (bar));
+    save_png (GTK_WIDGET (window), "window-people-360.png");
+    gtk_window_set_default_size (GTK_WINDOW (window), 900, 720);
+    wait_for_frames (GTK_WIDGET (window), 10);
+    g_assert_false (adw_view_switcher_bar_get_reveal (bar));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "week"));
+  g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
   back = find_actionable (GTK_WIDGET (window), "win.show-welcome");
   g_assert_nonnull (back);
   g_assert_true (gtk_widget_get_mapped (back));
@@ -213,8 +260,6 @@ test_welcome_opt_in_week (void)
 
   /* The agent's weekly notification opens a given week through the app action; a malformed week
    * changes nothing. 2026-W10 is Monday 2 March to Sunday 8 March 2026. */
-  week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
-  g_assert_nonnull (week_page);
   g_action_group_activate_action (G_ACTION_GROUP (application), "show-week",
                                   g_variant_new_string ("2026-W10"));
   g_assert_cmpint (tend_week_page_get_week (week_page)->year, ==, 2026);
