@@ -96,8 +96,10 @@ generate_demo_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   update_page (self);
 }
 
+/* Points both pages at @path, and at a week asked for meanwhile: they compute in the
+ * background whether shown or not. */
 static void
-show_database (TendWindow *self, const char *path, gboolean is_demo)
+load_database (TendWindow *self, const char *path, gboolean is_demo)
 {
   if (g_strcmp0 (path, self->database) != 0 || is_demo != self->is_demo)
     {
@@ -113,6 +115,12 @@ show_database (TendWindow *self, const char *path, gboolean is_demo)
       tend_week_page_set_week (self->week_page, &self->pending_week);
       tend_people_page_set_week (self->people_page, &self->pending_week);
     }
+}
+
+static void
+show_database (TendWindow *self, const char *path, gboolean is_demo)
+{
+  load_database (self, path, is_demo);
   gtk_stack_set_visible_child_name (self->stack, "week");
 }
 
@@ -160,7 +168,14 @@ update_page (TendWindow *self)
   agent_running = tend_application_get_agent (application) != NULL;
 
   if (!tend_application_get_agent_ready (application))
-    gtk_stack_set_visible_child_name (self->stack, "loading");
+    {
+      /* A database of the user's own exists only after opt-in: while the agent answers, its
+       * week is computed already, as most starts end on it. */
+      own = tend_store_get_default_path ();
+      if (g_file_test (own, G_FILE_TEST_EXISTS))
+        load_database (self, own, FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
   else if (tend_application_get_opted_in (application))
     {
       own = tend_store_get_default_path ();
