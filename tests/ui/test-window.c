@@ -96,6 +96,111 @@ save_png (GtkWidget *window, const char *name)
   g_test_message ("Saved %s", path);
 }
 
+/* Text shown now inside the widget, which is what GTK reads out for a button with a label. */
+static gboolean
+has_label_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (has_label_text (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A screen reader's name: set outright, borrowed from another widget, or read from the text the
+ * control shows. A tooltip alone is only a description. */
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL)
+         || gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                              GTK_ACCESSIBLE_RELATION_LABELLED_BY)
+         || has_label_text (widget);
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SWITCH (widget)
+         || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_EDITABLE (widget)
+         || GTK_IS_SCALE (widget)
+         || (GTK_IS_LIST_BOX_ROW (widget)
+             && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget)));
+}
+
+/* Every control shown can take the keyboard focus and has a name to be read out. A menu button
+ * takes the focus in its inner button, which is named by the menu button around it. */
+static guint
+assert_controls_accessible (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  /* Minimize, maximize and close are the window manager's, kept out of the focus chain by GTK
+   * itself, and reached by its own shortcuts. */
+  if (!gtk_widget_get_mapped (widget) || GTK_IS_WINDOW_CONTROLS (widget))
+    return 0;
+  if (is_control (widget))
+    {
+      GtkWidget *focus = widget;
+
+      if (GTK_IS_MENU_BUTTON (widget))
+        focus = gtk_widget_get_first_child (widget);
+      if (!gtk_widget_get_focusable (focus) || !gtk_widget_get_can_focus (focus))
+        g_error ("%s %p (%s, in %s) cannot take the focus", G_OBJECT_TYPE_NAME (widget), widget,
+                 gtk_widget_get_tooltip_text (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      if (!has_accessible_name (widget))
+        g_error ("%s %p (%s, in %s) has no accessible name", G_OBJECT_TYPE_NAME (widget), widget,
+                 gtk_widget_get_tooltip_text (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      if (GTK_IS_MENU_BUTTON (widget))
+        return 1;
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    checked += assert_controls_accessible (child);
+  return checked;
+}
+
+/* The view in light, in dark, and on a phone's 360 px, e.g. week-light.png, week-dark.png and
+ * week-360.png. The 360 px picture is also a check: a page that cannot shrink that far makes the
+ * window wider than asked. */
+static void
+save_view (GtkWidget *window, const char *view)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s-light.png", view);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", view);
+  g_autofree char *narrow = g_strdup_printf ("%s-360.png", view);
+  int              width;
+  int              height;
+  int              frame;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  wait_for_frames (window, 10);
+  save_png (window, light);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_for_frames (window, 10);
+  save_png (window, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The default size counts the client-side frame around the widget as well. */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  frame = width - gtk_widget_get_width (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  wait_for_frames (window, 10);
+  save_png (window, narrow);
+  g_assert_cmpint (gtk_widget_get_width (window), ==, 360 - frame);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  wait_for_frames (window, 10);
+}
+
 static GtkWidget *
 find_actionable (GtkWidget *widget, const char *action_name)
 {
@@ -111,6 +216,23 @@ find_actionable (GtkWidget *widget, const char *action_name)
         return found;
     }
   return NULL;
+}
+
+/* Tab, as a keyboard user would press it, reaches the widget within one round of the window. */
+static gboolean
+tab_reaches (GtkWidget *window, GtkWidget *target)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        continue;
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      if (focus != NULL && (focus == target || gtk_widget_is_ancestor (focus, target)))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static GtkWidget *
@@ -187,8 +309,13 @@ test_welcome_opt_in_week (void)
   /* A fresh home: the agent runs but nobody opted in, so the window explains and invites. */
   wait_for_page (window, "welcome");
   g_assert_false (tend_window_get_is_demo (window));
-  wait_for_frames (GTK_WIDGET (window), 10);
-  save_png (GTK_WIDGET (window), "welcome.png");
+  save_view (GTK_WIDGET (window), "welcome");
+  /* The header's menu, Try the Demo, Opt In. */
+  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 3);
+  g_assert_true (
+      tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "win.show-demo")));
+  g_assert_true (
+      tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "welcome.opt-in")));
   /* Alt+2's action does nothing over the welcome: there are no people to show yet. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "people"));
   g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
@@ -203,7 +330,9 @@ test_welcome_opt_in_week (void)
   demo_path = g_build_filename (data, "tend", "demo.db", NULL);
   g_assert_true (g_file_test (demo_path, G_FILE_TEST_EXISTS));
   wait_for_frames (GTK_WIDGET (window), 30);
-  save_png (GTK_WIDGET (window), "demo.png");
+  save_view (GTK_WIDGET (window), "demo");
+  /* The menu, Week and People, Opt In…, previous, This Week, next. */
+  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 7);
 
   /* Alt+2 and Alt+1: the people of the week the week page shows, and back. */
   week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
@@ -219,7 +348,9 @@ test_welcome_opt_in_week (void)
                    ==, 0);
   wait_for_people (people_page);
   wait_for_frames (GTK_WIDGET (window), 30);
-  save_png (GTK_WIDGET (window), "window-people.png");
+  save_view (GTK_WIDGET (window), "people");
+  /* The menu, Week and People, Opt In…. */
+  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 4);
   /* On a phone's 360 px the header has no room for the switcher: it moves to the bottom. */
   {
     AdwViewSwitcherBar *bar
@@ -229,7 +360,6 @@ test_welcome_opt_in_week (void)
     gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
     wait_for_frames (GTK_WIDGET (window), 10);
     g_assert_true (adw_view_switcher_bar_get_reveal (bar));
-    save_png (GTK_WIDGET (window), "window-people-360.png");
     gtk_window_set_default_size (GTK_WINDOW (window), 900, 720);
     wait_for_frames (GTK_WIDGET (window), 10);
     g_assert_false (adw_view_switcher_bar_get_reveal (bar));
@@ -256,7 +386,20 @@ test_welcome_opt_in_week (void)
   own = g_build_filename (data, "tend", "tend.db", NULL);
   g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
   wait_for_frames (GTK_WIDGET (window), 30);
-  save_png (GTK_WIDGET (window), "week.png");
+  save_view (GTK_WIDGET (window), "week");
+  /* The menu, Week and People, previous, This Week, next. */
+  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 6);
+  /* The focus ring a keyboard user follows, on the previous week's button. */
+  {
+    GtkWidget *previous = find_actionable (GTK_WIDGET (window), "week.previous");
+
+    g_assert_nonnull (previous);
+    gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+    g_assert_true (gtk_widget_grab_focus (previous));
+    wait_for_frames (GTK_WIDGET (window), 10);
+    g_assert_true (gtk_widget_has_visible_focus (previous));
+    save_png (GTK_WIDGET (window), "week-focus.png");
+  }
 
   /* The agent's weekly notification opens a given week through the app action; a malformed week
    * changes nothing. 2026-W10 is Monday 2 March to Sunday 8 March 2026. */
