@@ -1232,3 +1232,81 @@ tend_insights_compute (TendInsights *self, const TendWeek *week, GError **error)
 
   return compute (self, week, TEND_TREND_WEEKS, error);
 }
+
+/* A report to compute off the caller's thread: copies, so that the thread touches nothing else. */
+typedef struct
+{
+  char    *path;
+  TendWeek week;
+  gboolean with_trend;
+} ReportRequest;
+
+static void
+report_request_free (ReportRequest *request)
+{
+  g_free (request->path);
+  g_free (request);
+}
+
+/* The store, its statements and the insights live and die in this thread. */
+static void
+compute_from_file_thread (GTask *task, gpointer source_object, gpointer task_data,
+                          GCancellable *cancellable)
+{
+  ReportRequest *request = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendInsights) insights = NULL;
+  TendWeekReport *report = NULL;
+
+  if ((store = tend_store_open (request->path, TEND_STORE_OPEN_READ_ONLY, &error)) != NULL
+      && (insights = tend_insights_new_for_user (store, &error)) != NULL)
+    report = request->with_trend ? tend_insights_compute (insights, &request->week, &error)
+                                 : tend_insights_compute_week (insights, &request->week, &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, g_object_unref);
+}
+
+/**
+ * tend_insights_compute_from_file_async:
+ * @source_object: (nullable): what the callback is called on; kept alive until then
+ * @path: a database, opened read-only in a worker thread
+ * @with_trend: as tend_insights_compute(); otherwise as tend_insights_compute_week()
+ *
+ * Computes @week's report off the calling thread, with the user's settings, for a reader such
+ * as the window. Cancelling returns at once: an older week's report is of no use once a newer
+ * one is asked for.
+ */
+void
+tend_insights_compute_from_file_async (gpointer source_object, const char *path,
+                                       const TendWeek *week, gboolean with_trend,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReportRequest *request;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (week != NULL);
+
+  request = g_new0 (ReportRequest, 1);
+  request->path = g_strdup (path);
+  request->week = *week;
+  request->with_trend = with_trend;
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_insights_compute_from_file_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) report_request_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, compute_from_file_thread);
+}
+
+TendWeekReport *
+tend_insights_compute_from_file_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "tend-store.h"
 #include "tend-week-report.h"
@@ -50,5 +50,15 @@ TendWeekReport      *tend_insights_compute_week       (TendInsights *self, const
  * the previous TEND_BASELINE_WEEKS weeks). */
 TendWeekReport      *tend_insights_compute            (TendInsights *self, const TendWeek *week,
                                                        GError **error);
+
+void                 tend_insights_compute_from_file_async  (gpointer source_object,
+                                                             const char *path,
+                                                             const TendWeek *week,
+                                                             gboolean with_trend,
+                                                             GCancellable *cancellable,
+                                                             GAsyncReadyCallback callback,
+                                                             gpointer user_data);
+TendWeekReport      *tend_insights_compute_from_file_finish (GAsyncResult *result,
+                                                             GError **error);
 
 G_END_DECLS

@@ -41,13 +41,6 @@ struct _TendPeoplePage
   guint stale : 1;
 };
 
-/* What the worker thread needs: copies, so that it never touches the page. */
-typedef struct
-{
-  char    *path;
-  TendWeek week;
-} PeopleRequest;
-
 G_DEFINE_FINAL_TYPE (TendPeoplePage, tend_people_page, GTK_TYPE_WIDGET)
 
 enum
@@ -58,13 +51,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-people_request_free (PeopleRequest *request)
-{
-  g_free (request->path);
-  g_free (request);
-}
 
 static void
 set_loading (TendPeoplePage *self, gboolean loading)
@@ -153,34 +139,12 @@ show_report (TendPeoplePage *self)
   gtk_stack_set_visible_child_name (self->stack, "people");
 }
 
-/* Runs in a worker thread: the store, its statements and the insights live and die here. */
-static void
-compute_people_thread (GTask *task, gpointer source_object, gpointer task_data,
-                       GCancellable *cancellable)
-{
-  PeopleRequest *request = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TendStore) store = NULL;
-  g_autoptr (TendInsights) insights = NULL;
-  TendWeekReport *report;
-
-  /* The lists need the week's figures only, not the twelve-week trend. */
-  if (!(store = tend_store_open (request->path, TEND_STORE_OPEN_READ_ONLY, &error))
-      || !(insights = tend_insights_new_for_user (store, &error))
-      || !(report = tend_insights_compute_week (insights, &request->week, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, report, g_object_unref);
-}
-
 static void
 people_computed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   TendPeoplePage *self = TEND_PEOPLE_PAGE (object);
   g_autoptr (GError) error = NULL;
-  g_autoptr (TendWeekReport) report = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (TendWeekReport) report = tend_insights_compute_from_file_finish (result, &error);
 
   /* A newer request replaced this one, or the page went away; the newer one owns the page. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -327,9 +291,6 @@ tend_people_page_set_database (TendPeoplePage *self, const char *path, gboolean 
 void
 tend_people_page_reload (TendPeoplePage *self)
 {
-  g_autoptr (GTask) task = NULL;
-  PeopleRequest *request;
-
   g_return_if_fail (TEND_IS_PEOPLE_PAGE (self));
 
   if (self->path == NULL)
@@ -354,16 +315,9 @@ tend_people_page_reload (TendPeoplePage *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   set_loading (self, TRUE);
 
-  request = g_new0 (PeopleRequest, 1);
-  request->path = g_strdup (self->path);
-  request->week = self->week;
-
-  task = g_task_new (self, self->cancellable, people_computed_cb, NULL);
-  g_task_set_source_tag (task, tend_people_page_reload);
-  g_task_set_task_data (task, request, (GDestroyNotify) people_request_free);
-  /* An older week's people are of no use once the user moved on: drop them at once. */
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, compute_people_thread);
+  /* The lists need the week's figures only, not the twelve-week trend. */
+  tend_insights_compute_from_file_async (self, self->path, &self->week, FALSE, self->cancellable,
+                                         people_computed_cb, NULL);
 }
 
 const TendWeek *

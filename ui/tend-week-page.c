@@ -52,13 +52,6 @@ struct _TendWeekPage
   guint    loading : 1;
 };
 
-/* What the worker thread needs: copies, so that it never touches the page. */
-typedef struct
-{
-  char    *path;
-  TendWeek week;
-} ReportRequest;
-
 G_DEFINE_FINAL_TYPE (TendWeekPage, tend_week_page, GTK_TYPE_WIDGET)
 
 enum
@@ -69,13 +62,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-report_request_free (ReportRequest *request)
-{
-  g_free (request->path);
-  g_free (request);
-}
 
 static void
 set_loading (TendWeekPage *self, gboolean loading)
@@ -160,33 +146,12 @@ show_report (TendWeekPage *self)
   gtk_stack_set_visible_child_name (self->stack, "report");
 }
 
-/* Runs in a worker thread: the store, its statements and the insights live and die here. */
-static void
-compute_report_thread (GTask *task, gpointer source_object, gpointer task_data,
-                       GCancellable *cancellable)
-{
-  ReportRequest *request = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TendStore) store = NULL;
-  g_autoptr (TendInsights) insights = NULL;
-  TendWeekReport *report;
-
-  if (!(store = tend_store_open (request->path, TEND_STORE_OPEN_READ_ONLY, &error))
-      || !(insights = tend_insights_new_for_user (store, &error))
-      || !(report = tend_insights_compute (insights, &request->week, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, report, g_object_unref);
-}
-
 static void
 report_computed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   TendWeekPage *self = TEND_WEEK_PAGE (object);
   g_autoptr (GError) error = NULL;
-  g_autoptr (TendWeekReport) report = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (TendWeekReport) report = tend_insights_compute_from_file_finish (result, &error);
 
   /* A newer request replaced this one, or the page went away; the newer one owns the page. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -369,9 +334,6 @@ tend_week_page_set_database (TendWeekPage *self, const char *path, gboolean is_d
 void
 tend_week_page_reload (TendWeekPage *self)
 {
-  g_autoptr (GTask) task = NULL;
-  ReportRequest *request;
-
   g_return_if_fail (TEND_IS_WEEK_PAGE (self));
 
   if (self->path == NULL)
@@ -387,16 +349,8 @@ tend_week_page_reload (TendWeekPage *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   set_loading (self, TRUE);
 
-  request = g_new0 (ReportRequest, 1);
-  request->path = g_strdup (self->path);
-  request->week = self->week;
-
-  task = g_task_new (self, self->cancellable, report_computed_cb, NULL);
-  g_task_set_source_tag (task, tend_week_page_reload);
-  g_task_set_task_data (task, request, (GDestroyNotify) report_request_free);
-  /* An older week's figures are of no use once the user moved on: drop them at once. */
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, compute_report_thread);
+  tend_insights_compute_from_file_async (self, self->path, &self->week, TRUE, self->cancellable,
+                                         report_computed_cb, NULL);
 }
 
 const TendWeek *

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 #include <math.h>
 
+#include "tend-test-ui.h"
 #include "tend-day-chart.h"
 #include "tend-sparkline.h"
 #include "tend-summary-card.h"
@@ -44,46 +45,6 @@ static const TendDayFigures fixture_days[7] = {
   "Friday: no meetings, no focus time, no after-hours work; "                                      \
   "Saturday: day off; "                                                                            \
   "Sunday (day off): no meetings, no focus time, 2 messages sent after hours."
-
-static void
-save_png (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  int              width = gtk_widget_get_width (widget);
-  int              height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
-}
-
-static gboolean
-count_frame_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-
-  while (frames < 3)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-}
 
 static void
 test_day_chart_description (void)
@@ -202,12 +163,12 @@ test_charts_picture (void)
   gtk_window_set_child (GTK_WINDOW (window), box);
   gtk_window_set_default_size (GTK_WINDOW (window), 640, -1);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frames (window);
-  save_png (window, "charts.png");
+  tend_test_ui_wait_for_frames (window, 3);
+  tend_test_ui_save_png (window, "charts.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_for_frames (window);
-  save_png (window, "charts-dark.png");
+  tend_test_ui_wait_for_frames (window, 3);
+  tend_test_ui_save_png (window, "charts-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Down to a phone's width the chart still fits: 7 days of 36 px = 252 px. */

@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "tend-test-ui.h"
 #include "tend-demo.h"
 #include "tend-insights.h"
 #include "tend-people-page.h"
@@ -48,46 +49,6 @@ wait_for_people (TendPeoplePage *page)
   while (tend_people_page_get_loading (page))
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
-}
-
-static gboolean
-count_frame_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-
-  while (frames < 3)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
-save_png (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  int              width = gtk_widget_get_width (widget);
-  int              height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
 }
 
 /* The page's three lists, in the order shown: top, fading, new. */
@@ -211,8 +172,8 @@ test_people_page_demo (void)
   g_assert_true (
       g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (first)), ".invalid"));
 
-  wait_for_frames (window);
-  save_png (window, "people.png");
+  tend_test_ui_wait_for_frames (window, 3);
+  tend_test_ui_save_png (window, "people.png");
 
   /* The page fits a phone's 360 px: every line wraps. */
   {
@@ -222,8 +183,8 @@ test_people_page_demo (void)
                         NULL);
     g_assert_cmpint (minimum, <=, 360);
     gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-    wait_for_frames (window);
-    save_png (window, "people-360.png");
+    tend_test_ui_wait_for_frames (window, 3);
+    tend_test_ui_save_png (window, "people-360.png");
   }
 
   /* Two weeks in a row: the first request is cancelled and only W07's people land. */
@@ -247,8 +208,8 @@ test_people_page_demo (void)
   for (guint i = 0; i < lists->len; i++)
     g_assert_cmpuint (count_rows (g_ptr_array_index (lists, i)), ==, 0);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 900);
-  wait_for_frames (window);
-  save_png (window, "people-empty.png");
+  tend_test_ui_wait_for_frames (window, 3);
+  tend_test_ui_save_png (window, "people-empty.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (tend_store_delete_files (path, &error));

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tend-test-ui.h"
 #include "tend-day-chart.h"
 #include "tend-demo.h"
 #include "tend-insights.h"
@@ -251,47 +252,6 @@ assert_cards_show (TendWeekPage *page, const char *path, const TendWeek *week)
 }
 
 static void
-save_png (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  int              width = gtk_widget_get_width (widget);
-  int              height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
-}
-
-static gboolean
-count_frame_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets the window draw a few frames, so that the picture shows the settled layout. */
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-
-  while (frames < 3)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
 test_week_page_demo (void)
 {
   g_autoptr (GError) error = NULL;
@@ -336,8 +296,8 @@ test_week_page_demo (void)
   assert_has_label (page, "23 Feb – 1 Mar 2026");
   assert_has_label (page, "Week 9 of 2026 · Demo data, invented, not yours");
 
-  wait_for_frames (window);
-  save_png (window, "week-page.png");
+  tend_test_ui_wait_for_frames (window, 3);
+  tend_test_ui_save_png (window, "week-page.png");
 
   /* The page fits a phone's 360 px: every line of its header and cards wraps. */
   {
@@ -347,8 +307,8 @@ test_week_page_demo (void)
                         NULL);
     g_assert_cmpint (minimum, <=, 360);
     gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-    wait_for_frames (window);
-    save_png (window, "week-page-360.png");
+    tend_test_ui_wait_for_frames (window, 3);
+    tend_test_ui_save_png (window, "week-page-360.png");
     gtk_window_set_default_size (GTK_WINDOW (window), 900, 860);
   }
 
@@ -381,8 +341,8 @@ test_week_page_demo (void)
     tend_week_page_set_week (page, &before);
     wait_for_report (page);
     g_assert_cmpstr (visible_page (page), ==, "empty");
-    wait_for_frames (window);
-    save_png (window, "week-page-empty.png");
+    tend_test_ui_wait_for_frames (window, 3);
+    tend_test_ui_save_png (window, "week-page-empty.png");
   }
   gtk_widget_activate_action (GTK_WIDGET (page), "week.today", NULL);
   g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), &current), ==, 0);

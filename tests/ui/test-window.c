@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 #include <signal.h>
 
+#include "tend-test-ui.h"
 #include "tend-application.h"
 #include "tend-people-page.h"
 #include "tend-test-util.h"
@@ -47,53 +48,6 @@ wait_for_demo (TendWindow *window, gboolean is_demo)
   while (tend_window_get_is_demo (window) != is_demo)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
-}
-
-static gboolean
-frames_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* A few frames after a change, so the page's transition has ended and layout settled. */
-static void
-wait_for_frames (GtkWidget *widget, guint n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, frames_cb, &frames, NULL);
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "frames");
-
-  while (frames < n)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  gtk_widget_remove_tick_callback (widget, id);
-  g_source_remove (timeout);
-}
-
-/* What a person would see, as a PNG next to the test binary. */
-static void
-save_png (GtkWidget *window, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  int              width = gtk_widget_get_width (window);
-  int              height = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
 }
 
 /* Text shown now inside the widget, which is what GTK reads out for a button with a label. */
@@ -183,22 +137,22 @@ save_view (GtkWidget *window, const char *view)
   int              frame;
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  wait_for_frames (window, 10);
-  save_png (window, light);
+  tend_test_ui_wait_for_frames (window, 10);
+  tend_test_ui_save_png (window, light);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_for_frames (window, 10);
-  save_png (window, dark);
+  tend_test_ui_wait_for_frames (window, 10);
+  tend_test_ui_save_png (window, dark);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
   /* The default size counts the client-side frame around the widget as well. */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   frame = width - gtk_widget_get_width (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-  wait_for_frames (window, 10);
-  save_png (window, narrow);
+  tend_test_ui_wait_for_frames (window, 10);
+  tend_test_ui_save_png (window, narrow);
   g_assert_cmpint (gtk_widget_get_width (window), ==, 360 - frame);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  wait_for_frames (window, 10);
+  tend_test_ui_wait_for_frames (window, 10);
 }
 
 static GtkWidget *
@@ -329,7 +283,7 @@ test_welcome_opt_in_week (void)
   wait_for_demo (window, TRUE);
   demo_path = g_build_filename (data, "tend", "demo.db", NULL);
   g_assert_true (g_file_test (demo_path, G_FILE_TEST_EXISTS));
-  wait_for_frames (GTK_WIDGET (window), 30);
+  tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
   save_view (GTK_WIDGET (window), "demo");
   /* The menu, Week and People, Opt In…, previous, This Week, next. */
   g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 7);
@@ -347,7 +301,7 @@ test_welcome_opt_in_week (void)
                                       tend_week_page_get_week (week_page)),
                    ==, 0);
   wait_for_people (people_page);
-  wait_for_frames (GTK_WIDGET (window), 30);
+  tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
   save_view (GTK_WIDGET (window), "people");
   /* The menu, Week and People, Opt In…. */
   g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 4);
@@ -358,10 +312,10 @@ test_welcome_opt_in_week (void)
 
     g_assert_false (adw_view_switcher_bar_get_reveal (bar));
     gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-    wait_for_frames (GTK_WIDGET (window), 10);
+    tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
     g_assert_true (adw_view_switcher_bar_get_reveal (bar));
     gtk_window_set_default_size (GTK_WINDOW (window), 900, 720);
-    wait_for_frames (GTK_WIDGET (window), 10);
+    tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
     g_assert_false (adw_view_switcher_bar_get_reveal (bar));
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "week"));
@@ -385,7 +339,7 @@ test_welcome_opt_in_week (void)
   wait_for_demo (window, FALSE);
   own = g_build_filename (data, "tend", "tend.db", NULL);
   g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
-  wait_for_frames (GTK_WIDGET (window), 30);
+  tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
   save_view (GTK_WIDGET (window), "week");
   /* The menu, Week and People, previous, This Week, next. */
   g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 6);
@@ -396,9 +350,9 @@ test_welcome_opt_in_week (void)
     g_assert_nonnull (previous);
     gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
     g_assert_true (gtk_widget_grab_focus (previous));
-    wait_for_frames (GTK_WIDGET (window), 10);
+    tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
     g_assert_true (gtk_widget_has_visible_focus (previous));
-    save_png (GTK_WIDGET (window), "week-focus.png");
+    tend_test_ui_save_png (GTK_WIDGET (window), "week-focus.png");
   }
 
   /* The agent's weekly notification opens a given week through the app action; a malformed week
