@@ -7,8 +7,9 @@
  * thus parsed in a process that lives for one job. The protocol is in tend-worker.h: one
  * GVariant per line on standard output; logs go to standard error.
  *
- * The database commands (create, import, sync, digest) block, so they run in a thread while the
- * main loop waits for SIGTERM, which cancels them between two pages or two files.
+ * The database commands (create, import, sync, digest and the small edits) block, so they run in
+ * a thread while the main loop waits for SIGTERM, which cancels them between two pages or two
+ * files.
  */
 #define G_LOG_DOMAIN "tend-worker"
 
@@ -27,7 +28,10 @@
 #include "tend-settings.h"
 #include "tend-account.h"
 #include "tend-agent-worker.h"
+#include "tend-aggregate.h"
 #include "tend-api-client.h"
+#include "tend-coach.h"
+#include "tend-goal.h"
 #include "tend-google-source.h"
 #include "tend-graph-source.h"
 #include "tend-importer.h"
@@ -322,6 +326,21 @@ digest_body (TendWeekReport *report)
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
 
+/* The week a command names, or last week in the user's time zone: the last complete one. */
+static gboolean
+parse_week_or_last (const char *text, TendWeek *week, GError **error)
+{
+  g_autoptr (GTimeZone) tz = NULL;
+  TendWeek this_week;
+
+  if (text != NULL)
+    return tend_week_parse (text, week, error);
+  tz = tend_settings_get_time_zone ();
+  tend_week_current (tz, &this_week);
+  tend_week_add (&this_week, -1, week);
+  return TRUE;
+}
+
 /* digest [WEEK]: the weekly digest of WEEK, by default last week in the user's time zone. */
 static GVariant *
 digest_thread (char **args, GCancellable *cancellable, GError **error)
@@ -334,19 +353,8 @@ digest_thread (char **args, GCancellable *cancellable, GError **error)
   TendWeek         week;
   GVariantBuilder  done;
 
-  if (args[0] != NULL)
-    {
-      if (!tend_week_parse (args[0], &week, error))
-        return NULL;
-    }
-  else
-    {
-      g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
-      TendWeek this_week;
-
-      tend_week_current (tz, &this_week);
-      tend_week_add (&this_week, -1, &week);
-    }
+  if (!parse_week_or_last (args[0], &week, error))
+    return NULL;
 
   if (!(store = open_default_store (TEND_STORE_OPEN_READ_ONLY, error))
       || !(insights = tend_insights_new_for_user (store, error))
@@ -362,6 +370,156 @@ digest_thread (char **args, GCancellable *cancellable, GError **error)
   g_variant_builder_add (&done, "{sv}", "title", g_variant_new_string (_ ("Your last week")));
   g_variant_builder_add (&done, "{sv}", "body", g_variant_new_string (body));
   return g_variant_builder_end (&done);
+}
+
+/* The coach's and the goals' edits are a single small write each: the agent runs them beside a
+ * sync, whose one transaction per page keeps the lock for a moment only; the store's busy
+ * timeout covers that wait. */
+
+static gboolean
+check_nudge_id (const char *nudge_id, GError **error)
+{
+  if (*nudge_id != '\0')
+    return TRUE;
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _ ("Name a nudge"));
+  return FALSE;
+}
+
+/* dismiss NUDGE_ID WEEK */
+static GVariant *
+dismiss_thread (char **args, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendCoach) coach = NULL;
+  TendWeek week;
+
+  if (!check_nudge_id (args[0], error) || !tend_week_parse (args[1], &week, error)
+      || !(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error)))
+    return NULL;
+  coach = tend_coach_new (store);
+  if (!tend_coach_dismiss (coach, args[0], &week, error))
+    return NULL;
+  return empty_details ();
+}
+
+/* snooze NUDGE_ID WEEK UNTIL (Unix time) */
+static GVariant *
+snooze_thread (char **args, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendCoach) coach = NULL;
+  g_autoptr (GDateTime) until = NULL;
+  TendWeek week;
+  gint64   until_time;
+
+  if (!check_nudge_id (args[0], error) || !tend_week_parse (args[1], &week, error)
+      || !g_ascii_string_to_signed (args[2], 10, 0, G_MAXINT64, &until_time, error))
+    return NULL;
+  if (!(until = g_date_time_new_from_unix_utc (until_time)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("%s is not a time a nudge can be snoozed until"), args[2]);
+      return NULL;
+    }
+  if (!(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error)))
+    return NULL;
+  coach = tend_coach_new (store);
+  if (!tend_coach_snooze (coach, args[0], &week, until, error))
+    return NULL;
+  return empty_details ();
+}
+
+/* goal-add METRIC COMPARISON TARGET: done carries the new goal's "id" (x). */
+static GVariant *
+goal_add_thread (char **args, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendGoal) goal = NULL;
+  TendGoalComparison comparison;
+  char              *end = NULL;
+  double             target;
+
+  if (!tend_goal_comparison_parse (args[1], &comparison, error))
+    return NULL;
+  target = g_ascii_strtod (args[2], &end);
+  if (end == args[2] || *end != '\0')
+    {
+      g_set_error (error, TEND_GOAL_ERROR, TEND_GOAL_ERROR_INVALID_TARGET,
+                   _ ("“%s” is not a number"), args[2]);
+      return NULL;
+    }
+  if (!(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
+      || !(goal = tend_goal_add (store, args[0], comparison, target, error)))
+    return NULL;
+  return g_variant_new_parsed ("{'id': <%x>}", tend_goal_get_id (goal));
+}
+
+/* goal-remove ID */
+static GVariant *
+goal_remove_thread (char **args, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  gint64 id;
+
+  if (!g_ascii_string_to_signed (args[0], 10, G_MININT64, G_MAXINT64, &id, error)
+      || !(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
+      || !tend_goal_remove (store, id, error))
+    return NULL;
+  return empty_details ();
+}
+
+/* contribution [WEEK]: the contribution of WEEK (last week by default), prepared once and
+ * stored; done carries "week" (s) and "payload" (s, the literal bytes an upload would send). */
+static GVariant *
+contribution_thread (char **args, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendInsights) insights = NULL;
+  g_autoptr (GBytes) payload = NULL;
+  g_autofree char *week_name = NULL;
+  g_autofree char *text = NULL;
+  const char      *data;
+  gsize            size;
+  TendWeek         week;
+  GVariantBuilder  done;
+
+  if (!parse_week_or_last (args[0], &week, error)
+      || !(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
+      || !(insights = tend_insights_new_for_user (store, error))
+      || !(payload = tend_aggregate_prepare (store, insights, &week, error)))
+    return NULL;
+  data = g_bytes_get_data (payload, &size);
+  if (!g_utf8_validate_len (data, size, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _ ("The prepared contribution is not text"));
+      return NULL;
+    }
+  text = g_strndup (data, size);
+  week_name = tend_week_to_string (&week);
+  g_variant_builder_init (&done, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&done, "{sv}", "week", g_variant_new_string (week_name));
+  g_variant_builder_add (&done, "{sv}", "payload", g_variant_new_string (text));
+  return g_variant_builder_end (&done);
+}
+
+/* consent give|revoke DESTINATION: records a change of consent in the consent log. */
+static GVariant *
+consent_thread (char **args, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TendStore) store = NULL;
+  gboolean given = g_str_equal (args[0], "give");
+
+  if (!given && !g_str_equal (args[0], "revoke"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _ ("Unknown consent action “%s”"),
+                   args[0]);
+      return NULL;
+    }
+  if (!(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
+      || !tend_aggregate_record_consent (store, given, args[1], error))
+    return NULL;
+  return empty_details ();
 }
 
 static void
@@ -478,17 +636,77 @@ start_digest (TendAgentWorker *worker, int argc, char **argv, GError **error)
   return TRUE;
 }
 
+static gboolean
+start_dismiss (TendAgentWorker *worker, int argc, char **argv, GError **error)
+{
+  if (!check_arguments (argc, 2, 2, error))
+    return FALSE;
+  run_in_thread (worker, dismiss_thread, g_strdupv (argv + 1));
+  return TRUE;
+}
+
+static gboolean
+start_snooze (TendAgentWorker *worker, int argc, char **argv, GError **error)
+{
+  if (!check_arguments (argc, 3, 3, error))
+    return FALSE;
+  run_in_thread (worker, snooze_thread, g_strdupv (argv + 1));
+  return TRUE;
+}
+
+static gboolean
+start_goal_add (TendAgentWorker *worker, int argc, char **argv, GError **error)
+{
+  if (!check_arguments (argc, 3, 3, error))
+    return FALSE;
+  run_in_thread (worker, goal_add_thread, g_strdupv (argv + 1));
+  return TRUE;
+}
+
+static gboolean
+start_goal_remove (TendAgentWorker *worker, int argc, char **argv, GError **error)
+{
+  if (!check_arguments (argc, 1, 1, error))
+    return FALSE;
+  run_in_thread (worker, goal_remove_thread, g_strdupv (argv + 1));
+  return TRUE;
+}
+
+static gboolean
+start_contribution (TendAgentWorker *worker, int argc, char **argv, GError **error)
+{
+  if (!check_arguments (argc, 0, 1, error))
+    return FALSE;
+  run_in_thread (worker, contribution_thread, g_strdupv (argv + 1));
+  return TRUE;
+}
+
+static gboolean
+start_consent (TendAgentWorker *worker, int argc, char **argv, GError **error)
+{
+  if (!check_arguments (argc, 2, 2, error))
+    return FALSE;
+  run_in_thread (worker, consent_thread, g_strdupv (argv + 1));
+  return TRUE;
+}
+
 static const struct
 {
   const char *name;
   gboolean (*start) (TendAgentWorker *worker, int argc, char **argv, GError **error);
 } commands[] = {
+  { "consent", start_consent },
+  { "contribution", start_contribution },
   { "create", start_create },
   { "digest", start_digest },
   { "disconnect", tend_agent_worker_disconnect },
+  { "dismiss", start_dismiss },
+  { "goal-add", start_goal_add },
+  { "goal-remove", start_goal_remove },
   { "import", start_import },
   { "opt-out", tend_agent_worker_opt_out },
   { "sign-in", tend_agent_worker_sign_in },
+  { "snooze", start_snooze },
   { "sync", start_sync },
 };
 

@@ -33,6 +33,12 @@
 #define STATE_ACCOUNTS "accounts"
 #define STATE_DELETING "deleting"
 #define STATE_LAST_SYNC_GROUP "last-sync" /* "provider:name" = Unix time of its last full sync */
+/* Consent to share (invariant 4): written only when the person decides, through SetSharing. */
+#define SHARING_GROUP "sharing"
+#define SHARING_ENABLED "enabled"
+#define SHARING_ORGANIZATION "organization"
+#define SHARING_COLLECTOR "collector"
+#define SHARING_SINCE "since"
 
 struct _TendAgent
 {
@@ -49,6 +55,16 @@ struct _TendAgent
   GSettings         *settings;
   GCancellable      *connecting; /* non-NULL while a sign-in runs */
   gboolean           opting_in;  /* the worker creates the database */
+
+  /* Consent to share, for exactly this organization and collector; off unless the person gave
+   * it in Tend's consent dialog */
+  gboolean    sharing;
+  char       *sharing_organization;
+  char       *sharing_collector;
+  gint64      sharing_since;
+  GHashTable *previewed;       /* weeks ("2026-W47") whose contribution this agent showed */
+  GQueue     *consent_log;     /* (element-type ConsentEntry): changes still to record */
+  gboolean    logging_consent; /* a worker records the head of consent_log */
 
   /* Opting out: until every token and file is gone, agent.ini says so, and a restart resumes */
   gboolean   opting_out;
@@ -164,6 +180,14 @@ save_state (TendAgent *self, GError **error)
   list = g_strv_builder_end (names);
   g_key_file_set_string_list (state, STATE_GROUP, STATE_ACCOUNTS, (const char *const *) list,
                               g_strv_length (list));
+  g_key_file_set_boolean (state, SHARING_GROUP, SHARING_ENABLED, self->sharing);
+  if (self->sharing)
+    {
+      g_key_file_set_string (state, SHARING_GROUP, SHARING_ORGANIZATION,
+                             self->sharing_organization);
+      g_key_file_set_string (state, SHARING_GROUP, SHARING_COLLECTOR, self->sharing_collector);
+      g_key_file_set_int64 (state, SHARING_GROUP, SHARING_SINCE, self->sharing_since);
+    }
   /* So that "last synced" is known at once after a restart, before any sync. */
   for (guint i = 0; self->scheduler != NULL && list[i] != NULL; i++)
     {
@@ -401,6 +425,209 @@ return_error (Call *call, GError *error)
                                                    TEND_AGENT_ERROR_FAILED, error->message);
 }
 
+/* Consent to share (invariant 4)
+ *
+ * Sharing is on only after the person agreed in Tend's consent dialog, to the organization and
+ * collector it showed, having seen the week's payload. The agent keeps that in agent.ini and
+ * compares it with the organization's settings whenever it reads them: any difference turns
+ * sharing off. Opting in starts with sharing off, so nothing written before can switch it on.
+ * Every change is recorded in the database's consent log, one worker at a time so that the
+ * log keeps the order of the changes. */
+
+typedef struct
+{
+  gboolean given;
+  char    *destination;
+  Call    *call; /* answered once recorded; its invocation NULL when nobody waits */
+} ConsentEntry;
+
+static void log_next_consent (TendAgent *self);
+
+static const char *
+configured_organization (TendAgent *self)
+{
+  const char *name = self->config != NULL ? tend_org_config_get_organization (self->config) : NULL;
+
+  return name != NULL ? name : "";
+}
+
+static const char *
+configured_collector (TendAgent *self)
+{
+  const char *url = self->config != NULL ? tend_org_config_get_collector_url (self->config) : NULL;
+
+  return url != NULL ? url : "";
+}
+
+static void
+update_sharing (TendAgent *self)
+{
+  GVariantBuilder sharing;
+
+  g_variant_builder_init (&sharing, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&sharing, "{sv}", "organization",
+                         g_variant_new_string (configured_organization (self)));
+  g_variant_builder_add (&sharing, "{sv}", "collector",
+                         g_variant_new_string (configured_collector (self)));
+  g_variant_builder_add (&sharing, "{sv}", "enabled", g_variant_new_boolean (self->sharing));
+  g_variant_builder_add (&sharing, "{sv}", "since",
+                         g_variant_new_int64 (self->sharing ? self->sharing_since : 0));
+  tend_dbus_agent1_set_sharing (self->skeleton, g_variant_builder_end (&sharing));
+}
+
+/* Forgets the consent in memory; the caller saves the state. */
+static void
+clear_sharing (TendAgent *self)
+{
+  self->sharing = FALSE;
+  self->sharing_since = 0;
+  g_clear_pointer (&self->sharing_organization, g_free);
+  g_clear_pointer (&self->sharing_collector, g_free);
+}
+
+static void
+consent_entry_free (ConsentEntry *entry)
+{
+  g_free (entry->destination);
+  g_free (entry);
+}
+
+static void
+consent_logged_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TendAgent    *self = user_data;
+  ConsentEntry *entry = g_queue_pop_head (self->consent_log);
+  g_autoptr (GVariant) done = NULL;
+  g_autoptr (GError) error = NULL;
+
+  done = tend_worker_run_finish (result, &error);
+  self->logging_consent = FALSE;
+  if (done == NULL && entry->given && self->sharing
+      && g_strcmp0 (self->sharing_collector, entry->destination) == 0)
+    {
+      /* No consent without its record: sharing stays off. */
+      clear_sharing (self);
+      save_state_or_warn (self);
+      update_sharing (self);
+      g_prefix_error (&error, _ ("Tend could not record your consent, so sharing stays off: "));
+    }
+  if (done == NULL)
+    return_error (entry->call, error);
+  else if (entry->call->invocation != NULL)
+    g_dbus_method_invocation_return_value (entry->call->invocation, NULL);
+  call_free (entry->call);
+  consent_entry_free (entry);
+  log_next_consent (self);
+  g_object_unref (self);
+}
+
+/* Without a database (opted out, or still creating it) there is nothing to record in. */
+static void
+log_next_consent (TendAgent *self)
+{
+  ConsentEntry *entry;
+
+  while (!self->logging_consent && (entry = g_queue_peek_head (self->consent_log)) != NULL)
+    {
+      const char *arguments[]
+          = { "consent", entry->given ? "give" : "revoke", entry->destination, NULL };
+
+      if (self->scheduler != NULL)
+        {
+          self->logging_consent = TRUE;
+          tend_worker_run_async (arguments, NULL, NULL, NULL, consent_logged_cb,
+                                 g_object_ref (self));
+          return;
+        }
+      g_queue_pop_head (self->consent_log);
+      if (entry->call->invocation != NULL)
+        g_dbus_method_invocation_return_error_literal (
+            entry->call->invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+            _ ("You opted out meanwhile; nothing is shared."));
+      call_free (entry->call);
+      consent_entry_free (entry);
+    }
+}
+
+/* @invocation: answered once the change is recorded, or NULL. */
+static void
+log_consent (TendAgent *self, gboolean given, const char *destination,
+             GDBusMethodInvocation *invocation)
+{
+  ConsentEntry *entry = g_new0 (ConsentEntry, 1);
+
+  entry->given = given;
+  entry->destination = g_strdup (destination);
+  entry->call = call_new (self, invocation);
+  g_queue_push_tail (self->consent_log, entry);
+  log_next_consent (self);
+}
+
+/* Turns sharing off and records that in the consent log. */
+static void
+stop_sharing (TendAgent *self)
+{
+  g_autofree char *collector = g_strdup (self->sharing_collector);
+  gboolean         was_sharing = self->sharing;
+
+  clear_sharing (self);
+  save_state_or_warn (self);
+  update_sharing (self);
+  if (was_sharing && collector != NULL && *collector != '\0')
+    log_consent (self, FALSE, collector, NULL);
+}
+
+/* Consent is specific: given to the organization and collector configured now, or to none. */
+static void
+check_sharing (TendAgent *self)
+{
+  if (self->sharing
+      && (*configured_collector (self) == '\0'
+          || g_strcmp0 (self->sharing_collector, configured_collector (self)) != 0
+          || g_strcmp0 (self->sharing_organization, configured_organization (self)) != 0))
+    {
+      g_message ("The organization changed where or to whom figures would go: sharing is off");
+      stop_sharing (self);
+    }
+  else
+    update_sharing (self);
+}
+
+/* Reads the organization's settings and the user's overrides again. */
+static void
+read_config (TendAgent *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_object (&self->config);
+  self->config = tend_org_config_new_default (&error);
+  if (self->config == NULL)
+    g_warning ("Cannot read Tend’s organization settings: %s", error->message);
+  tend_dbus_agent1_set_providers (self->skeleton, describe_providers (self));
+  check_sharing (self);
+}
+
+/* At start-up, when opted in: agent.ini's consent holds only for the settings it names. */
+static void
+load_sharing (TendAgent *self, GKeyFile *state)
+{
+  clear_sharing (self);
+  self->sharing = g_key_file_get_boolean (state, SHARING_GROUP, SHARING_ENABLED, NULL);
+  if (self->sharing)
+    {
+      self->sharing_organization
+          = g_key_file_get_string (state, SHARING_GROUP, SHARING_ORGANIZATION, NULL);
+      self->sharing_collector
+          = g_key_file_get_string (state, SHARING_GROUP, SHARING_COLLECTOR, NULL);
+      self->sharing_since = g_key_file_get_int64 (state, SHARING_GROUP, SHARING_SINCE, NULL);
+      if (self->sharing_organization == NULL)
+        self->sharing_organization = g_strdup ("");
+    }
+  check_sharing (self);
+}
+
+/* Opting in, continued */
+
 static void
 created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -465,6 +692,10 @@ opt_in (TendAgent *self, GDBusMethodInvocation *invocation)
       return;
     }
 
+  /* Sharing always starts off: nothing written before the person opted in can switch it on. */
+  clear_sharing (self);
+  g_hash_table_remove_all (self->previewed);
+  update_sharing (self);
   tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
   if (!save_state (self, &error))
     {
@@ -556,6 +787,10 @@ opt_out (TendAgent *self, GDBusMethodInvocation *invocation, const char *const *
       G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "pause")),
       g_variant_new_boolean (FALSE));
   self->opting_out = TRUE;
+  /* The consent log goes with the database; a later opt-in asks again. */
+  clear_sharing (self);
+  g_hash_table_remove_all (self->previewed);
+  update_sharing (self);
   g_cancellable_cancel (self->connecting);
   if (self->scheduler != NULL)
     syncing = tend_sync_scheduler_dup_account_keys (self->scheduler);
@@ -926,6 +1161,208 @@ handle_import_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The coach's and the goals' edits: one small write each, run at once beside any sync (see
+ * docs/ARCHITECTURE.md, "Syncing"), so that the window answers a click at once. */
+
+static void
+edited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call      *call = user_data;
+  TendAgent *self = call->self;
+  g_autoptr (GVariant) done = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id = 0;
+
+  done = tend_worker_run_finish (result, &error);
+  if (done == NULL)
+    return_error (call, error);
+  else if (g_str_equal (g_dbus_method_invocation_get_method_name (call->invocation), "AddGoal"))
+    {
+      if (!g_variant_lookup (done, "id", "x", &id))
+        {
+          g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                               _ ("Adding the goal did not say which it was."));
+          return_error (call, error);
+        }
+      else
+        tend_dbus_agent1_complete_add_goal (self->skeleton, call->invocation, id);
+    }
+  else
+    g_dbus_method_invocation_return_value (call->invocation, NULL);
+  if (error == NULL && self->scheduler != NULL)
+    tend_dbus_agent1_emit_data_changed (self->skeleton);
+  call_free (call);
+}
+
+static void
+run_edit (TendAgent *self, GDBusMethodInvocation *invocation, const char *const *arguments)
+{
+  tend_worker_run_async (arguments, NULL, NULL, NULL, edited_cb, call_new (self, invocation));
+}
+
+static gboolean
+require_nudge_id (GDBusMethodInvocation *invocation, const char *nudge_id)
+{
+  if (*nudge_id != '\0')
+    return TRUE;
+  g_dbus_method_invocation_return_error_literal (
+      invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, _ ("Name the nudge to hide."));
+  return FALSE;
+}
+
+static gboolean
+handle_dismiss_nudge_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+                         const char *nudge_id, const char *week, TendAgent *self)
+{
+  const char *arguments[] = { "dismiss", nudge_id, week, NULL };
+
+  if (require_collecting (self, invocation) && require_nudge_id (invocation, nudge_id))
+    run_edit (self, invocation, arguments);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_snooze_nudge_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+                        const char *nudge_id, const char *week, gint64 until, TendAgent *self)
+{
+  g_autofree char *until_text = g_strdup_printf ("%" G_GINT64_FORMAT, until);
+  const char      *arguments[] = { "snooze", nudge_id, week, until_text, NULL };
+
+  if (require_collecting (self, invocation) && require_nudge_id (invocation, nudge_id))
+    run_edit (self, invocation, arguments);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_add_goal_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, const char *metric,
+                    const char *comparison, double target, TendAgent *self)
+{
+  char        target_text[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *arguments[] = { "goal-add", metric, comparison, target_text, NULL };
+
+  g_ascii_dtostr (target_text, sizeof target_text, target);
+  if (require_collecting (self, invocation))
+    run_edit (self, invocation, arguments);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_remove_goal_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation, gint64 id,
+                       TendAgent *self)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char      *arguments[] = { "goal-remove", id_text, NULL };
+
+  if (require_collecting (self, invocation))
+    run_edit (self, invocation, arguments);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Sharing */
+
+static void
+previewed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call      *call = user_data;
+  TendAgent *self = call->self;
+  g_autoptr (GVariant) done = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *week = NULL, *payload = NULL;
+
+  done = tend_worker_run_finish (result, &error);
+  if (done != NULL
+      && (!g_variant_lookup (done, "week", "&s", &week)
+          || !g_variant_lookup (done, "payload", "&s", &payload)))
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("Preparing the contribution did not say what it holds."));
+  if (error == NULL && self->scheduler == NULL)
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                         _ ("You opted out meanwhile; nothing is shared."));
+  if (error != NULL)
+    return_error (call, error);
+  else
+    {
+      /* Consent may name this week from now on: the person has been shown it. */
+      g_hash_table_add (self->previewed, g_strdup (week));
+      g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+      tend_dbus_agent1_complete_preview_contribution (self->skeleton, call->invocation, week,
+                                                      payload);
+    }
+  call_free (call);
+}
+
+static gboolean
+handle_preview_contribution_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+                                TendAgent *self)
+{
+  const char *arguments[] = { "contribution", NULL };
+
+  if (!require_collecting (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  /* The consent dialog shows Sharing's organization and collector beside the payload: they are
+   * as configured now. */
+  read_config (self);
+  tend_worker_run_async (arguments, NULL, NULL, NULL, previewed_cb, call_new (self, invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_set_sharing_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+                       gboolean enabled, const char *organization, const char *collector,
+                       const char *week, TendAgent *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* Taking consent back always works, at once. */
+  if (!enabled)
+    {
+      if (self->sharing)
+        stop_sharing (self);
+      g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
+      tend_dbus_agent1_complete_set_sharing (skeleton, invocation);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  if (!require_collecting (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  read_config (self);
+  if (*configured_collector (self) == '\0')
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("Your organization has set up nowhere to share figures with, so "
+                            "sharing cannot be switched on."));
+  else if (!g_str_equal (organization, configured_organization (self))
+           || !g_str_equal (collector, configured_collector (self)))
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("Your organization changed who would receive your figures. Look at "
+                            "what would be shared, and with whom, again before you agree."));
+  else if (!g_hash_table_contains (self->previewed, week))
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("Look at what would be shared first: Tend shares nothing you have "
+                            "not been shown."));
+  if (error != NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  clear_sharing (self);
+  self->sharing = TRUE;
+  self->sharing_organization = g_strdup (organization);
+  self->sharing_collector = g_strdup (collector);
+  self->sharing_since = g_get_real_time () / G_USEC_PER_SEC;
+  if (!save_state (self, &error))
+    {
+      clear_sharing (self);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  update_sharing (self);
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
+  /* The reply comes once the consent log has it. */
+  log_consent (self, TRUE, collector, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Application actions: the tray menu and the notifications' buttons */
 
 static void
@@ -1117,7 +1554,6 @@ tend_agent_startup (GApplication *application)
 {
   TendAgent *self = TEND_AGENT (application);
   g_autoptr (GKeyFile) state = load_state (self);
-  g_autoptr (GError) error = NULL;
 
   G_APPLICATION_CLASS (tend_agent_parent_class)->startup (application);
 
@@ -1125,11 +1561,7 @@ tend_agent_startup (GApplication *application)
   g_application_hold (application);
 
   /* Tend's own configuration: the organization's file and the user's overrides. */
-  self->config = tend_org_config_new_default (&error);
-  if (self->config == NULL)
-    g_warning ("Cannot read Tend’s organization settings: %s", error->message);
-  g_clear_error (&error);
-  tend_dbus_agent1_set_providers (self->skeleton, describe_providers (self));
+  read_config (self);
 
   tend_dbus_agent1_set_paused (self->skeleton,
                                g_key_file_get_boolean (state, STATE_GROUP, STATE_PAUSED, NULL));
@@ -1152,6 +1584,7 @@ tend_agent_startup (GApplication *application)
     {
       tend_dbus_agent1_set_opted_in (self->skeleton, TRUE);
       start_collecting (self, state);
+      load_sharing (self, state);
     }
   update_tray (self);
 }
@@ -1182,6 +1615,10 @@ tend_agent_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->connecting);
   g_clear_pointer (&self->leaving, g_ptr_array_unref);
+  g_clear_pointer (&self->previewed, g_hash_table_unref);
+  g_queue_free_full (self->consent_log, (GDestroyNotify) consent_entry_free);
+  g_free (self->sharing_organization);
+  g_free (self->sharing_collector);
   g_free (self->state_path);
 
   G_OBJECT_CLASS (tend_agent_parent_class)->finalize (object);
@@ -1206,6 +1643,8 @@ tend_agent_init (TendAgent *self)
   self->state_path = g_build_filename (g_get_user_config_dir (), "tend", "agent.ini", NULL);
   self->skeleton = tend_dbus_agent1_skeleton_new ();
   self->leaving = g_ptr_array_new_with_free_func (g_free);
+  self->previewed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->consent_log = g_queue_new ();
   /* Before registration, so that the tray finds them. */
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
@@ -1221,6 +1660,15 @@ tend_agent_init (TendAgent *self)
                     G_CALLBACK (handle_disconnect_account_cb), self);
   g_signal_connect (self->skeleton, "handle-sync-now", G_CALLBACK (handle_sync_now_cb), self);
   g_signal_connect (self->skeleton, "handle-import", G_CALLBACK (handle_import_cb), self);
+  g_signal_connect (self->skeleton, "handle-dismiss-nudge", G_CALLBACK (handle_dismiss_nudge_cb),
+                    self);
+  g_signal_connect (self->skeleton, "handle-snooze-nudge", G_CALLBACK (handle_snooze_nudge_cb),
+                    self);
+  g_signal_connect (self->skeleton, "handle-add-goal", G_CALLBACK (handle_add_goal_cb), self);
+  g_signal_connect (self->skeleton, "handle-remove-goal", G_CALLBACK (handle_remove_goal_cb), self);
+  g_signal_connect (self->skeleton, "handle-preview-contribution",
+                    G_CALLBACK (handle_preview_contribution_cb), self);
+  g_signal_connect (self->skeleton, "handle-set-sharing", G_CALLBACK (handle_set_sharing_cb), self);
 }
 
 TendAgent *

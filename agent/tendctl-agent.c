@@ -1,4 +1,5 @@
-/* tendctl-agent.c: tendctl status, opt-in, opt-out, connect, disconnect and sync, through the agent
+/* tendctl-agent.c: tendctl status, opt-in, opt-out, connect, disconnect, sync and sharing, through
+ * the agent
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -143,6 +144,41 @@ print_accounts (TendDBusAgent1 *agent)
     }
 }
 
+/* Whether anonymized figures are shared, and with whom. */
+static void
+print_sharing (TendDBusAgent1 *agent)
+{
+  GVariant        *sharing = tend_dbus_agent1_get_sharing (agent);
+  const char      *organization = "", *collector = "";
+  gboolean         enabled = FALSE;
+  gint64           since = 0;
+  g_autofree char *when = NULL;
+
+  if (sharing != NULL)
+    {
+      g_variant_lookup (sharing, "organization", "&s", &organization);
+      g_variant_lookup (sharing, "collector", "&s", &collector);
+      g_variant_lookup (sharing, "enabled", "b", &enabled);
+      g_variant_lookup (sharing, "since", "x", &since);
+    }
+  if (!enabled)
+    {
+      g_print (_ ("Sharing: off. Nothing leaves this computer.\n"));
+      return;
+    }
+  when = format_time (since);
+  if (*organization != '\0')
+    /* TRANSLATORS: organization name, collector address, date consent was given */
+    g_print (_ ("Sharing: on, anonymized weekly figures with %s at %s, since %s. Stop with "
+                "“tendctl sharing off”.\n"),
+             organization, collector, when);
+  else
+    /* TRANSLATORS: collector address, date consent was given */
+    g_print (_ ("Sharing: on, anonymized weekly figures with %s, since %s. Stop with “tendctl "
+                "sharing off”.\n"),
+             collector, when);
+}
+
 int
 tendctl_status (const TendctlOptions *options, int argc, char **argv)
 {
@@ -165,7 +201,39 @@ tendctl_status (const TendctlOptions *options, int argc, char **argv)
   g_print (_ ("Opted in: Tend keeps your figures on this computer.\n"));
   if (tend_dbus_agent1_get_paused (agent))
     g_print (_ ("Collection is paused.\n"));
+  print_sharing (agent);
   print_accounts (agent);
+  return TENDCTL_EXIT_OK;
+}
+
+/* Only "off": consent is given by a person in Tend's window, after seeing what would be shared
+ * and with whom (invariant 4), so no command switches sharing on. */
+int
+tendctl_sharing (const TendctlOptions *options, int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context
+      = g_option_context_new (_ ("off — stop sharing anonymized figures"));
+  g_autoptr (TendDBusAgent1) agent = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = TENDCTL_EXIT_OK;
+
+  g_option_context_set_summary (context,
+                                _ ("Takes back your consent to share anonymized weekly figures "
+                                   "with your organization. Only you can switch sharing on, in "
+                                   "Tend’s window, after seeing what would be shared and with "
+                                   "whom; there is no command for it."));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!tendctl_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2 || !g_str_equal (argv[1], "off"))
+    return tendctl_usage_error (context, _ ("Only “tendctl sharing off” exists: switch sharing "
+                                            "on in Tend’s window, where you see what would be "
+                                            "shared and with whom"));
+  if (!(agent = tendctl_connect_agent (&error)))
+    return tendctl_report_error (error);
+  if (!tend_dbus_agent1_call_set_sharing_sync (agent, FALSE, "", "", "", NULL, &error))
+    return tendctl_report_agent_error (error);
+  g_print (_ ("Sharing is off. Nothing leaves this computer.\n"));
   return TENDCTL_EXIT_OK;
 }
 

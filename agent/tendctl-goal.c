@@ -1,6 +1,10 @@
 /* tendctl-goal.c: tendctl goal
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
+ *
+ * Adding and removing a goal of one's own goes through the agent, the database's single writer;
+ * listing reads the database. With --database or --demo, tendctl writes that file itself: the
+ * agent writes only the user's own database.
  */
 #define G_LOG_DOMAIN "tendctl"
 
@@ -11,6 +15,61 @@
 
 #include "tend-goal.h"
 #include "tendctl.h"
+
+static gboolean
+through_agent (const TendctlOptions *options)
+{
+  return options->database == NULL && !options->demo;
+}
+
+/* How goal @id reads, from the database the agent wrote it to; NULL if it cannot be read. */
+static char *
+describe_stored_goal (const TendctlOptions *options, gint64 id)
+{
+  g_autoptr (TendStore) store = tendctl_open_store (options, TEND_STORE_OPEN_READ_ONLY, NULL, NULL);
+  g_autoptr (GPtrArray) goals = store != NULL ? tend_goal_list (store, NULL) : NULL;
+
+  for (guint i = 0; goals != NULL && i < goals->len; i++)
+    if (tend_goal_get_id (g_ptr_array_index (goals, i)) == id)
+      return tend_goal_describe (g_ptr_array_index (goals, i));
+  return NULL;
+}
+
+static int
+goal_add_through_agent (const TendctlOptions *options, GOptionContext *context,
+                        const char *metric_key, const char *comparison, double target)
+{
+  g_autoptr (TendDBusAgent1) agent = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *number = NULL;
+  TendMetric       metric;
+  gint64           id = 0;
+
+  if (!tend_metric_from_key (metric_key, &metric))
+    {
+      /* Translators: %s is what was typed instead of a figure's key. */
+      g_autofree char *message
+          = g_strdup_printf (_ ("“%s” is not a figure Tend computes"), metric_key);
+
+      return tendctl_usage_error (context, message);
+    }
+  if (!(agent = tendctl_connect_agent (&error)))
+    return tendctl_report_error (error);
+  if (!tend_dbus_agent1_call_add_goal_sync (agent, metric_key, comparison, target, &id, NULL,
+                                            &error))
+    return tendctl_report_agent_error (error);
+
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  description = describe_stored_goal (options, id);
+  if (description == NULL)
+    /* Translators: %s is the new goal's number. */
+    g_print (_ ("Goal %s added.\n"), number);
+  else
+    /* Translators: %1$s is the new goal's number, %2$s the goal (“Focus time: at least 10.0 h”). */
+    g_print (_ ("Goal %1$s added: %2$s\n"), number, description);
+  return TENDCTL_EXIT_OK;
+}
 
 /* Goals live in the database that `tendctl week` reads, so that a goal set while trying the demo
  * shows up in the demo's weeks instead of creating an empty database of one's own. */
@@ -68,6 +127,9 @@ goal_add (const TendctlOptions *options, GOptionContext *context, int argc, char
 
       return tendctl_usage_error (context, message);
     }
+  if (through_agent (options))
+    return goal_add_through_agent (options, context, argv[2],
+                                   tend_goal_comparison_to_string (comparison), target);
 
   if (!(store = open_store (options, TRUE, &is_demo, &error))
       || !(goal = tend_goal_add (store, argv[2], comparison, target, &error)))
@@ -129,8 +191,17 @@ goal_remove (const TendctlOptions *options, GOptionContext *context, int argc, c
       return tendctl_usage_error (context, message);
     }
 
-  if (!(store = open_store (options, TRUE, &is_demo, &error))
-      || !tend_goal_remove (store, id, &error))
+  if (through_agent (options))
+    {
+      g_autoptr (TendDBusAgent1) agent = tendctl_connect_agent (&error);
+
+      if (agent == NULL)
+        return tendctl_report_error (error);
+      if (!tend_dbus_agent1_call_remove_goal_sync (agent, id, NULL, &error))
+        return tendctl_report_agent_error (error);
+    }
+  else if (!(store = open_store (options, TRUE, &is_demo, &error))
+           || !tend_goal_remove (store, id, &error))
     return report_error (context, error);
 
   /* Translators: %s is the goal's number. */

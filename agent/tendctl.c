@@ -30,6 +30,7 @@ static const struct
   { "sync", tendctl_sync, N_ ("Sync every connected account now") },
   { "pause", tendctl_pause, N_ ("Stop syncing until you resume") },
   { "resume", tendctl_resume, N_ ("Sync again after a pause") },
+  { "sharing", tendctl_sharing, N_ ("Stop sharing anonymized figures (“sharing off”)") },
   { "import", tendctl_import, N_ ("Import mail (mbox, Maildir, .eml) and calendars (.ics)") },
   { "week", tendctl_week, N_ ("Show a week’s figures and the coach’s nudges") },
   { "goal", tendctl_goal, N_ ("Set, list and remove your own goals") },

@@ -47,6 +47,7 @@ int        tendctl_disconnect      (const TendctlOptions *options, int argc, cha
 int        tendctl_sync            (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_pause           (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_resume          (const TendctlOptions *options, int argc, char **argv);
+int        tendctl_sharing         (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_import          (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_week            (const TendctlOptions *options, int argc, char **argv);
 int        tendctl_goal            (const TendctlOptions *options, int argc, char **argv);

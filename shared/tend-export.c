@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tend-export.h"
+#include "tend-goal.h"
 #include "tend-store-private.h"
 
 /* Rows are written as they are read: a five-year database must not be built up in memory.
@@ -136,6 +137,76 @@ person_to_json (sqlite3_stmt *stmt)
                     list);
 }
 
+/* What the coach remembers, my goals, and everything about sharing: the JSON export is all of
+ * Tend's database, not only the collected rows. */
+static const char *const goal_sql
+    = "SELECT id, metric, comparison, target, created_at FROM goal ORDER BY id";
+
+static const char *const nudge_state_sql
+    = "SELECT nudge_id, week, state, until_at FROM nudge_state ORDER BY week, nudge_id";
+
+static const char *const contribution_sql
+    = "SELECT week, version, CAST (payload AS TEXT), created_at FROM contribution ORDER BY week";
+
+static const char *const consent_sql
+    = "SELECT at, action, destination, payload_version FROM consent_log ORDER BY id";
+
+static const char *const upload_sql
+    = "SELECT at, week, destination, CAST (payload AS TEXT) FROM upload_log ORDER BY id";
+
+static json_t *
+goal_to_json (sqlite3_stmt *stmt)
+{
+  g_autofree char *created = iso_time (sqlite3_column_int64 (stmt, 4));
+
+  return json_pack ("{s:I, s:s, s:s, s:f, s:s}", "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+                    "metric", column_text (stmt, 1), "comparison",
+                    tend_goal_comparison_to_string (sqlite3_column_int (stmt, 2)), "target",
+                    sqlite3_column_double (stmt, 3), "created_at", created);
+}
+
+static json_t *
+nudge_state_to_json (sqlite3_stmt *stmt)
+{
+  g_autofree char *until = NULL;
+
+  /* tend-coach.c's states: 1 dismissed, 2 snoozed until until_at. */
+  if (sqlite3_column_int64 (stmt, 3) != 0)
+    until = iso_time (sqlite3_column_int64 (stmt, 3));
+  return json_pack ("{s:s, s:s, s:s, s:s?}", "nudge", column_text (stmt, 0), "week",
+                    column_text (stmt, 1), "state",
+                    sqlite3_column_int (stmt, 2) == 2 ? "snoozed" : "dismissed", "until", until);
+}
+
+static json_t *
+contribution_to_json (sqlite3_stmt *stmt)
+{
+  g_autofree char *created = iso_time (sqlite3_column_int64 (stmt, 3));
+
+  return json_pack ("{s:s, s:i, s:s, s:s}", "week", column_text (stmt, 0), "version",
+                    sqlite3_column_int (stmt, 1), "payload", column_text (stmt, 2), "created_at",
+                    created);
+}
+
+static json_t *
+consent_to_json (sqlite3_stmt *stmt)
+{
+  g_autofree char *at = iso_time (sqlite3_column_int64 (stmt, 0));
+
+  return json_pack ("{s:s, s:s, s:s, s:i}", "at", at, "action", column_text (stmt, 1),
+                    "destination", column_text (stmt, 2), "payload_version",
+                    sqlite3_column_int (stmt, 3));
+}
+
+static json_t *
+upload_to_json (sqlite3_stmt *stmt)
+{
+  g_autofree char *at = iso_time (sqlite3_column_int64 (stmt, 0));
+
+  return json_pack ("{s:s, s:s, s:s, s:s}", "at", at, "week", column_text (stmt, 1), "destination",
+                    column_text (stmt, 2), "payload", column_text (stmt, 3));
+}
+
 typedef json_t *(*RowToJson) (sqlite3_stmt *stmt);
 
 static gboolean
@@ -187,7 +258,17 @@ export_json (TendStore *store, GOutputStream *out, GCancellable *cancellable, GE
                               error)
          && write_json_array (store, out, "messages", message_sql, message_to_json, FALSE,
                               cancellable, error)
-         && write_json_array (store, out, "events", event_sql, event_to_json, TRUE, cancellable,
+         && write_json_array (store, out, "events", event_sql, event_to_json, FALSE, cancellable,
+                              error)
+         && write_json_array (store, out, "goals", goal_sql, goal_to_json, FALSE, cancellable,
+                              error)
+         && write_json_array (store, out, "nudges", nudge_state_sql, nudge_state_to_json, FALSE,
+                              cancellable, error)
+         && write_json_array (store, out, "contributions", contribution_sql, contribution_to_json,
+                              FALSE, cancellable, error)
+         && write_json_array (store, out, "consent", consent_sql, consent_to_json, FALSE,
+                              cancellable, error)
+         && write_json_array (store, out, "uploads", upload_sql, upload_to_json, TRUE, cancellable,
                               error)
          && write_text (out, "}\n", cancellable, error);
 }

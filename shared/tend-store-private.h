@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The schema version a store opened read-write is migrated to. */
-#define TEND_STORE_SCHEMA_VERSION 2
+#define TEND_STORE_SCHEMA_VERSION 3
 
 sqlite3      *_tend_store_get_db       (TendStore *self);
 sqlite3_stmt *_tend_store_prepare      (TendStore *self, const char *sql, GError **error);

@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "tend-store-private.h"
 
@@ -28,6 +31,12 @@ struct _TendStore
   GChecksum  *hasher;         /* reused for every key: a new one per id is a third of an insert */
   gboolean    read_only;
   gboolean    in_transaction;
+  /* SQLite's busy handler is not fair: a writer that commits and begins again at once keeps
+   * the lock, so an edit waiting on a long import never got it. Writers therefore take turns
+   * through a flock on "<database>-turn": a priority store (a short edit) holds it exclusively
+   * while it is open, every other writer passes through it (shared) before each transaction. */
+  int      turn_fd;
+  gboolean priority;
 };
 
 G_DEFINE_FINAL_TYPE (TendStore, tend_store, G_TYPE_OBJECT)
@@ -131,6 +140,14 @@ static const char *const migrations[] = {
   "  week TEXT NOT NULL,"
   "  destination TEXT NOT NULL,"
   "  payload BLOB NOT NULL);",
+
+  /* 3: each week's anonymized contribution, encoded once (tend-aggregate.c). */
+  "CREATE TABLE contribution ("
+  "  week TEXT PRIMARY KEY,"
+  "  version INTEGER NOT NULL,"
+  "  payload BLOB NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TEND_STORE_SCHEMA_VERSION);
@@ -284,6 +301,34 @@ restrict_permissions (const char *path)
 }
 
 static void
+take_turn (TendStore *self, int operation)
+{
+  /* Only EINTR can fail on an open descriptor; without the turn, writers are merely unfair. */
+  while (flock (self->turn_fd, operation) != 0 && errno == EINTR)
+    ;
+}
+
+static gboolean
+open_turn (TendStore *self, GError **error)
+{
+  g_autofree char *turn = g_strconcat (self->path, "-turn", NULL);
+
+  self->turn_fd = g_open (turn, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->turn_fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_READ_ONLY,
+                   _ ("The database cannot be written: %s: %s"), turn, g_strerror (saved_errno));
+      return FALSE;
+    }
+  /* Released when the store is finalized: a priority store lives for one short edit. */
+  if (self->priority)
+    take_turn (self, LOCK_EX);
+  return TRUE;
+}
+
+static void
 finalize_statement (gpointer stmt)
 {
   sqlite3_finalize (stmt);
@@ -301,6 +346,8 @@ tend_store_finalize (GObject *object)
   g_clear_pointer (&self->hasher, g_checksum_free);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
+  if (self->turn_fd >= 0)
+    close (self->turn_fd);
   g_free (self->path);
 
   G_OBJECT_CLASS (tend_store_parent_class)->finalize (object);
@@ -322,6 +369,7 @@ tend_store_init (TendStore *self)
   self->person_entries = g_ptr_array_new_with_free_func (g_free);
   self->me_people = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->hasher = g_checksum_new (G_CHECKSUM_SHA256);
+  self->turn_fd = -1;
 }
 
 char *
@@ -340,7 +388,7 @@ tend_store_get_demo_path (void)
 gboolean
 tend_store_delete_files (const char *path, GError **error)
 {
-  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", "-turn" };
 
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -409,6 +457,7 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
   self = g_object_new (TEND_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->read_only = read_only;
+  self->priority = !read_only && (flags & TEND_STORE_OPEN_PRIORITY) != 0;
 
   rc = sqlite3_open_v2 (
       path, &self->db,
@@ -421,8 +470,9 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
-  /* A second writer waits this long for the lock before the caller hears it is busy. */
-  sqlite3_busy_timeout (self->db, 2000);
+  /* A second writer waits this long for the lock before the caller hears it is busy; an edit
+   * may wait for the batch of an import in progress to end. */
+  sqlite3_busy_timeout (self->db, self->priority ? 10000 : 2000);
 
   if (!read_only && sqlite3_db_readonly (self->db, "main") == 1)
     {
@@ -458,6 +508,8 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
           || !_tend_store_migrate (self->db, TEND_STORE_SCHEMA_VERSION, error))
         return NULL;
       restrict_permissions (path);
+      if (!open_turn (self, error))
+        return NULL;
     }
 
   if (!load_me (self, error))
@@ -565,6 +617,12 @@ tend_store_begin (TendStore *self, GError **error)
 {
   g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (self->turn_fd >= 0 && !self->priority)
+    {
+      take_turn (self, LOCK_SH);
+      take_turn (self, LOCK_UN);
+    }
 
   /* IMMEDIATE takes the write lock now, so a busy database fails here and not half-way. */
   if (!exec (self->db, "BEGIN IMMEDIATE", error))

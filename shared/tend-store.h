@@ -38,6 +38,9 @@ typedef enum
 {
   TEND_STORE_OPEN_READ_WRITE = 0,
   TEND_STORE_OPEN_READ_ONLY = 1 << 0,
+  /* For a short edit a person waits for: its transactions go before the next batch of an
+   * import or sync that holds the write lock, and it waits longer for that lock. */
+  TEND_STORE_OPEN_PRIORITY = 1 << 1,
 } TendStoreOpenFlags;
 
 typedef struct

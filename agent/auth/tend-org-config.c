@@ -31,8 +31,10 @@ static const KnownKey known_keys[] = {
   /* For an organization whose gateway speaks Graph's or Google's API, and for Tend's tests. */
   { "oidc", "api", TRUE },
   { "oidc", "api-url", TRUE },
-  /* Where aggregates would go is the organization's choice, not the user's. */
+  /* Where aggregates would go, and who receives them, is the organization's choice, not the
+   * user's: consent names both (tend-agent.c). */
   { "collector", "url", FALSE },
+  { "collector", "organization", FALSE },
 };
 
 struct _TendOrgConfig
@@ -156,17 +158,23 @@ tend_org_config_new_from_files (const char *org_path, const char *user_path, GEr
  * tend_org_config_new_default:
  * @error: return location for an error
  *
- * Reads `/etc/tend/org.conf`, then `$XDG_CONFIG_HOME/tend/tend.conf`.
+ * Reads `/etc/tend/org.conf` (or the file `$TEND_ORG_CONF` names), then
+ * `$XDG_CONFIG_HOME/tend/tend.conf`.
  */
 TendOrgConfig *
 tend_org_config_new_default (GError **error)
 {
   g_autofree char *user_path
       = g_build_filename (g_get_user_config_dir (), "tend", "tend.conf", NULL);
+  const char *org_path = g_getenv ("TEND_ORG_CONF");
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return tend_org_config_new_from_files (TEND_ORG_CONFIG_SYSTEM_PATH, user_path, error);
+  /* For packagers and tests: it only says where the organization's file is. Nothing in that
+   * file can switch sharing on, and consent names the organization and collector it shows. */
+  if (org_path == NULL || *org_path == '\0')
+    org_path = TEND_ORG_CONFIG_SYSTEM_PATH;
+  return tend_org_config_new_from_files (org_path, user_path, error);
 }
 
 /**
@@ -204,4 +212,21 @@ tend_org_config_get_collector_url (TendOrgConfig *self)
   g_return_val_if_fail (TEND_IS_ORG_CONFIG (self), NULL);
 
   return tend_org_config_get (self, "collector", "url");
+}
+
+/**
+ * tend_org_config_get_organization:
+ * @self: a #TendOrgConfig
+ *
+ * The name the organization gives itself, shown beside the collector when a person is asked
+ * whether to share. Only the organization's file sets it.
+ *
+ * Returns: (nullable): the name, or %NULL when the organization gave none
+ */
+const char *
+tend_org_config_get_organization (TendOrgConfig *self)
+{
+  g_return_val_if_fail (TEND_IS_ORG_CONFIG (self), NULL);
+
+  return tend_org_config_get (self, "collector", "organization");
 }

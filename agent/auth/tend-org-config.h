@@ -35,5 +35,6 @@ const char    *tend_org_config_get               (TendOrgConfig  *self,
                                                   const char     *group,
                                                   const char     *key);
 const char    *tend_org_config_get_collector_url (TendOrgConfig  *self);
+const char    *tend_org_config_get_organization  (TendOrgConfig  *self);
 
 G_END_DECLS

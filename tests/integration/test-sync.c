@@ -634,6 +634,33 @@ test_disconnect_during_sync (Fixture *f, gconstpointer data)
   g_assert_null (later);
 }
 
+/* A goal is a small write: it is not queued behind a long first sync but written beside it, at
+ * once, between two of the sync's pages. */
+static void
+test_goal_during_sync (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *state = NULL;
+  gint64           id = 0;
+
+  if (f->home == NULL)
+    return;
+  start_agent (f);
+  name = connect_account (f);
+  wait_for_sync (f, "syncing", 0);
+  g_assert_true (tend_dbus_agent1_call_add_goal_sync (f->proxy, "focus_hours", "at-least", 10, &id,
+                                                      NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  /* The states the agent sent before its reply. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  state = account_state (f, NULL);
+  if (!g_str_equal (state, "syncing"))
+    g_test_skip ("the sync ended before the goal was written: no proof either way");
+}
+
 /* Opting out in the middle of a sync: the sync stops, the tokens are revoked and removed, the
  * database goes. */
 static void
@@ -754,6 +781,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/sync/disconnect-during-sync", Fixture, "2000", fixture_set_up,
               test_disconnect_during_sync, fixture_tear_down);
+  g_test_add ("/sync/goal-during-sync", Fixture, "2000", fixture_set_up, test_goal_during_sync,
+              fixture_tear_down);
   g_test_add ("/sync/opt-out-during-sync", Fixture, "2000", fixture_set_up,
               test_opt_out_during_sync, fixture_tear_down);
   g_test_add ("/sync/opt-out-resumed", Fixture, "10", fixture_set_up, test_opt_out_resumed,

@@ -272,8 +272,17 @@ test_bad_arguments (Fixture *f, gconstpointer user_data)
   const char        *import_option[] = { "import", "--no-such-option", "x", NULL };
   const char        *digest_week[] = { "digest", "2026-W99", NULL };
   const char        *opt_out_account[] = { "opt-out", "no-provider-here", NULL };
+  const char        *dismiss_one[] = { "dismiss", "meetings-up", NULL };
+  const char        *dismiss_empty[] = { "dismiss", "", "2026-W10", NULL };
+  const char        *snooze_until[] = { "snooze", "meetings-up", "2026-W10", "soon", NULL };
+  const char        *goal_add_two[] = { "goal-add", "focus_hours", "at-least", NULL };
+  const char        *goal_remove_word[] = { "goal-remove", "first", NULL };
+  const char        *contribution_week[] = { "contribution", "2026-W99", NULL };
+  const char        *consent_maybe[] = { "consent", "maybe", "https://collector.invalid", NULL };
   const char *const *cases[] = {
-    unknown, none, sync_one, import_none, import_option, digest_week, opt_out_account,
+    unknown,           none,          sync_one,      import_none,  import_option, digest_week,
+    opt_out_account,   dismiss_one,   dismiss_empty, snooze_until, goal_add_two,  goal_remove_word,
+    contribution_week, consent_maybe,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -289,6 +298,43 @@ test_bad_arguments (Fixture *f, gconstpointer user_data)
     g_autoptr (Run) run = run_start (f, sync_unknown);
 
     assert_error (run, run_wait (run), "not-configured");
+  }
+}
+
+/* goal-add's done line carries the new goal's id; libtend's refusals are "failed" errors. */
+static void
+test_goals (Fixture *f, gconstpointer user_data)
+{
+  const char *create[] = { "create", NULL };
+  const char *add[] = { "goal-add", "after_hours_days", "at-most", "2", NULL };
+  const char *add_unknown[] = { "goal-add", "no_such_figure", "at-most", "2", NULL };
+  g_autoptr (Run) created = run_start (f, create);
+  g_autoptr (Run) added = NULL;
+  g_autoptr (Run) unknown = NULL;
+  g_autoptr (Run) removed = NULL;
+  g_autoptr (Run) again = NULL;
+  g_autoptr (GVariant) details = NULL;
+  g_autofree char *id_text = NULL;
+  gint64           id = 0;
+
+  g_assert_cmpint (run_wait (created), ==, 0);
+  added = run_start (f, add);
+  g_assert_cmpint (run_wait (added), ==, 0);
+  details = last_line (added, "done");
+  g_assert_true (g_variant_lookup (details, "id", "x", &id));
+  g_assert_cmpint (id, >, 0);
+
+  unknown = run_start (f, add_unknown);
+  assert_error (unknown, run_wait (unknown), "failed");
+
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  {
+    const char *remove[] = { "goal-remove", id_text, NULL };
+
+    removed = run_start (f, remove);
+    g_assert_cmpint (run_wait (removed), ==, 0);
+    again = run_start (f, remove);
+    assert_error (again, run_wait (again), "failed");
   }
 }
 
@@ -489,6 +535,7 @@ main (int argc, char *argv[])
   ADD ("/worker/create", test_create);
   ADD ("/worker/import", test_import);
   ADD ("/worker/bad-arguments", test_bad_arguments);
+  ADD ("/worker/goals", test_goals);
   ADD ("/worker/cancel", test_cancel);
   ADD ("/worker/digest", test_digest);
   ADD ("/worker/opt-out", test_opt_out);

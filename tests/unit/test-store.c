@@ -322,12 +322,13 @@ test_migrate_from_v1 (Fixture *f, gconstpointer data)
 
   store = tend_store_open (f->path, TEND_STORE_OPEN_READ_WRITE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tend_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (tend_store_get_schema_version (store), ==, 3);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM message WHERE provider_key = 42"), ==,
                    1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name IN"
-                                     " ('goal', 'nudge_state', 'consent_log', 'upload_log')"),
-                   ==, 4);
+                                     " ('goal', 'nudge_state', 'consent_log', 'upload_log',"
+                                     " 'contribution')"),
+                   ==, 5);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
 }
 
@@ -444,6 +445,73 @@ test_busy (Fixture *f, gconstpointer data)
   g_assert_true (tend_store_commit (first, NULL));
 }
 
+typedef struct
+{
+  const char *path;
+  gint        transactions;
+  gint        stop;
+} Writer;
+
+/* Like an import: one batch after another, beginning again as soon as it has committed. */
+static gpointer
+busy_writer (gpointer data)
+{
+  Writer *writer = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = tend_store_open (writer->path, 0, &error);
+  gint64 account;
+
+  g_assert_no_error (error);
+  account = tend_store_ensure_account (store, "imap", "me@example.org", &error);
+  g_assert_no_error (error);
+  for (guint batch = 0; !g_atomic_int_get (&writer->stop); batch++)
+    {
+      g_assert_true (tend_store_begin (store, &error));
+      for (guint i = 0; i < 500; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("%u-%u", batch, i);
+          g_autoptr (TendMessage) message
+              = make_message (id, "ann@example.org", "me@example.org", 1700000000 + batch);
+
+          g_assert_true (tend_store_add_message (store, account, message, NULL, &error));
+        }
+      g_assert_true (tend_store_commit (store, &error));
+      g_atomic_int_inc (&writer->transactions);
+    }
+  return NULL;
+}
+
+/* A short edit opened with PRIORITY gets the database between two batches of a writer that
+ * never pauses, and that writer carries on once the edit is done. */
+static void
+test_priority_turn (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) created = tend_store_open (f->path, 0, &error);
+  g_autoptr (TendStore) edit = NULL;
+  Writer   writer = { f->path, 0, 0 };
+  GThread *thread;
+  gint     before;
+
+  g_assert_no_error (error);
+  g_clear_object (&created);
+  thread = g_thread_new ("writer", busy_writer, &writer);
+  while (g_atomic_int_get (&writer.transactions) < 3)
+    g_usleep (1000);
+
+  edit = tend_store_open (f->path, TEND_STORE_OPEN_PRIORITY, &error);
+  g_assert_no_error (error);
+  g_assert_true (tend_store_add_me (edit, "me@example.org", &error));
+  g_assert_no_error (error);
+  g_clear_object (&edit);
+
+  before = g_atomic_int_get (&writer.transactions);
+  while (g_atomic_int_get (&writer.transactions) < before + 3)
+    g_usleep (1000);
+  g_atomic_int_set (&writer.stop, 1);
+  g_thread_join (thread);
+}
+
 static void
 test_normalize_address (void)
 {
@@ -488,12 +556,15 @@ test_delete_files (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *turn = g_strconcat (f->path, "-turn", NULL);
 
+  g_assert_true (g_file_test (turn, G_FILE_TEST_EXISTS));
   g_clear_object (&store);
   g_assert_true (tend_store_delete_files (f->path, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (turn, G_FILE_TEST_EXISTS));
   /* Deleting what is not there is not an error. */
   g_assert_true (tend_store_delete_files (f->path, &error));
 }
@@ -517,6 +588,7 @@ main (int argc, char *argv[])
   ADD ("/store/open/corrupt", test_corrupt);
   ADD ("/store/open/read-only-file", test_read_only_file);
   ADD ("/store/busy", test_busy);
+  ADD ("/store/priority-turn", test_priority_turn);
   ADD ("/store/delete-files", test_delete_files);
 #undef ADD
   g_test_add_func ("/store/hash-id", test_hash_id);

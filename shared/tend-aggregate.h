@@ -1,0 +1,68 @@
+/* tend-aggregate.h: the anonymized weekly contribution that could be shared, with consent
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ *
+ * Invariant 5: only a fixed-size vector of clipped, coarse weekly figures with local
+ * differential-privacy noise may leave the machine, with no identifier and no time finer than
+ * an ISO week. A week's contribution is encoded once and stored: noising the same week again
+ * would let repeated uploads average the noise away. docs/PRIVACY.md gives the figures, their
+ * ranges and the noise.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tend-insights.h"
+#include "tend-store.h"
+#include "tend-week-report.h"
+#include "tend-week.h"
+
+G_BEGIN_DECLS
+
+/* The payload's format version, in the payload and in the consent log. */
+#define TEND_AGGREGATE_VERSION 1
+
+#define TEND_AGGREGATE_ERROR (tend_aggregate_error_quark ())
+
+/**
+ * TendAggregateError:
+ * @TEND_AGGREGATE_ERROR_NO_DATA: the week holds no figures, so there is nothing to share
+ * @TEND_AGGREGATE_ERROR_INVALID: a payload is not exactly the documented format, or a figure
+ *   that must be defined is not
+ * @TEND_AGGREGATE_ERROR_NOT_OVER: the week has not ended yet, and a week is encoded only once
+ * @TEND_AGGREGATE_ERROR_FAILED: the system's random number generator failed
+ */
+typedef enum
+{
+  TEND_AGGREGATE_ERROR_NO_DATA,
+  TEND_AGGREGATE_ERROR_INVALID,
+  TEND_AGGREGATE_ERROR_NOT_OVER,
+  TEND_AGGREGATE_ERROR_FAILED,
+} TendAggregateError;
+
+/* A uniform random number in the open interval (0, 1). */
+typedef double (*TendAggregateUniformFunc) (gpointer user_data);
+
+GQuark    tend_aggregate_error_quark    (void);
+
+/* The payload of @report's week: compact JSON, {"version":1,"week":"2026-W47","figures":{…}}
+ * with every figure of docs/PRIVACY.md, in its order, as a JSON integer. @uniform is called once
+ * per figure, in that order; NULL means the system's cryptographic generator (getrandom). */
+GBytes   *tend_aggregate_encode         (TendWeekReport *report, TendAggregateUniformFunc uniform,
+                                         gpointer user_data, GError **error);
+/* Whether @payload is exactly what tend_aggregate_encode writes, byte for byte. */
+gboolean  tend_aggregate_validate       (GBytes *payload, GError **error);
+
+/* The stored payload of @week, or NULL without an error when there is none. */
+GBytes   *tend_aggregate_lookup         (TendStore *store, const TendWeek *week, GError **error);
+/* The stored payload of @week, else the week's payload, encoded now with the system's generator
+ * and stored: a week is noised exactly once. Fails with NOT_OVER before the week has ended
+ * (in @insights's zone) and with NO_DATA for a week without data. */
+GBytes   *tend_aggregate_prepare        (TendStore *store, TendInsights *insights,
+                                         const TendWeek *week, GError **error);
+
+/* Appends to the consent log that sharing with @destination was switched on (@given) or off. */
+gboolean  tend_aggregate_record_consent (TendStore *store, gboolean given,
+                                         const char *destination, GError **error);
+
+G_END_DECLS
