@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tend-application.h"
+#include "tend-preferences-window.h"
 #include "tend-week.h"
 #include "tend-window.h"
 
@@ -19,6 +20,9 @@ struct _TendApplication
   /* Owned */
   TendDBusAgent1 *proxy;
   GCancellable   *cancellable;
+
+  /* Borrowed: the one preferences window, while it is open */
+  GtkWidget *preferences;
 
   /* Whether the attempt to reach the agent has finished, one way or the other. */
   guint agent_ready : 1;
@@ -191,6 +195,23 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* One preferences window at a time, over the window it was asked from. */
+static void
+preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendApplication *self = TEND_APPLICATION (user_data);
+  GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->preferences == NULL)
+    {
+      self->preferences = tend_preferences_window_new (self);
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+      if (window != NULL)
+        gtk_window_set_transient_for (GTK_WINDOW (self->preferences), window);
+    }
+  gtk_window_present (GTK_WINDOW (self->preferences));
+}
+
 static void
 quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -199,6 +220,7 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
 static const GActionEntry app_actions[] = {
   { "show-week", show_week_action, "s" },
+  { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -209,12 +231,15 @@ tend_application_startup (GApplication *application)
   TendApplication   *self = TEND_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (tend_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
   /* GtkWindow's own action. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 
@@ -242,6 +267,9 @@ tend_application_dispose (GObject *object)
   TendApplication *self = TEND_APPLICATION (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->preferences != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+  self->preferences = NULL;
   g_clear_object (&self->proxy);
   g_clear_object (&self->cancellable);
 

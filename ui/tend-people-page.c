@@ -85,39 +85,82 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, row);
 }
 
+/* A name wraps between words, never inside one with a hyphen; an address does not wrap at all
+ * but loses its middle, keeping the start that says who and the end that says where; the row's
+ * tooltip and accessible label have all of it. */
+static GtkWidget *
+new_row_label (const char *text, gboolean is_address, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_add_css_class (label, css_class);
+  if (is_address)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+    }
+  else
+    {
+      g_autoptr (PangoAttrList) attributes = pango_attr_list_new ();
+
+      pango_attr_list_insert (attributes, pango_attr_insert_hyphens_new (FALSE));
+      gtk_label_set_attributes (GTK_LABEL (label), attributes);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+    }
+  return label;
+}
+
 /* One person: the name when known, else the address; the count at the end. The fading list
- * counts the earlier weeks' interactions, the others this week's. */
+ * counts the earlier weeks' interactions, the others this week's. Laid out as libadwaita lays
+ * out its rows (the same style classes), with labels of its own so that addresses can be
+ * shortened in the middle. */
 static GtkWidget *
 new_person_row (const TendCollaborator *person, gboolean earlier)
 {
-  GtkWidget  *row = adw_action_row_new ();
-  GtkWidget  *count;
-  const char *title
-      = person->name != NULL && *person->name != '\0' ? person->name : person->address;
+  GtkWidget       *row = gtk_list_box_row_new ();
+  GtkWidget       *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget       *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget       *count;
+  gboolean         has_name = person->name != NULL && *person->name != '\0';
+  const char      *title = has_name ? person->name : person->address;
   g_autofree char *count_text = NULL;
+  g_autofree char *who = NULL;
   g_autofree char *label = NULL;
 
   count_text = g_strdup_printf (
       g_dngettext (GETTEXT_PACKAGE, "%u interaction", "%u interactions", person->interactions),
       person->interactions);
 
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_add_css_class (header, "header");
+  gtk_widget_add_css_class (titles, "title");
+  gtk_widget_set_hexpand (titles, TRUE);
+  gtk_widget_set_valign (titles, GTK_ALIGN_CENTER);
   /* Names and addresses come from other people's mail: never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (title != person->address)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), person->address);
+  gtk_box_append (GTK_BOX (titles), new_row_label (title, !has_name, "title"));
+  if (has_name)
+    gtk_box_append (GTK_BOX (titles), new_row_label (person->address, TRUE, "subtitle"));
+  gtk_box_append (GTK_BOX (header), titles);
 
   count = gtk_label_new (count_text);
+  gtk_widget_set_valign (count, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (count, "dim-label");
   gtk_widget_add_css_class (count, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), count);
+  gtk_box_append (GTK_BOX (header), count);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), header);
+  gtk_widget_set_tooltip_text (row, person->address);
 
+  /* Translators: %1$s is a person's name, %2$s their email address. */
+  who = has_name ? g_strdup_printf (_ ("%1$s (%2$s)"), person->name, person->address)
+                 : g_strdup (person->address);
   if (earlier)
     /* Translators: %1$s is a person, %2$s a count such as “12 interactions”. */
-    label = g_strdup_printf (_ ("%1$s, %2$s in the weeks before"), title, count_text);
+    label = g_strdup_printf (_ ("%1$s, %2$s in the weeks before"), who, count_text);
   else
     /* Translators: %1$s is a person, %2$s a count such as “12 interactions”. */
-    label = g_strdup_printf (_ ("%1$s, %2$s this week"), title, count_text);
+    label = g_strdup_printf (_ ("%1$s, %2$s this week"), who, count_text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   return row;
 }

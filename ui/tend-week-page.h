@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "tend-dbus.h"
 #include "tend-week.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,12 @@ const TendWeek *tend_week_page_get_week     (TendWeekPage *self);
 void            tend_week_page_set_week     (TendWeekPage *self, const TendWeek *week);
 /* Whether a report is being computed. */
 gboolean        tend_week_page_get_loading  (TendWeekPage *self);
+/* The agent that dismisses and snoozes nudges and adds and removes goals; NULL while it is not
+ * running, which leaves those controls insensitive. */
+TendDBusAgent1 *tend_week_page_get_agent    (TendWeekPage *self);
+void            tend_week_page_set_agent    (TendWeekPage *self, TendDBusAgent1 *agent);
+/* While the first sync runs, a week without data says so rather than "no data". */
+gboolean        tend_week_page_get_syncing  (TendWeekPage *self);
+void            tend_week_page_set_syncing  (TendWeekPage *self, gboolean syncing);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tend-connect-page.h"
 #include "tend-demo.h"
 #include "tend-people-page.h"
 #include "tend-settings.h"
@@ -29,8 +30,10 @@ struct _TendWindow
   GtkRevealer          *demo_revealer;
   GtkLabel             *demo_label;
   GtkWidget            *demo_opt_in_button;
+  GtkWidget            *demo_connect_button;
   GtkStack             *stack;
   TendWelcomePage      *welcome_page;
+  TendConnectPage      *connect_page;
   AdwViewStack         *view_stack;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
@@ -41,16 +44,27 @@ struct _TendWindow
   char         *database;
   GCancellable *demo_cancellable;
   char         *demo_error;
+  GCancellable *count_cancellable;
 
   TendWeek pending_week;
   guint    has_pending_week : 1;
   guint    is_demo : 1;
   guint    demo_requested : 1;
+  /* Whether the user's own database was counted since opt-in, and found to hold anything. */
+  guint counted : 1;
+  guint has_data : 1;
+  /* The last count failed: until something changes, the week page says why. */
+  guint count_failed : 1;
+  /* Whether the window leads the user through connecting or importing, until they are done. */
+  guint setup_active : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TendWindow, tend_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_page (TendWindow *self);
+
+/* What leads to connecting or importing, from the menu as well: only once opted in. */
+static const char *const setup_actions[] = { "connect-account", "import-files", "import-paths" };
 
 static void
 generate_demo_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -94,6 +108,95 @@ generate_demo_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (error != NULL)
     self->demo_error = g_strdup_printf (_ ("Could not create the demo: %s"), error->message);
   update_page (self);
+}
+
+/* Whether the user's database holds anything at all, read-only and in a thread. */
+static void
+count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
+  TendStoreCounts counts;
+
+  if (store == NULL || !tend_store_get_counts (store, &counts, &error))
+    return g_task_return_error (task, g_steal_pointer (&error));
+  g_task_return_boolean (task,
+                         counts.accounts + counts.people + counts.messages + counts.events > 0);
+}
+
+static void
+count_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean    has_data = g_task_propagate_boolean (G_TASK (result), &error);
+  TendWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = TEND_WINDOW (object);
+  g_clear_object (&self->count_cancellable);
+  /* A database that cannot be read is the week page's to explain, not a reason to connect; it
+   * may also be one the agent is still making, so the next change counts again. */
+  self->count_failed = error != NULL;
+  if (error != NULL)
+    g_debug ("Could not count the rows of the database: %s", error->message);
+  else
+    {
+      self->counted = TRUE;
+      self->has_data = has_data;
+      tend_connect_page_set_has_data (self->connect_page, has_data);
+    }
+  update_page (self);
+}
+
+/* Counts again from the start: what a count under way read may be out of date. */
+static void
+count_database (TendWindow *self, const char *path)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_cancellable_cancel (self->count_cancellable);
+  g_clear_object (&self->count_cancellable);
+  self->count_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->count_cancellable, count_cb, NULL);
+  g_task_set_source_tag (task, count_database);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, count_thread);
+}
+
+static gboolean
+has_accounts (TendDBusAgent1 *agent)
+{
+  GVariant *accounts = agent != NULL ? tend_dbus_agent1_get_accounts (agent) : NULL;
+
+  return accounts != NULL && g_variant_n_children (accounts) > 0;
+}
+
+/* "Still syncing": an account that has never finished a sync and is at it now. */
+static gboolean
+first_sync_running (TendDBusAgent1 *agent)
+{
+  GVariant    *accounts = agent != NULL ? tend_dbus_agent1_get_accounts (agent) : NULL;
+  GVariantIter iter;
+  GVariant    *details;
+
+  if (accounts == NULL)
+    return FALSE;
+  g_variant_iter_init (&iter, accounts);
+  while (g_variant_iter_next (&iter, "(&s&s@a{sv})", NULL, NULL, &details))
+    {
+      g_autoptr (GVariant) owned = details;
+      const char *state = "";
+      gint64      last_sync = 0;
+
+      g_variant_lookup (details, "state", "&s", &state);
+      g_variant_lookup (details, "last-sync", "x", &last_sync);
+      if (last_sync == 0 && (g_str_equal (state, "syncing") || g_str_equal (state, "waiting")))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Points both pages at @path, and at a week asked for meanwhile: they compute in the
@@ -161,31 +264,75 @@ update_page (TendWindow *self)
   TendApplication *application = TEND_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autofree char *own = NULL;
   const char      *demo_reason = NULL;
+  TendDBusAgent1  *agent;
   gboolean         agent_running;
+  gboolean         opted_in;
 
   if (application == NULL)
     return;
-  agent_running = tend_application_get_agent (application) != NULL;
+  agent = tend_application_get_agent (application);
+  agent_running = agent != NULL;
+  opted_in = tend_application_get_opted_in (application);
+  if (!opted_in && tend_application_get_agent_ready (application))
+    {
+      /* Opting in again starts from a new database. */
+      self->counted = FALSE;
+      self->count_failed = FALSE;
+      self->has_data = FALSE;
+      self->setup_active = FALSE;
+    }
 
   if (!tend_application_get_agent_ready (application))
     {
       /* A database of the user's own exists only after opt-in: while the agent answers, its
-       * week is computed already, as most starts end on it. */
+       * week is computed already, as most starts end on it, and so is whether it is empty. */
       own = tend_store_get_default_path ();
       if (g_file_test (own, G_FILE_TEST_EXISTS))
-        load_database (self, own, FALSE);
+        {
+          load_database (self, own, FALSE);
+          if (!self->counted && self->count_cancellable == NULL)
+            count_database (self, own);
+        }
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
-  else if (tend_application_get_opted_in (application))
+  else if (opted_in)
     {
       own = tend_store_get_default_path ();
-      if (g_file_test (own, G_FILE_TEST_EXISTS))
-        show_database (self, own, FALSE);
-      else
+      if (!g_file_test (own, G_FILE_TEST_EXISTS))
         {
           demo_reason = _ ("Your first sync has not finished yet: until it has, these figures are "
                            "invented.");
           show_demo (self);
+        }
+      else if (!self->counted && !self->count_failed && !has_accounts (agent))
+        {
+          load_database (self, own, FALSE);
+          if (self->count_cancellable == NULL)
+            count_database (self, own);
+          gtk_stack_set_visible_child_name (self->stack, "loading");
+        }
+      else
+        {
+          /* With an account, the week comes at once; the count only tells the connect step
+           * whether it may lead back to the week. */
+          if (!self->counted && !self->count_failed && self->count_cancellable == NULL)
+            count_database (self, own);
+          /* Nothing to show yet, and nothing that would bring it: the way to one's data. */
+          if (self->counted && !self->has_data && !has_accounts (agent))
+            self->setup_active = TRUE;
+          if (self->setup_active && self->demo_requested)
+            {
+              demo_reason = _ ("This is a demo: everything here is invented. Connect an account "
+                               "or import files to see your own week.");
+              show_demo (self);
+            }
+          else if (self->setup_active)
+            {
+              load_database (self, own, FALSE);
+              gtk_stack_set_visible_child_name (self->stack, "connect");
+            }
+          else
+            show_database (self, own, FALSE);
         }
     }
   else if (!agent_running)
@@ -207,8 +354,16 @@ update_page (TendWindow *self)
   gtk_label_set_label (self->demo_label, demo_reason != NULL ? demo_reason : "");
   gtk_revealer_set_reveal_child (self->demo_revealer, demo_reason != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->demo_pill), demo_reason != NULL);
-  gtk_widget_set_visible (self->demo_opt_in_button,
-                          agent_running && !tend_application_get_opted_in (application));
+  gtk_widget_set_visible (self->demo_opt_in_button, agent_running && !opted_in);
+  gtk_widget_set_visible (self->demo_connect_button, agent_running && opted_in);
+
+  for (guint i = 0; i < G_N_ELEMENTS (setup_actions); i++)
+    g_simple_action_set_enabled (
+        G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), setup_actions[i])),
+        agent_running && opted_in);
+  /* The week page dismisses and snoozes nudges through the agent. */
+  tend_week_page_set_agent (self->week_page, agent);
+  tend_week_page_set_syncing (self->week_page, first_sync_running (agent));
 }
 
 static void
@@ -221,8 +376,16 @@ application_state_cb (TendApplication *application, GParamSpec *pspec, TendWindo
 static void
 data_changed_cb (TendApplication *application, TendWindow *self)
 {
-  gboolean was_own = self->database != NULL && !self->is_demo;
+  gboolean         was_own = self->database != NULL && !self->is_demo;
+  g_autofree char *own = NULL;
 
+  /* An import or a first sync may have filled the database the connect step waits on. */
+  if ((self->counted && !self->has_data) || self->count_failed)
+    {
+      self->count_failed = FALSE;
+      own = tend_store_get_default_path ();
+      count_database (self, own);
+    }
   update_page (self);
   if (was_own && !self->is_demo)
     {
@@ -235,6 +398,13 @@ data_changed_cb (TendApplication *application, TendWindow *self)
 static void
 opted_in_cb (TendWelcomePage *page, TendWindow *self)
 {
+  g_autofree char *own = tend_store_get_default_path ();
+
+  /* A count made before may have found the database half made: count what the agent made. */
+  self->counted = FALSE;
+  self->count_failed = FALSE;
+  if (g_file_test (own, G_FILE_TEST_EXISTS))
+    count_database (self, own);
   update_page (self);
 }
 
@@ -244,6 +414,48 @@ show_demo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data
   TendWindow *self = TEND_WINDOW (user_data);
 
   self->demo_requested = TRUE;
+  update_page (self);
+}
+
+/* The connect step, also for a user who has data already: it leads back to the week. */
+static void
+show_setup (TendWindow *self)
+{
+  self->setup_active = TRUE;
+  self->demo_requested = FALSE;
+  update_page (self);
+}
+
+static void
+connect_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  show_setup (TEND_WINDOW (user_data));
+}
+
+static void
+import_files_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendWindow *self = TEND_WINDOW (user_data);
+
+  show_setup (self);
+  tend_connect_page_choose_files (self->connect_page);
+}
+
+/* What the file chooser picked, or a test's files: absolute paths. */
+static void
+import_paths_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TendWindow             *self = TEND_WINDOW (user_data);
+  g_autofree const char **paths = g_variant_get_strv (parameter, NULL);
+
+  show_setup (self);
+  tend_connect_page_import (self->connect_page, (const char *const *) paths);
+}
+
+static void
+connect_done_cb (TendConnectPage *page, TendWindow *self)
+{
+  self->setup_active = FALSE;
   update_page (self);
 }
 
@@ -273,6 +485,9 @@ static const GActionEntry win_actions[] = {
   { "show-demo", show_demo_action },
   { "show-welcome", show_welcome_action },
   { "view", view_action, "s" },
+  { "connect-account", connect_account_action },
+  { "import-files", import_files_action },
+  { "import-paths", import_paths_action, "as" },
 };
 
 /* The switcher makes sense only over the week and its people, not over the welcome; on narrow
@@ -316,6 +531,7 @@ static void
 follow_application (TendWindow *self, TendApplication *application)
 {
   g_object_bind_property (application, "agent", self->welcome_page, "agent", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (application, "agent", self->connect_page, "agent", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (application, "notify::agent-ready", G_CALLBACK (application_state_cb),
                            self, G_CONNECT_DEFAULT);
   g_signal_connect_object (application, "notify::opted-in", G_CALLBACK (application_state_cb), self,
@@ -325,6 +541,8 @@ follow_application (TendWindow *self, TendApplication *application)
   g_signal_connect_object (application, "data-changed", G_CALLBACK (data_changed_cb), self,
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->welcome_page, "opted-in", G_CALLBACK (opted_in_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->connect_page, "done", G_CALLBACK (connect_done_cb), self,
                            G_CONNECT_DEFAULT);
   update_page (self);
 }
@@ -336,6 +554,8 @@ tend_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->demo_cancellable);
   g_clear_object (&self->demo_cancellable);
+  g_cancellable_cancel (self->count_cancellable);
+  g_clear_object (&self->count_cancellable);
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->demo_error, g_free);
 
@@ -351,6 +571,7 @@ tend_window_class_init (TendWindowClass *klass)
   object_class->dispose = tend_window_dispose;
 
   g_type_ensure (TEND_TYPE_WELCOME_PAGE);
+  g_type_ensure (TEND_TYPE_CONNECT_PAGE);
   g_type_ensure (TEND_TYPE_WEEK_PAGE);
   g_type_ensure (TEND_TYPE_PEOPLE_PAGE);
 
@@ -359,8 +580,10 @@ tend_window_class_init (TendWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_revealer);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_label);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_opt_in_button);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, demo_connect_button);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, TendWindow, connect_page);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TendWindow, switcher_bar);
@@ -422,7 +645,7 @@ tend_window_show_week (TendWindow *self, const TendWeek *week)
   self->has_pending_week = TRUE;
 }
 
-/* "loading", "welcome" or "week". */
+/* "loading", "welcome", "connect" or "week". */
 const char *
 tend_window_get_visible_page (TendWindow *self)
 {

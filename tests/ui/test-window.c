@@ -9,10 +9,13 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <signal.h>
+#include <string.h>
 
 #include "tend-test-ui.h"
 #include "tend-application.h"
+#include "tend-connect-page.h"
 #include "tend-people-page.h"
+#include "tend-store.h"
 #include "tend-test-util.h"
 #include "tend-week-page.h"
 #include "tend-window.h"
@@ -216,6 +219,91 @@ wait_for_people (TendPeoplePage *page)
 }
 
 static void
+wait_for_idle (TendConnectPage *page)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the agent's reply");
+
+  while (tend_connect_page_get_busy (page))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+/* The button showing @label, e.g. "Connect Google". */
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+write_file (const char *path, const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* An export of the kind a person would import: a Sent folder, whose most frequent sender is taken
+ * to be them, and a calendar, all in the week of Monday 2 March 2026 (2026-W10). One colleague has
+ * the kind of long address that has to fit a phone's width on the People page. */
+static const char export_mbox[]
+    = "From me@tend.example Mon Mar  2 09:00:00 2026\n"
+      "Message-ID: <w1@tend.example>\n"
+      "Date: Mon, 02 Mar 2026 10:00:00 +0100\n"
+      "From: Me Myself <me@tend.example>\n"
+      "To: maximiliane.oberholzer-vandenberghe@procurement.subsidiary.example.org\n"
+      "Subject: Order\n"
+      "\n"
+      "Could you place the order?\n"
+      "\n"
+      "From me@tend.example Tue Mar  3 09:00:00 2026\n"
+      "Message-ID: <w2@tend.example>\n"
+      "Date: Tue, 03 Mar 2026 10:00:00 +0100\n"
+      "From: Me Myself <me@tend.example>\n"
+      "To: maximiliane.oberholzer-vandenberghe@procurement.subsidiary.example.org,\n"
+      " Ann Archer <ann@example.org>\n"
+      "Subject: Order, again\n"
+      "\n"
+      "And the invoice.\n"
+      "\n"
+      "From me@tend.example Wed Mar  4 21:00:00 2026\n"
+      "Message-ID: <w3@tend.example>\n"
+      "Date: Wed, 04 Mar 2026 22:00:00 +0100\n"
+      "From: Me Myself <me@tend.example>\n"
+      "To: Ann Archer <ann@example.org>\n"
+      "Subject: Late\n"
+      "\n"
+      "One more thing.\n";
+
+static const char export_ics[] = "BEGIN:VCALENDAR\r\n"
+                                 "VERSION:2.0\r\n"
+                                 "PRODID:-//Tend//Window test//EN\r\n"
+                                 "BEGIN:VEVENT\r\n"
+                                 "UID:planning@tend.example\r\n"
+                                 "DTSTAMP:20260201T000000Z\r\n"
+                                 "DTSTART:20260303T130000Z\r\n"
+                                 "DTEND:20260303T143000Z\r\n"
+                                 "ORGANIZER:mailto:me@tend.example\r\n"
+                                 "ATTENDEE;PARTSTAT=ACCEPTED:mailto:me@tend.example\r\n"
+                                 "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@example.org\r\n"
+                                 "SUMMARY:Planning\r\n"
+                                 "END:VEVENT\r\n"
+                                 "END:VCALENDAR\r\n";
+
+static void
 activate_cb (GApplication *application, TendWindow **window)
 {
   *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
@@ -238,6 +326,10 @@ test_welcome_opt_in_week (void)
   GtkWidget       *back;
   TendWeekPage    *week_page;
   TendPeoplePage  *people_page;
+  TendConnectPage *connect_page;
+  g_autofree char *conf = NULL;
+  g_autofree char *mbox = NULL;
+  g_autofree char *ics = NULL;
 
   if (!have_display)
     {
@@ -249,6 +341,10 @@ test_welcome_opt_in_week (void)
       g_test_skip ("TEND_AGENT is not set");
       return;
     }
+
+  /* The organization set up Microsoft 365, not Google, as its tend.conf would say. */
+  conf = g_build_filename (config, "tend", "tend.conf", NULL);
+  write_file (conf, "[microsoft]\nclient-id=11111111-2222-3333-4444-555555555555\n");
 
   /* The window reads the same folders as the agent it talks to (main's temporary home). */
   agent = tend_test_spawn_agent (home, config, data, NULL);
@@ -331,14 +427,115 @@ test_welcome_opt_in_week (void)
   g_assert_true (gtk_widget_is_sensitive (opt_in));
   g_assert_true (gtk_widget_activate (opt_in));
 
-  /* OptIn reaches the agent; its OptedIn property comes back and the week replaces the welcome.
-   * Once the agent has made the user's database (before its reply), the week is the user's own,
-   * not the demo. */
-  wait_for_page (window, "week");
+  /* OptIn reaches the agent and its OptedIn property comes back. The new database is empty and
+   * no account is connected: the window leads on to connecting one or importing files, one
+   * button per provider the agent knows, those the organization has not set up insensitive. */
+  wait_for_page (window, "connect");
   g_assert_true (tend_application_get_opted_in (application));
-  wait_for_demo (window, FALSE);
   own = g_build_filename (data, "tend", "tend.db", NULL);
   g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
+  connect_page = TEND_CONNECT_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
+  g_assert_nonnull (connect_page);
+  {
+    GtkWidget *microsoft = find_button (GTK_WIDGET (connect_page), "Connect Microsoft 365");
+    GtkWidget *google = find_button (GTK_WIDGET (connect_page), "Connect Google");
+
+    g_assert_nonnull (microsoft);
+    g_assert_nonnull (google);
+    g_assert_true (gtk_widget_is_sensitive (microsoft));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (microsoft)), ==,
+                     "connect.connect");
+    g_assert_false (gtk_widget_is_sensitive (google));
+    gtk_test_accessible_assert_property (google, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         "Your organization has not set this up");
+    /* A generic sign-in nobody set up means nothing to a person: not shown. */
+    g_assert_null (find_button (GTK_WIDGET (connect_page), "Connect oidc"));
+    g_assert_null (find_button (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
+  }
+  g_assert_null (tend_connect_page_get_message (connect_page));
+  save_view (GTK_WIDGET (window), "connect");
+  /* The menu, the two providers, Import Files…, Try the Demo. */
+  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
+  g_assert_true (tab_reaches (GTK_WIDGET (window),
+                              find_actionable (GTK_WIDGET (window), "connect.choose-files")));
+  g_assert_true (
+      tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "connect.connect")));
+
+  /* Signing in where the organization set nothing up fails in place, in plain words. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (connect_page), "connect.connect", "s", "google"));
+  g_assert_true (tend_connect_page_get_busy (connect_page));
+  wait_for_idle (connect_page);
+  g_assert_nonnull (tend_connect_page_get_message (connect_page));
+  g_assert_nonnull (
+      strstr (tend_connect_page_get_message (connect_page), "organization has not set up"));
+  g_assert_cmpstr (tend_window_get_visible_page (window), ==, "connect");
+  save_view (GTK_WIDGET (window), "connect-error");
+
+  /* The demo meanwhile, marked as such, with the way back to connecting in its bar. */
+  g_assert_true (
+      gtk_widget_activate (find_actionable (GTK_WIDGET (connect_page), "win.show-demo")));
+  wait_for_page (window, "week");
+  wait_for_demo (window, TRUE);
+  {
+    GtkWidget *connect = find_actionable (GTK_WIDGET (window), "win.connect-account");
+
+    g_assert_nonnull (connect);
+    g_assert_true (gtk_widget_get_mapped (connect));
+    g_assert_true (gtk_widget_activate (connect));
+  }
+  wait_for_page (window, "connect");
+
+  /* Importing files, through the action the file chooser uses: the summary in place, then the
+   * week, now the user's own. */
+  mbox = g_build_filename (home, "export", "Sent", "messages.mbox", NULL);
+  ics = g_build_filename (home, "export", "calendar.ics", NULL);
+  write_file (mbox, export_mbox);
+  write_file (ics, export_ics);
+  {
+    const char *paths[] = { mbox, ics, NULL };
+
+    g_action_group_activate_action (G_ACTION_GROUP (window), "import-paths",
+                                    g_variant_new_strv (paths, -1));
+  }
+  g_assert_true (tend_connect_page_get_busy (connect_page));
+  wait_for_idle (connect_page);
+  g_assert_cmpstr (tend_connect_page_get_message (connect_page), ==,
+                   "Imported 3 messages and 1 event.");
+  {
+    GtkWidget *done = find_actionable (GTK_WIDGET (connect_page), "connect.done");
+    guint      timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the data");
+
+    /* The agent's DataChanged: the window counts the rows again and offers the week. */
+    while (!gtk_widget_get_mapped (done) || !gtk_widget_is_sensitive (done))
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (timeout);
+    tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
+    save_view (GTK_WIDGET (window), "connect-imported");
+    /* The menu, Show My Week, the two providers, Import Files…. */
+    g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
+    g_assert_true (tab_reaches (GTK_WIDGET (window), done));
+    g_assert_true (gtk_widget_activate (done));
+  }
+  wait_for_page (window, "week");
+  wait_for_demo (window, FALSE);
+  {
+    g_autoptr (TendStore) store = tend_store_open (own, TEND_STORE_OPEN_READ_ONLY, &error);
+    TendStoreCounts counts;
+
+    g_assert_no_error (error);
+    g_assert_true (tend_store_get_counts (store, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (counts.messages, ==, 3);
+    g_assert_cmpint (counts.events, >=, 1);
+  }
+
+  /* Connecting and importing stay within reach from the menu; with data, the step leads back. */
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "connect-account"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect-account", NULL);
+  g_assert_cmpstr (tend_window_get_visible_page (window), ==, "connect");
+  g_assert_true (gtk_widget_activate (find_actionable (GTK_WIDGET (connect_page), "connect.done")));
+  wait_for_page (window, "week");
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
   save_view (GTK_WIDGET (window), "week");
   /* The menu, Week and People, previous, This Week, next. */
@@ -365,6 +562,14 @@ test_welcome_opt_in_week (void)
                                   g_variant_new_string ("not a week"));
   g_assert_cmpint (tend_week_page_get_week (week_page)->week, ==, 10);
   g_assert_cmpstr (tend_window_get_visible_page (window), ==, "week");
+
+  /* The imported week's people, among them the long address, on a phone's width as well. */
+  tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
+  save_view (GTK_WIDGET (window), "week-imported");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "people"));
+  wait_for_people (people_page);
+  tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
+  save_view (GTK_WIDGET (window), "people-imported");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));

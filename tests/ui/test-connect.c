@@ -1,0 +1,249 @@
+/* test-connect.c: signing in from the window, then the first sync, against real components
+ *
+ * The window in-process, the real agent, a gnome-keyring-daemon of its own (with-keyring.sh), the
+ * OpenID provider of tests/oidc with its scripted browser as the desktop's web browser, and the
+ * fake Microsoft Graph of tests/fakes, named in the user's tend.conf as an organization would.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-connect"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <signal.h>
+
+#include "tend-application.h"
+#include "tend-connect-page.h"
+#include "tend-fake-desktop.h"
+#include "tend-test-fake.h"
+#include "tend-test-ui.h"
+#include "tend-test-util.h"
+#include "tend-week-page.h"
+#include "tend-welcome-page.h"
+#include "tend-window.h"
+
+#define LOGIN "me@tend.test"
+#define WAIT_SECONDS 120
+
+static gboolean have_display;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_page (TendWindow *window, const char *page)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) page);
+
+  while (g_strcmp0 (tend_window_get_visible_page (window), page) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The mapped label showing @text, as a person would see it. */
+static GtkWidget *
+find_shown_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shown_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+write_file (const char *path, const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* The organization's settings as the user's overrides, and the scripted browser as the desktop's
+ * default handler of web addresses. */
+static void
+write_desktop (const char *config, const char *data, TendTestFake *provider, TendTestFake *graph)
+{
+  g_autofree char *conf = g_build_filename (config, "tend", "tend.conf", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autofree char *desktop
+      = g_build_filename (data, "applications", "tend-test-browser.desktop", NULL);
+  g_autofree char *desktop_text = NULL;
+  g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
+
+  conf_text = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
+                               "api=microsoft-graph\napi-url=%s/v1.0\n",
+                               tend_test_fake_get_url (provider), tend_test_fake_get_url (graph));
+  write_file (conf, conf_text);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
+                                  "Exec=node %s/browser.mjs --login " LOGIN " %%u\n"
+                                  "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n"
+                                  "NoDisplay=true\n",
+                                  TEND_OIDC_DIR);
+  write_file (desktop, desktop_text);
+  write_file (mimeapps, "[Default Applications]\n"
+                        "x-scheme-handler/http=tend-test-browser.desktop\n"
+                        "x-scheme-handler/https=tend-test-browser.desktop\n");
+}
+
+static void
+activate_cb (GApplication *application, TendWindow **window)
+{
+  *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+}
+
+static void
+test_sign_in_first_sync (void)
+{
+  const char      *home = g_get_home_dir ();
+  const char      *config = g_get_user_config_dir ();
+  const char      *data = g_get_user_data_dir ();
+  g_autofree char *provider_script = g_build_filename (TEND_OIDC_DIR, "provider.mjs", NULL);
+  const char      *provider_argv[] = { "node", provider_script, "--access-ttl", "3600", NULL };
+  const char      *graph_args[] = { "--messages", "2000", NULL };
+  g_autoptr (TendTestFake) graph = NULL;
+  g_autoptr (TendTestFake) provider = NULL;
+  g_autoptr (TendFakeNotifications) notifications = NULL;
+  g_autoptr (GSubprocess) agent = NULL;
+  g_autoptr (TendApplication) application = NULL;
+  g_autoptr (GError) error = NULL;
+  TendWindow      *window = NULL;
+  TendConnectPage *connect_page;
+  TendWeekPage    *week_page;
+  gboolean         saw_progress = FALSE;
+  gboolean         saw_syncing = FALSE;
+  guint            timeout;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run under xvfb-run");
+      return;
+    }
+  if (g_getenv ("TEND_TEST_KEYRING_HOME") == NULL)
+    {
+      g_test_skip ("no test keyring (gnome-keyring-daemon is missing)");
+      return;
+    }
+  if (!tend_test_oidc_available () || !(graph = tend_test_fake_start ("fake-graph.py", graph_args)))
+    return;
+  provider = tend_test_fake_start_argv (provider_argv, "issuer");
+  write_desktop (config, data, provider, graph);
+  /* The agent tells of the first sync in a notification: someone has to take it. */
+  notifications = tend_fake_notifications_new ();
+  agent = tend_test_spawn_agent (home, config, data, NULL);
+
+  application = tend_application_new ();
+  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (application));
+  g_assert_nonnull (window);
+  connect_page = TEND_CONNECT_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
+  week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
+
+  wait_for_page (window, "welcome");
+  g_assert_true (gtk_widget_activate_action (
+      find_type (GTK_WIDGET (window), TEND_TYPE_WELCOME_PAGE), "welcome.opt-in", NULL));
+  wait_for_page (window, "connect");
+
+  /* The organization's own sign-in is the one usable provider: its button, by its name. */
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (connect_page), "connect.connect", "s", "oidc"));
+  g_assert_true (tend_connect_page_get_busy (connect_page));
+  g_assert_nonnull (
+      find_shown_label (GTK_WIDGET (connect_page), "Waiting for you to sign in in your browser…"));
+  /* The scripted browser may have signed in already: a picture of whichever comes first. */
+  tend_test_ui_wait_for_frames (GTK_WIDGET (window), 3);
+  tend_test_ui_save_png (GTK_WIDGET (window), "connect-signing-in.png");
+
+  /* The scripted browser signs in; the first sync's bar follows the agent's Sources, and the
+   * week page knows meanwhile that the first sync is still running. Then the week. */
+  timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the first sync");
+  while (g_strcmp0 (tend_window_get_visible_page (window), "week") != 0)
+    {
+      GtkWidget *bar = find_type (GTK_WIDGET (connect_page), GTK_TYPE_PROGRESS_BAR);
+
+      if (!saw_progress && bar != NULL && gtk_widget_get_mapped (bar))
+        {
+          saw_progress = TRUE;
+          tend_test_ui_wait_for_frames (GTK_WIDGET (window), 3);
+          tend_test_ui_save_png (GTK_WIDGET (window), "connect-first-sync.png");
+        }
+      saw_syncing = saw_syncing || tend_week_page_get_syncing (week_page);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (timeout);
+  g_assert_true (saw_progress);
+  g_assert_true (saw_syncing);
+  g_assert_false (tend_connect_page_get_busy (connect_page));
+  g_assert_null (tend_connect_page_get_message (connect_page));
+  g_assert_false (tend_window_get_is_demo (window));
+  /* The sync is over: no more "still syncing". */
+  g_assert_false (tend_week_page_get_syncing (week_page));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (application));
+  g_subprocess_send_signal (agent, SIGTERM);
+  g_assert_true (g_subprocess_wait (agent, NULL, NULL));
+  g_assert_true (g_subprocess_get_successful (agent));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("tend-connect-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  int              status;
+
+  /* A home of its own, set before GLib caches the user's folders (see test-window.c). */
+  g_assert_nonnull (home);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    {
+      adw_init ();
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    }
+  g_test_add_func ("/connect/sign-in-first-sync", test_sign_in_first_sync);
+  status = g_test_run ();
+  tend_test_remove_tree (home);
+  return status;
+}

@@ -1,0 +1,23 @@
+/* tend-account-row.h: a connected account in the preferences
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TEND_TYPE_ACCOUNT_ROW (tend_account_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (TendAccountRow, tend_account_row, TEND, ACCOUNT_ROW, AdwActionRow)
+
+GtkWidget  *tend_account_row_new               (const char *provider, const char *provider_name,
+                                                const char *account);
+const char *tend_account_row_get_provider      (TendAccountRow *self);
+const char *tend_account_row_get_provider_name (TendAccountRow *self);
+const char *tend_account_row_get_account       (TendAccountRow *self);
+void        tend_account_row_update            (TendAccountRow *self, GVariant *details,
+                                                guint done, guint total);
+
+G_END_DECLS
