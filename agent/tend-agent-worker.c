@@ -469,13 +469,19 @@ goal_remove_thread (char **args, GCancellable *cancellable, GError **error)
 }
 
 /* contribution [WEEK]: the contribution of WEEK (last week by default), prepared once and
- * stored; done carries "week" (s) and "payload" (s, the literal bytes an upload would send). */
+ * stored; done carries "week" (s) and "payload" (s, the literal bytes an upload would send).
+ * The week's report is computed from a read-only store, which takes no turn: only the insert,
+ * one row, goes ahead of a sync's next batch, so that a long computation never holds a sync
+ * back. */
 static GVariant *
 contribution_thread (char **args, GCancellable *cancellable, GError **error)
 {
+  g_autoptr (TendStore) reader = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autoptr (TendInsights) insights = NULL;
   g_autoptr (GBytes) payload = NULL;
+  g_autoptr (GBytes) computed = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *week_name = NULL;
   g_autofree char *text = NULL;
   const char      *data;
@@ -484,10 +490,25 @@ contribution_thread (char **args, GCancellable *cancellable, GError **error)
   GVariantBuilder  done;
 
   if (!parse_week_or_last (args[0], &week, error)
-      || !(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
-      || !(insights = tend_insights_new_for_user (store, error))
-      || !(payload = tend_aggregate_prepare (store, insights, &week, error)))
+      || !(reader = open_default_store (TEND_STORE_OPEN_READ_ONLY, error)))
     return NULL;
+  payload = tend_aggregate_lookup (reader, &week, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (payload == NULL)
+    {
+      if (!(insights = tend_insights_new_for_user (reader, error))
+          || !(computed = tend_aggregate_compute (insights, &week, error)))
+        return NULL;
+      g_clear_object (&insights);
+      g_clear_object (&reader);
+      if (!(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
+          || !(payload = tend_aggregate_store (store, &week, computed, error)))
+        return NULL;
+    }
   data = g_bytes_get_data (payload, &size);
   if (!g_utf8_validate_len (data, size, NULL))
     {
@@ -503,21 +524,53 @@ contribution_thread (char **args, GCancellable *cancellable, GError **error)
   return g_variant_builder_end (&done);
 }
 
-/* consent give|revoke DESTINATION: records a change of consent in the consent log. */
+/* consent give|revoke ORGANIZATION COLLECTOR WEEK AT: records a change of consent in the consent
+ * log, at AT (Unix time), the time the agent keeps with it in agent.ini.
+ * consent status: the log's last row, which the agent's state must match; done carries
+ * "action", "organization", "destination", "week" (s) and "at" (x), or nothing when the log is
+ * empty. */
 static GVariant *
 consent_thread (char **args, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TendStore) store = NULL;
-  gboolean given = g_str_equal (args[0], "give");
+  g_auto (TendAggregateConsent) last = { 0 };
+  g_autoptr (GError) local_error = NULL;
+  gboolean        given = g_str_equal (args[0], "give");
+  gint64          at;
+  GVariantBuilder done;
 
-  if (!given && !g_str_equal (args[0], "revoke"))
+  if (g_str_equal (args[0], "status") && g_strv_length (args) == 1)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _ ("Unknown consent action “%s”"),
-                   args[0]);
+      if (!(store = open_default_store (TEND_STORE_OPEN_READ_ONLY, error)))
+        return NULL;
+      if (!tend_aggregate_last_consent (store, &last, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          return empty_details ();
+        }
+      g_variant_builder_init (&done, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&done, "{sv}", "action",
+                             g_variant_new_string (last.given ? "give" : "revoke"));
+      g_variant_builder_add (&done, "{sv}", "organization",
+                             g_variant_new_string (last.organization));
+      g_variant_builder_add (&done, "{sv}", "destination", g_variant_new_string (last.destination));
+      g_variant_builder_add (&done, "{sv}", "week", g_variant_new_string (last.week));
+      g_variant_builder_add (&done, "{sv}", "at", g_variant_new_int64 (last.at));
+      return g_variant_builder_end (&done);
+    }
+  if ((!given && !g_str_equal (args[0], "revoke")) || g_strv_length (args) != 5)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _ ("Unknown consent action “%s”, or the wrong arguments for it"), args[0]);
       return NULL;
     }
-  if (!(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
-      || !tend_aggregate_record_consent (store, given, args[1], error))
+  if (!g_ascii_string_to_signed (args[4], 10, 0, G_MAXINT64, &at, error)
+      || !(store = open_default_store (TEND_STORE_OPEN_PRIORITY, error))
+      || !tend_aggregate_record_consent (store, given, args[1], args[2], args[3], at, error))
     return NULL;
   return empty_details ();
 }
@@ -684,7 +737,7 @@ start_contribution (TendAgentWorker *worker, int argc, char **argv, GError **err
 static gboolean
 start_consent (TendAgentWorker *worker, int argc, char **argv, GError **error)
 {
-  if (!check_arguments (argc, 2, 2, error))
+  if (!check_arguments (argc, 1, 5, error))
     return FALSE;
   run_in_thread (worker, consent_thread, g_strdupv (argv + 1));
   return TRUE;

@@ -39,6 +39,7 @@
 #define SHARING_ORGANIZATION "organization"
 #define SHARING_COLLECTOR "collector"
 #define SHARING_SINCE "since"
+#define SHARING_WEEK "week"
 
 struct _TendAgent
 {
@@ -57,12 +58,15 @@ struct _TendAgent
   gboolean           opting_in;  /* the worker creates the database */
 
   /* Consent to share, for exactly this organization and collector; off unless the person gave
-   * it in Tend's consent dialog */
-  gboolean    sharing;
+   * it in Tend's consent dialog. Sharing is on only once the consent log confirms it. */
+  gboolean    sharing;           /* given, as agent.ini keeps it */
+  gboolean    sharing_confirmed; /* and the consent log's last row is this very "give" */
   char       *sharing_organization;
   char       *sharing_collector;
+  char       *sharing_week;
   gint64      sharing_since;
-  GHashTable *previewed;       /* weeks ("2026-W47") whose contribution this agent showed */
+  guint       sharing_serial;  /* changes with every change of consent */
+  GHashTable *previewed;       /* week ("2026-W47") shown → Previewed: to whom it would go */
   GQueue     *consent_log;     /* (element-type ConsentEntry): changes still to record */
   gboolean    logging_consent; /* a worker records the head of consent_log */
 
@@ -186,6 +190,7 @@ save_state (TendAgent *self, GError **error)
       g_key_file_set_string (state, SHARING_GROUP, SHARING_ORGANIZATION,
                              self->sharing_organization);
       g_key_file_set_string (state, SHARING_GROUP, SHARING_COLLECTOR, self->sharing_collector);
+      g_key_file_set_string (state, SHARING_GROUP, SHARING_WEEK, self->sharing_week);
       g_key_file_set_int64 (state, SHARING_GROUP, SHARING_SINCE, self->sharing_since);
     }
   /* So that "last synced" is known at once after a restart, before any sync. */
@@ -428,20 +433,55 @@ return_error (Call *call, GError *error)
 /* Consent to share (invariant 4)
  *
  * Sharing is on only after the person agreed in Tend's consent dialog, to the organization and
- * collector it showed, having seen the week's payload. The agent keeps that in agent.ini and
- * compares it with the organization's settings whenever it reads them: any difference turns
- * sharing off. Opting in starts with sharing off, so nothing written before can switch it on.
- * Every change is recorded in the database's consent log, one worker at a time so that the
- * log keeps the order of the changes. */
+ * collector it showed beside the week's payload. The database's consent log is the source of
+ * truth; agent.ini remembers the consent so that the agent knows what to check at start-up:
+ *
+ * - Giving: agent.ini first (given, with its time), then the log's "give" row with that same
+ *   time; only once the row is committed does Sharing say enabled, and then the call returns.
+ * - At start-up, consent in agent.ini counts only if the log's last row is that very "give"
+ *   (same organization, collector, week and time); until a worker has read it, Sharing says
+ *   off, and if it is not, the consent is cleared and a "revoke" logged. A hand-edited
+ *   agent.ini, or a crash between the two writes above, thus leaves sharing off.
+ * - Revoking: off in memory and in Sharing at once, then the "revoke" row, then agent.ini.
+ *   Either record keeps the next start off; the call fails only if neither could be written.
+ *
+ * A change of the organization's settings turns sharing off (see check_sharing). Every change is
+ * recorded by one worker at a time, so that the log keeps the order of the changes. */
+
+typedef enum
+{
+  CONSENT_GIVE,
+  CONSENT_REVOKE,
+  CONSENT_CHECK, /* reads the log's last row to confirm agent.ini's consent */
+} ConsentAction;
 
 typedef struct
 {
-  gboolean given;
-  char    *destination;
-  Call    *call; /* answered once recorded; its invocation NULL when nobody waits */
+  ConsentAction action;
+  char         *organization;
+  char         *destination;
+  char         *week;
+  gint64        at;
+  guint         serial; /* self->sharing_serial when queued: the consent it is about */
+  Call         *call;   /* answered once recorded; its invocation NULL when nobody waits */
 } ConsentEntry;
 
+/* What PreviewContribution showed with a week's payload: consent must name the same. */
+typedef struct
+{
+  char *organization;
+  char *collector;
+} Previewed;
+
 static void log_next_consent (TendAgent *self);
+
+static void
+previewed_free (Previewed *previewed)
+{
+  g_free (previewed->organization);
+  g_free (previewed->collector);
+  g_free (previewed);
+}
 
 static const char *
 configured_organization (TendAgent *self)
@@ -459,9 +499,11 @@ configured_collector (TendAgent *self)
   return url != NULL ? url : "";
 }
 
+/* Sharing says enabled only for a consent the log confirms: the uploader checks it. */
 static void
 update_sharing (TendAgent *self)
 {
+  gboolean        enabled = self->sharing && self->sharing_confirmed;
   GVariantBuilder sharing;
 
   g_variant_builder_init (&sharing, G_VARIANT_TYPE_VARDICT);
@@ -469,27 +511,149 @@ update_sharing (TendAgent *self)
                          g_variant_new_string (configured_organization (self)));
   g_variant_builder_add (&sharing, "{sv}", "collector",
                          g_variant_new_string (configured_collector (self)));
-  g_variant_builder_add (&sharing, "{sv}", "enabled", g_variant_new_boolean (self->sharing));
+  g_variant_builder_add (&sharing, "{sv}", "enabled", g_variant_new_boolean (enabled));
   g_variant_builder_add (&sharing, "{sv}", "since",
-                         g_variant_new_int64 (self->sharing ? self->sharing_since : 0));
+                         g_variant_new_int64 (enabled ? self->sharing_since : 0));
   tend_dbus_agent1_set_sharing (self->skeleton, g_variant_builder_end (&sharing));
 }
 
-/* Forgets the consent in memory; the caller saves the state. */
+/* Forgets the consent in memory; the caller updates Sharing and saves the state. */
 static void
 clear_sharing (TendAgent *self)
 {
   self->sharing = FALSE;
+  self->sharing_confirmed = FALSE;
   self->sharing_since = 0;
+  self->sharing_serial++;
   g_clear_pointer (&self->sharing_organization, g_free);
   g_clear_pointer (&self->sharing_collector, g_free);
+  g_clear_pointer (&self->sharing_week, g_free);
 }
 
 static void
 consent_entry_free (ConsentEntry *entry)
 {
+  g_free (entry->organization);
   g_free (entry->destination);
+  g_free (entry->week);
   g_free (entry);
+}
+
+/* Whether @entry is about the consent the agent holds now. */
+static gboolean
+consent_is_current (TendAgent *self, ConsentEntry *entry)
+{
+  return self->sharing && entry->serial == self->sharing_serial;
+}
+
+static void
+finish_give (TendAgent *self, ConsentEntry *entry, GVariant *done, GError *error)
+{
+  g_autoptr (GError) changed = NULL;
+
+  if (!consent_is_current (self, entry))
+    {
+      /* Opted out, taken back or asked again meanwhile: whatever was recorded, this consent no
+       * longer holds, and a later row (or the deleted database) says so. */
+      if (!is_opted_in (self) || self->opting_out)
+        changed = g_error_new_literal (TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                                       _ ("You opted out meanwhile; nothing is shared."));
+      else
+        changed = g_error_new_literal (TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                                       _ ("Sharing was switched off meanwhile; nothing is "
+                                          "shared."));
+      return_error (entry->call, changed);
+      return;
+    }
+  if (done == NULL)
+    {
+      /* No consent without its record: sharing stays off. */
+      clear_sharing (self);
+      save_state_or_warn (self);
+      update_sharing (self);
+      g_prefix_error (&error, _ ("Tend could not record your consent, so sharing stays off: "));
+      return_error (entry->call, error);
+      return;
+    }
+  self->sharing_confirmed = TRUE;
+  update_sharing (self);
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  if (entry->call->invocation != NULL)
+    g_dbus_method_invocation_return_value (entry->call->invocation, NULL);
+}
+
+static void
+finish_revoke (TendAgent *self, ConsentEntry *entry, GVariant *done, GError *error)
+{
+  g_autoptr (GError) save_error = NULL;
+  gboolean saved = save_state (self, &save_error);
+
+  /* Without a database (opted out meanwhile) there is no log to record in. */
+  if (done == NULL)
+    g_message ("Could not record in the consent log that sharing was switched off: %s",
+               error->message);
+  if (!saved)
+    g_warning ("Could not save the agent's state: %s", save_error->message);
+  if (entry->call->invocation == NULL)
+    return;
+  /* Either record keeps sharing off after a restart; without both, it would come back on. */
+  if (done != NULL || saved)
+    g_dbus_method_invocation_return_value (entry->call->invocation, NULL);
+  else
+    g_dbus_method_invocation_return_error (
+        entry->call->invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+        _ ("Sharing is off, but Tend could not record that, so it would be on again after a "
+           "restart: %s; %s"),
+        error->message, save_error->message);
+}
+
+static void stop_sharing (TendAgent *self, GDBusMethodInvocation *invocation);
+
+static void
+finish_check (TendAgent *self, ConsentEntry *entry, GVariant *done, GError *error)
+{
+  const char *action = NULL, *organization = NULL, *destination = NULL, *week = NULL;
+  gint64      at = 0;
+
+  if (!consent_is_current (self, entry) || self->sharing_confirmed)
+    return;
+  if (done != NULL && g_variant_lookup (done, "action", "&s", &action)
+      && g_variant_lookup (done, "organization", "&s", &organization)
+      && g_variant_lookup (done, "destination", "&s", &destination)
+      && g_variant_lookup (done, "week", "&s", &week) && g_variant_lookup (done, "at", "x", &at)
+      && g_str_equal (action, "give") && g_strcmp0 (organization, self->sharing_organization) == 0
+      && g_strcmp0 (destination, self->sharing_collector) == 0
+      && g_strcmp0 (week, self->sharing_week) == 0 && at == self->sharing_since)
+    {
+      self->sharing_confirmed = TRUE;
+      update_sharing (self);
+      return;
+    }
+  if (done == NULL)
+    g_message ("Cannot read the consent log, so sharing is off: %s", error->message);
+  else
+    g_message ("The consent log does not hold the consent agent.ini names: sharing is off");
+  stop_sharing (self, NULL);
+}
+
+static void
+finish_consent (TendAgent *self, ConsentEntry *entry, GVariant *done, GError *error)
+{
+  switch (entry->action)
+    {
+    case CONSENT_GIVE:
+      finish_give (self, entry, done, error);
+      break;
+    case CONSENT_REVOKE:
+      finish_revoke (self, entry, done, error);
+      break;
+    case CONSENT_CHECK:
+    default:
+      finish_check (self, entry, done, error);
+      break;
+    }
+  call_free (entry->call);
+  consent_entry_free (entry);
 }
 
 static void
@@ -502,21 +666,7 @@ consent_logged_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   done = tend_worker_run_finish (result, &error);
   self->logging_consent = FALSE;
-  if (done == NULL && entry->given && self->sharing
-      && g_strcmp0 (self->sharing_collector, entry->destination) == 0)
-    {
-      /* No consent without its record: sharing stays off. */
-      clear_sharing (self);
-      save_state_or_warn (self);
-      update_sharing (self);
-      g_prefix_error (&error, _ ("Tend could not record your consent, so sharing stays off: "));
-    }
-  if (done == NULL)
-    return_error (entry->call, error);
-  else if (entry->call->invocation != NULL)
-    g_dbus_method_invocation_return_value (entry->call->invocation, NULL);
-  call_free (entry->call);
-  consent_entry_free (entry);
+  finish_consent (self, entry, done, error);
   log_next_consent (self);
   g_object_unref (self);
 }
@@ -529,52 +679,65 @@ log_next_consent (TendAgent *self)
 
   while (!self->logging_consent && (entry = g_queue_peek_head (self->consent_log)) != NULL)
     {
-      const char *arguments[]
-          = { "consent", entry->given ? "give" : "revoke", entry->destination, NULL };
+      g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, entry->at);
+      const char      *verb = entry->action == CONSENT_GIVE ? "give" : "revoke";
+      const char      *record[]
+          = { "consent", verb, entry->organization, entry->destination, entry->week, at, NULL };
+      const char *status[] = { "consent", "status", NULL };
+      g_autoptr (GError) error = NULL;
 
       if (self->scheduler != NULL)
         {
           self->logging_consent = TRUE;
-          tend_worker_run_async (arguments, NULL, NULL, NULL, consent_logged_cb,
-                                 g_object_ref (self));
+          tend_worker_run_async (entry->action == CONSENT_CHECK ? status : record, NULL, NULL, NULL,
+                                 consent_logged_cb, g_object_ref (self));
           return;
         }
       g_queue_pop_head (self->consent_log);
-      if (entry->call->invocation != NULL)
-        g_dbus_method_invocation_return_error_literal (
-            entry->call->invocation, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
-            _ ("You opted out meanwhile; nothing is shared."));
-      call_free (entry->call);
-      consent_entry_free (entry);
+      g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_NOT_OPTED_IN,
+                           _ ("Tend keeps no database while you are not opted in."));
+      finish_consent (self, entry, NULL, error);
     }
 }
 
 /* @invocation: answered once the change is recorded, or NULL. */
 static void
-log_consent (TendAgent *self, gboolean given, const char *destination,
+log_consent (TendAgent *self, ConsentAction action, const char *organization,
+             const char *destination, const char *week, gint64 at,
              GDBusMethodInvocation *invocation)
 {
   ConsentEntry *entry = g_new0 (ConsentEntry, 1);
 
-  entry->given = given;
-  entry->destination = g_strdup (destination);
+  entry->action = action;
+  entry->organization = g_strdup (organization != NULL ? organization : "");
+  entry->destination = g_strdup (destination != NULL ? destination : "");
+  entry->week = g_strdup (week != NULL ? week : "");
+  entry->at = at;
+  entry->serial = self->sharing_serial;
   entry->call = call_new (self, invocation);
   g_queue_push_tail (self->consent_log, entry);
   log_next_consent (self);
 }
 
-/* Turns sharing off and records that in the consent log. */
+/* Turns sharing off at once, then records that: the consent log, then agent.ini.
+ * @invocation: answered once both were tried, or NULL. */
 static void
-stop_sharing (TendAgent *self)
+stop_sharing (TendAgent *self, GDBusMethodInvocation *invocation)
 {
+  g_autofree char *organization = g_strdup (self->sharing_organization);
   g_autofree char *collector = g_strdup (self->sharing_collector);
-  gboolean         was_sharing = self->sharing;
 
+  if (!self->sharing)
+    {
+      if (invocation != NULL)
+        g_dbus_method_invocation_return_value (invocation, NULL);
+      return;
+    }
   clear_sharing (self);
-  save_state_or_warn (self);
   update_sharing (self);
-  if (was_sharing && collector != NULL && *collector != '\0')
-    log_consent (self, FALSE, collector, NULL);
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  log_consent (self, CONSENT_REVOKE, organization, collector, "",
+               g_get_real_time () / G_USEC_PER_SEC, invocation);
 }
 
 /* Consent is specific: given to the organization and collector configured now, or to none. */
@@ -587,7 +750,7 @@ check_sharing (TendAgent *self)
           || g_strcmp0 (self->sharing_organization, configured_organization (self)) != 0))
     {
       g_message ("The organization changed where or to whom figures would go: sharing is off");
-      stop_sharing (self);
+      stop_sharing (self, NULL);
     }
   else
     update_sharing (self);
@@ -607,23 +770,29 @@ read_config (TendAgent *self)
   check_sharing (self);
 }
 
-/* At start-up, when opted in: agent.ini's consent holds only for the settings it names. */
+/* At start-up, when opted in: agent.ini's consent holds only for the settings it names, and
+ * only once the consent log confirms it. */
 static void
 load_sharing (TendAgent *self, GKeyFile *state)
 {
   clear_sharing (self);
-  self->sharing = g_key_file_get_boolean (state, SHARING_GROUP, SHARING_ENABLED, NULL);
-  if (self->sharing)
+  if (g_key_file_get_boolean (state, SHARING_GROUP, SHARING_ENABLED, NULL))
     {
+      self->sharing = TRUE;
       self->sharing_organization
           = g_key_file_get_string (state, SHARING_GROUP, SHARING_ORGANIZATION, NULL);
       self->sharing_collector
           = g_key_file_get_string (state, SHARING_GROUP, SHARING_COLLECTOR, NULL);
+      self->sharing_week = g_key_file_get_string (state, SHARING_GROUP, SHARING_WEEK, NULL);
       self->sharing_since = g_key_file_get_int64 (state, SHARING_GROUP, SHARING_SINCE, NULL);
       if (self->sharing_organization == NULL)
         self->sharing_organization = g_strdup ("");
+      if (self->sharing_week == NULL)
+        self->sharing_week = g_strdup ("");
     }
   check_sharing (self);
+  if (self->sharing)
+    log_consent (self, CONSENT_CHECK, NULL, NULL, NULL, 0, NULL);
 }
 
 /* Opting in, continued */
@@ -1282,8 +1451,13 @@ previewed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return_error (call, error);
   else
     {
-      /* Consent may name this week from now on: the person has been shown it. */
-      g_hash_table_add (self->previewed, g_strdup (week));
+      Previewed *shown = g_new0 (Previewed, 1);
+
+      /* Consent may name this week from now on, with the organization and collector that Sharing
+       * showed beside it. */
+      shown->organization = g_strdup (configured_organization (self));
+      shown->collector = g_strdup (configured_collector (self));
+      g_hash_table_replace (self->previewed, g_strdup (week), shown);
       g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skeleton));
       tend_dbus_agent1_complete_preview_contribution (self->skeleton, call->invocation, week,
                                                       payload);
@@ -1312,20 +1486,19 @@ handle_set_sharing_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocati
                        const char *week, TendAgent *self)
 {
   g_autoptr (GError) error = NULL;
+  Previewed *shown;
 
-  /* Taking consent back always works, at once. */
+  /* Taking consent back always works, at once; the reply waits for its record. */
   if (!enabled)
     {
-      if (self->sharing)
-        stop_sharing (self);
-      g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
-      tend_dbus_agent1_complete_set_sharing (skeleton, invocation);
+      stop_sharing (self, invocation);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
   if (!require_collecting (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   read_config (self);
+  shown = g_hash_table_lookup (self->previewed, week);
   if (*configured_collector (self) == '\0')
     g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
                          _ ("Your organization has set up nowhere to share figures with, so "
@@ -1335,31 +1508,39 @@ handle_set_sharing_cb (TendDBusAgent1 *skeleton, GDBusMethodInvocation *invocati
     g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
                          _ ("Your organization changed who would receive your figures. Look at "
                             "what would be shared, and with whom, again before you agree."));
-  else if (!g_hash_table_contains (self->previewed, week))
+  else if (shown == NULL)
     g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
                          _ ("Look at what would be shared first: Tend shares nothing you have "
                             "not been shown."));
+  else if (!g_str_equal (organization, shown->organization)
+           || !g_str_equal (collector, shown->collector))
+    g_set_error_literal (&error, TEND_AGENT_ERROR, TEND_AGENT_ERROR_FAILED,
+                         _ ("This week was shown to you with another recipient. Look at what "
+                            "would be shared, and with whom, again before you agree."));
   if (error != NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
+  /* agent.ini first: if the agent stops before the log's row is committed, the check at the
+   * next start finds no matching row and turns sharing off. */
   clear_sharing (self);
   self->sharing = TRUE;
   self->sharing_organization = g_strdup (organization);
   self->sharing_collector = g_strdup (collector);
+  self->sharing_week = g_strdup (week);
   self->sharing_since = g_get_real_time () / G_USEC_PER_SEC;
   if (!save_state (self, &error))
     {
       clear_sharing (self);
+      update_sharing (self);
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
+  /* Sharing stays disabled until the "give" row is committed; then it flips, then the reply. */
   update_sharing (self);
-  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
-  /* The reply comes once the consent log has it. */
-  log_consent (self, TRUE, collector, invocation);
+  log_consent (self, CONSENT_GIVE, organization, collector, week, self->sharing_since, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -1619,6 +1800,7 @@ tend_agent_finalize (GObject *object)
   g_queue_free_full (self->consent_log, (GDestroyNotify) consent_entry_free);
   g_free (self->sharing_organization);
   g_free (self->sharing_collector);
+  g_free (self->sharing_week);
   g_free (self->state_path);
 
   G_OBJECT_CLASS (tend_agent_parent_class)->finalize (object);
@@ -1643,7 +1825,8 @@ tend_agent_init (TendAgent *self)
   self->state_path = g_build_filename (g_get_user_config_dir (), "tend", "agent.ini", NULL);
   self->skeleton = tend_dbus_agent1_skeleton_new ();
   self->leaving = g_ptr_array_new_with_free_func (g_free);
-  self->previewed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->previewed
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) previewed_free);
   self->consent_log = g_queue_new ();
   /* Before registration, so that the tray finds them. */
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),

@@ -336,28 +336,14 @@ insert (TendStore *store, const char *week_text, GBytes *payload, GError **error
 }
 
 GBytes *
-tend_aggregate_prepare (TendStore *store, TendInsights *insights, const TendWeek *week,
-                        GError **error)
+tend_aggregate_compute (TendInsights *insights, const TendWeek *week, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GBytes) payload = NULL;
-  g_autoptr (GBytes) stored = NULL;
   g_autoptr (TendWeekReport) report = NULL;
   g_autoptr (GDateTime) end = NULL;
   g_autofree char *week_text = NULL;
 
-  g_return_val_if_fail (TEND_IS_STORE (store), NULL);
   g_return_val_if_fail (TEND_IS_INSIGHTS (insights), NULL);
   g_return_val_if_fail (week != NULL, NULL);
-
-  stored = tend_aggregate_lookup (store, week, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (stored != NULL)
-    return g_steal_pointer (&stored);
 
   /* Encoded once and frozen, a week still in progress would be shared with its later days
    * missing. */
@@ -375,9 +361,19 @@ tend_aggregate_prepare (TendStore *store, TendInsights *insights, const TendWeek
   report = tend_insights_compute_week (insights, week, error);
   if (report == NULL)
     return NULL;
-  payload = tend_aggregate_encode (report, NULL, NULL, error);
-  if (payload == NULL)
-    return NULL;
+  return tend_aggregate_encode (report, NULL, NULL, error);
+}
+
+GBytes *
+tend_aggregate_store (TendStore *store, const TendWeek *week, GBytes *payload, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) stored = NULL;
+  g_autofree char *week_text = NULL;
+
+  g_return_val_if_fail (TEND_IS_STORE (store), NULL);
+  g_return_val_if_fail (week != NULL, NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
 
   /* The lookup and insert under the write lock: if another process stored the week meanwhile,
    * its payload wins and this one is dropped unseen. */
@@ -395,6 +391,7 @@ tend_aggregate_prepare (TendStore *store, TendInsights *insights, const TendWeek
       tend_store_rollback (store);
       return g_steal_pointer (&stored);
     }
+  week_text = tend_week_to_string (week);
   if (!insert (store, week_text, payload, error))
     {
       tend_store_rollback (store);
@@ -402,32 +399,102 @@ tend_aggregate_prepare (TendStore *store, TendInsights *insights, const TendWeek
     }
   if (!tend_store_commit (store, error))
     return NULL;
-  return g_steal_pointer (&payload);
+  return g_bytes_ref (payload);
+}
+
+GBytes *
+tend_aggregate_prepare (TendStore *store, TendInsights *insights, const TendWeek *week,
+                        GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) payload = NULL;
+  g_autoptr (GBytes) stored = NULL;
+
+  g_return_val_if_fail (TEND_IS_STORE (store), NULL);
+  g_return_val_if_fail (TEND_IS_INSIGHTS (insights), NULL);
+  g_return_val_if_fail (week != NULL, NULL);
+
+  stored = tend_aggregate_lookup (store, week, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (stored != NULL)
+    return g_steal_pointer (&stored);
+  payload = tend_aggregate_compute (insights, week, error);
+  if (payload == NULL)
+    return NULL;
+  return tend_aggregate_store (store, week, payload, error);
+}
+
+void
+tend_aggregate_consent_clear (TendAggregateConsent *consent)
+{
+  g_clear_pointer (&consent->organization, g_free);
+  g_clear_pointer (&consent->destination, g_free);
+  g_clear_pointer (&consent->week, g_free);
+  consent->given = FALSE;
+  consent->at = 0;
 }
 
 gboolean
-tend_aggregate_record_consent (TendStore *store, gboolean given, const char *destination,
-                               GError **error)
+tend_aggregate_record_consent (TendStore *store, gboolean given, const char *organization,
+                               const char *destination, const char *week, gint64 at, GError **error)
 {
   sqlite3_stmt *stmt;
   int           rc;
 
   g_return_val_if_fail (TEND_IS_STORE (store), FALSE);
+  g_return_val_if_fail (organization != NULL, FALSE);
   g_return_val_if_fail (destination != NULL, FALSE);
+  g_return_val_if_fail (week != NULL, FALSE);
 
   stmt = _tend_store_prepare (store,
-                              "INSERT INTO consent_log (at, action, destination, payload_version)"
-                              " VALUES (?1, ?2, ?3, ?4)",
+                              "INSERT INTO consent_log (at, action, destination, payload_version,"
+                              " organization, week) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                               error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 1, at);
   sqlite3_bind_text (stmt, 2, given ? "give" : "revoke", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, destination, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, TEND_AGGREGATE_VERSION);
+  sqlite3_bind_text (stmt, 5, organization, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, week, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tend_store_set_error (store, rc, error);
   return TRUE;
+}
+
+gboolean
+tend_aggregate_last_consent (TendStore *store, TendAggregateConsent *consent, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (TEND_IS_STORE (store), FALSE);
+  g_return_val_if_fail (consent != NULL, FALSE);
+
+  stmt = _tend_store_prepare (store,
+                              "SELECT action, at, organization, destination, week FROM consent_log"
+                              " ORDER BY id DESC LIMIT 1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      consent->given = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "give") == 0;
+      consent->at = sqlite3_column_int64 (stmt, 1);
+      consent->organization = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      consent->destination = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      consent->week = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _tend_store_set_error (store, rc, error);
+  return rc == SQLITE_ROW;
 }

@@ -55,14 +55,50 @@ gboolean  tend_aggregate_validate       (GBytes *payload, GError **error);
 
 /* The stored payload of @week, or NULL without an error when there is none. */
 GBytes   *tend_aggregate_lookup         (TendStore *store, const TendWeek *week, GError **error);
-/* The stored payload of @week, else the week's payload, encoded now with the system's generator
- * and stored: a week is noised exactly once. Fails with NOT_OVER before the week has ended
- * (in @insights's zone) and with NO_DATA for a week without data. */
+/* @week's payload, encoded now with the system's generator, not stored. Fails with NOT_OVER
+ * before the week has ended (in @insights's zone) and with NO_DATA for a week without data.
+ * Only reads: @insights's store may be read-only. */
+GBytes   *tend_aggregate_compute        (TendInsights *insights, const TendWeek *week,
+                                         GError **error);
+/* Stores @payload as @week's unless the week has one already: returns the week's payload as
+ * stored, which may be another process's. */
+GBytes   *tend_aggregate_store          (TendStore *store, const TendWeek *week, GBytes *payload,
+                                         GError **error);
+/* The stored payload of @week, else tend_aggregate_compute's, stored: a week is noised exactly
+ * once. */
 GBytes   *tend_aggregate_prepare        (TendStore *store, TendInsights *insights,
                                          const TendWeek *week, GError **error);
 
-/* Appends to the consent log that sharing with @destination was switched on (@given) or off. */
+/**
+ * TendAggregateConsent:
+ * @given: whether sharing was switched on (a "give") or off (a "revoke")
+ * @at: when, in Unix time
+ * @organization: the organization named to the person
+ * @destination: the collector's address
+ * @week: the week whose contribution the person was shown ("" for a revocation)
+ *
+ * One row of the consent log.
+ */
+typedef struct
+{
+  gboolean given;
+  gint64   at;
+  char    *organization;
+  char    *destination;
+  char    *week;
+} TendAggregateConsent;
+
+void      tend_aggregate_consent_clear  (TendAggregateConsent *consent);
+
+/* Appends to the consent log that sharing with @organization's @destination was switched on
+ * (@given), having been shown @week, or off; @at is the time the agent keeps with it. */
 gboolean  tend_aggregate_record_consent (TendStore *store, gboolean given,
-                                         const char *destination, GError **error);
+                                         const char *organization, const char *destination,
+                                         const char *week, gint64 at, GError **error);
+/* The consent log's last row into @consent; FALSE without an error when the log is empty. */
+gboolean  tend_aggregate_last_consent   (TendStore *store, TendAggregateConsent *consent,
+                                         GError **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TendAggregateConsent, tend_aggregate_consent_clear)
 
 G_END_DECLS

@@ -149,7 +149,8 @@ static const char *const contribution_sql
     = "SELECT week, version, CAST (payload AS TEXT), created_at FROM contribution ORDER BY week";
 
 static const char *const consent_sql
-    = "SELECT at, action, destination, payload_version FROM consent_log ORDER BY id";
+    = "SELECT at, action, destination, payload_version, organization, week FROM consent_log"
+      " ORDER BY id";
 
 static const char *const upload_sql
     = "SELECT at, week, destination, CAST (payload AS TEXT) FROM upload_log ORDER BY id";
@@ -193,9 +194,9 @@ consent_to_json (sqlite3_stmt *stmt)
 {
   g_autofree char *at = iso_time (sqlite3_column_int64 (stmt, 0));
 
-  return json_pack ("{s:s, s:s, s:s, s:i}", "at", at, "action", column_text (stmt, 1),
-                    "destination", column_text (stmt, 2), "payload_version",
-                    sqlite3_column_int (stmt, 3));
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:i}", "at", at, "action", column_text (stmt, 1),
+                    "organization", column_text (stmt, 4), "destination", column_text (stmt, 2),
+                    "week", column_text (stmt, 5), "payload_version", sqlite3_column_int (stmt, 3));
 }
 
 static json_t *

@@ -37,7 +37,10 @@ struct _TendStore
    * while it is open, every other writer passes through it (shared) before each transaction. */
   int      turn_fd;
   gboolean priority;
+  int      busy_timeout_ms; /* for SQLite's lock and for the turn alike */
 };
+
+#define TURN_POLL_MS 10
 
 G_DEFINE_FINAL_TYPE (TendStore, tend_store, G_TYPE_OBJECT)
 
@@ -141,13 +144,16 @@ static const char *const migrations[] = {
   "  destination TEXT NOT NULL,"
   "  payload BLOB NOT NULL);",
 
-  /* 3: each week's anonymized contribution, encoded once (tend-aggregate.c). */
+  /* 3: each week's anonymized contribution, encoded once (tend-aggregate.c); consent names the
+   * organization and the week the person was shown, not only where figures would go. */
   "CREATE TABLE contribution ("
   "  week TEXT PRIMARY KEY,"
   "  version INTEGER NOT NULL,"
   "  payload BLOB NOT NULL,"
   "  created_at INTEGER NOT NULL"
-  ") WITHOUT ROWID;",
+  ") WITHOUT ROWID;"
+  "ALTER TABLE consent_log ADD COLUMN organization TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE consent_log ADD COLUMN week TEXT NOT NULL DEFAULT '';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TEND_STORE_SCHEMA_VERSION);
@@ -300,12 +306,33 @@ restrict_permissions (const char *path)
     }
 }
 
-static void
-take_turn (TendStore *self, int operation)
+/* Polls rather than blocks, so that a turn held too long (a stuck edit) fails like a busy
+ * database, after the same timeout, instead of stopping the writer for good. */
+static gboolean
+take_turn (TendStore *self, int operation, GError **error)
 {
-  /* Only EINTR can fail on an open descriptor; without the turn, writers are merely unfair. */
-  while (flock (self->turn_fd, operation) != 0 && errno == EINTR)
-    ;
+  gint64 deadline = g_get_monotonic_time () + self->busy_timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  for (;;)
+    {
+      int saved_errno;
+
+      if (flock (self->turn_fd, operation | LOCK_NB) == 0)
+        return TRUE;
+      saved_errno = errno;
+      if (saved_errno == EINTR)
+        continue;
+      if (saved_errno != EWOULDBLOCK)
+        {
+          /* Only a broken descriptor fails otherwise; without the turn, writers are merely
+           * unfair. */
+          g_warning ("Cannot take a turn to write: %s", g_strerror (saved_errno));
+          return TRUE;
+        }
+      if (g_get_monotonic_time () >= deadline)
+        return set_error_from_rc (self->db, SQLITE_BUSY, error);
+      g_usleep (TURN_POLL_MS * G_TIME_SPAN_MILLISECOND);
+    }
 }
 
 static gboolean
@@ -324,7 +351,7 @@ open_turn (TendStore *self, GError **error)
     }
   /* Released when the store is finalized: a priority store lives for one short edit. */
   if (self->priority)
-    take_turn (self, LOCK_EX);
+    return take_turn (self, LOCK_EX, error);
   return TRUE;
 }
 
@@ -472,7 +499,8 @@ tend_store_open (const char *path, TendStoreOpenFlags flags, GError **error)
   sqlite3_extended_result_codes (self->db, TRUE);
   /* A second writer waits this long for the lock before the caller hears it is busy; an edit
    * may wait for the batch of an import in progress to end. */
-  sqlite3_busy_timeout (self->db, self->priority ? 10000 : 2000);
+  self->busy_timeout_ms = self->priority ? 10000 : 2000;
+  sqlite3_busy_timeout (self->db, self->busy_timeout_ms);
 
   if (!read_only && sqlite3_db_readonly (self->db, "main") == 1)
     {
@@ -620,8 +648,8 @@ tend_store_begin (TendStore *self, GError **error)
 
   if (self->turn_fd >= 0 && !self->priority)
     {
-      take_turn (self, LOCK_SH);
-      take_turn (self, LOCK_UN);
+      if (!take_turn (self, LOCK_SH, error) || !take_turn (self, LOCK_UN, error))
+        return FALSE;
     }
 
   /* IMMEDIATE takes the write lock now, so a busy database fails here and not half-way. */

@@ -145,12 +145,26 @@ sharing_enabled (Fixture *f, gint64 *since)
   return enabled;
 }
 
-/* Property changes reach the proxy as a signal, after the method's reply. */
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Property changes reach the proxy as a signal, after the method's reply; at start-up, consent
+ * shows once the agent has checked it against the consent log. */
 static void
 wait_for_sharing (Fixture *f, gboolean expected)
 {
-  while (sharing_enabled (f, NULL) != expected)
+  gboolean timed_out = FALSE;
+  guint    timeout = g_timeout_add_seconds (20, timed_out_cb, &timed_out);
+
+  while (sharing_enabled (f, NULL) != expected && !timed_out)
     g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  g_assert_cmpint (sharing_enabled (f, NULL), ==, expected);
 }
 
 static void
@@ -182,6 +196,17 @@ query_int (Fixture *f, const char *sql)
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+/* Whether agent.ini claims consent. */
+static gboolean
+ini_sharing_enabled (Fixture *f)
+{
+  g_autofree char *ini = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autoptr (GKeyFile) state = g_key_file_new ();
+
+  g_assert_true (g_key_file_load_from_file (state, ini, G_KEY_FILE_NONE, NULL));
+  return g_key_file_get_boolean (state, "sharing", "enabled", NULL);
 }
 
 static int
@@ -314,8 +339,9 @@ test_before_opt_in (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   assert_sharing_names (f, ORGANIZATION, COLLECTOR);
   g_assert_false (sharing_enabled (f, NULL));
-  /* Still nothing of the user's: not even a database. */
+  /* Still nothing of the user's: not even a database, nor a state file. */
   g_assert_false (g_file_test (f->data, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (f->config, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -492,10 +518,10 @@ test_consent (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (status, "Sharing: on"));
   g_assert_nonnull (strstr (status, ORGANIZATION));
 
-  /* It lasts across a restart… */
+  /* It lasts across a restart, once the agent has found it in the consent log… */
   stop_agent (f);
   start_agent (f);
-  g_assert_true (sharing_enabled (f, NULL));
+  wait_for_sharing (f, TRUE);
 
   /* …but not across a change of collector: the person is asked again. */
   stop_agent (f);
@@ -564,7 +590,8 @@ test_no_collector (Fixture *f, gconstpointer data)
   g_assert_false (sharing_enabled (f, NULL));
 }
 
-/* Invariant 4: no environment variable, state file or setting switches sharing on. */
+/* Invariant 4: no setting exists that could switch sharing on, and a state file written before
+ * the opt-in does not. */
 static void
 test_nothing_else_grants_consent (Fixture *f, gconstpointer data)
 {
@@ -585,25 +612,190 @@ test_nothing_else_grants_consent (Fixture *f, gconstpointer data)
       g_assert_null (strstr (keys[i], "consent"));
     }
 
-  /* Variables that look like consent, and a state file claiming it beside an opt-in that an
-   * administrator wrote: the claim holds nothing the person did not do in this agent. */
-  g_setenv ("TEND_SHARING", "true", TRUE);
-  g_setenv ("TEND_CONSENT", "1", TRUE);
+  /* A state file that an administrator wrote before the person opted in, claiming consent to
+   * the very organization and collector configured: opting in starts with sharing off. */
   g_assert_cmpint (g_mkdir_with_parents (ini_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (ini,
                                       "[agent]\nopted-in=false\n"
-                                      "[sharing]\nenabled=true\norganization=Someone\n"
-                                      "collector=https://elsewhere.example.net/\nsince=1\n",
+                                      "[sharing]\nenabled=true\norganization=" ORGANIZATION
+                                      "\ncollector=" COLLECTOR "\nsince=1\n",
                                       -1, NULL));
   start_agent (f);
   g_assert_false (sharing_enabled (f, NULL));
   opt_in (f);
   g_assert_false (sharing_enabled (f, NULL));
+  g_assert_false (ini_sharing_enabled (f));
   stop_agent (f);
   start_agent (f);
   g_assert_false (sharing_enabled (f, NULL));
-  g_unsetenv ("TEND_SHARING");
-  g_unsetenv ("TEND_CONSENT");
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log"), ==, 0);
+}
+
+/* Writes agent.ini's [sharing] group as consent to @week given at @since, the rest as it is. */
+static void
+write_ini_sharing (Fixture *f, const char *week, gint64 since)
+{
+  g_autofree char *ini = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autoptr (GKeyFile) state = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_key_file_load_from_file (state, ini, G_KEY_FILE_NONE, &error));
+  g_key_file_set_boolean (state, "sharing", "enabled", TRUE);
+  g_key_file_set_string (state, "sharing", "organization", ORGANIZATION);
+  g_key_file_set_string (state, "sharing", "collector", COLLECTOR);
+  g_key_file_set_string (state, "sharing", "week", week);
+  g_key_file_set_int64 (state, "sharing", "since", since);
+  g_assert_true (g_key_file_save_to_file (state, ini, &error));
+}
+
+/* agent.ini is saved right after the revocation's row: it is cleared within moments. */
+static void
+wait_for_ini_cleared (Fixture *f)
+{
+  for (guint tries = 0; tries < 200 && ini_sharing_enabled (f); tries++)
+    g_usleep (50 * 1000);
+  g_assert_false (ini_sharing_enabled (f));
+}
+
+/* The consent log, not agent.ini, says whether sharing is on: a [sharing] group written by hand
+ * after opting in, or the state file as it was before consent was taken back (a save that
+ * failed), leaves sharing off, and the agent clears it and logs that. */
+static void
+test_state_file_cannot_switch_on (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ini = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autofree char *given = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *payload = NULL;
+  g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
+  g_autofree char *last_week_text = NULL;
+  TendWeek         this_week, last_week;
+
+  start_agent (f);
+  opt_in (f);
+  import_last_week (f);
+  stop_agent (f);
+  tend_week_current (tz, &this_week);
+  tend_week_add (&this_week, -1, &last_week);
+  last_week_text = tend_week_to_string (&last_week);
+  write_ini_sharing (f, last_week_text, 1);
+
+  start_agent (f);
+  g_assert_false (sharing_enabled (f, NULL));
+  wait_for_revocations (f, 1);
+  g_assert_false (sharing_enabled (f, NULL));
+  wait_for_ini_cleared (f);
+
+  /* Consent given for real, then taken back; agent.ini put back as it was while given. */
+  g_assert_true (
+      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR,
+                                                         week, NULL, &error));
+  g_assert_no_error (error);
+  wait_for_sharing (f, TRUE);
+  g_assert_true (g_file_get_contents (ini, &given, NULL, NULL));
+  g_assert_true (
+      tend_dbus_agent1_call_set_sharing_sync (f->proxy, FALSE, "", "", "", NULL, &error));
+  g_assert_no_error (error);
+  wait_for_sharing (f, FALSE);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log WHERE action = 'revoke'"), ==,
+                   2);
+  stop_agent (f);
+  g_assert_true (g_file_set_contents (ini, given, -1, NULL));
+  g_assert_true (ini_sharing_enabled (f));
+
+  start_agent (f);
+  g_assert_false (sharing_enabled (f, NULL));
+  wait_for_revocations (f, 3);
+  g_assert_false (sharing_enabled (f, NULL));
+  wait_for_ini_cleared (f);
+}
+
+/* Consent names what was shown: a week previewed with one collector cannot be agreed to for
+ * another, and the log records the organization, the collector, the week and the time. */
+static void
+test_consent_names_what_was_shown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *week2 = NULL;
+  g_autofree char *payload2 = NULL;
+  g_autofree char *sql = NULL;
+  const char      *other = "https://collector.example.org/v2";
+  gint64           since = 0;
+
+  start_agent (f);
+  opt_in (f);
+  import_last_week (f);
+  g_assert_true (
+      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The organization moves its collector after the week was shown. */
+  write_org_conf (f, ORGANIZATION, other);
+  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, other, week, NULL, &error);
+  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  g_clear_error (&error);
+  g_assert_false (sharing_enabled (f, NULL));
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log"), ==, 0);
+
+  /* Shown again, with the new collector: now it may be agreed to. */
+  g_assert_true (
+      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week2, &payload2, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (week2, ==, week);
+  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, other, week,
+                                                         NULL, &error));
+  g_assert_no_error (error);
+  wait_for_sharing (f, TRUE);
+  g_assert_true (sharing_enabled (f, &since));
+  sql = g_strdup_printf ("SELECT count(*) FROM consent_log WHERE action = 'give' AND organization"
+                         " = '" ORGANIZATION
+                         "' AND destination = '%s' AND week = '%s' AND at = %" G_GINT64_FORMAT,
+                         other, week, since);
+  g_assert_cmpint (query_int (f, sql), ==, 1);
+}
+
+static void
+set_sharing_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Opting out while consent is being recorded: SetSharing does not report success for a consent
+ * that the opt-out has already deleted. */
+static void
+test_consent_racing_opt_out (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *payload = NULL;
+
+  start_agent (f);
+  opt_in (f);
+  import_last_week (f);
+  g_assert_true (
+      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The agent handles both calls in order: the opt-out arrives while a worker records the
+   * consent. */
+  tend_dbus_agent1_call_set_sharing (f->proxy, TRUE, ORGANIZATION, COLLECTOR, week, NULL,
+                                     set_sharing_done_cb, &result);
+  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (tend_dbus_agent1_call_set_sharing_finish (f->proxy, result, &error));
+  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  wait_for_sharing (f, FALSE);
+  g_assert_false (ini_sharing_enabled (f));
 }
 
 int
@@ -617,6 +809,9 @@ main (int argc, char *argv[])
   ADD ("/agent-edits/consent", test_consent);
   ADD ("/agent-edits/no-collector", test_no_collector);
   ADD ("/agent-edits/nothing-else-grants-consent", test_nothing_else_grants_consent);
+  ADD ("/agent-edits/state-file-cannot-switch-on", test_state_file_cannot_switch_on);
+  ADD ("/agent-edits/consent-names-what-was-shown", test_consent_names_what_was_shown);
+  ADD ("/agent-edits/consent-racing-opt-out", test_consent_racing_opt_out);
 #undef ADD
 
   return g_test_run ();

@@ -253,6 +253,14 @@ test_noise (void)
 
 /* Over many encodings of one week the mean is the clipped true value (the noise is not clipped)
  * and the spread that of Laplace noise with scale range / ε (standard deviation √2 b). */
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static void
 test_unbiased (void)
 {
@@ -260,8 +268,12 @@ test_unbiased (void)
   const guint  n = 20000;
   g_autoptr (GRand) rand = g_rand_new_with_seed (20261124);
   g_autoptr (TendWeekReport) report = make_report (2026, 9, values);
-  double sum[G_N_ELEMENTS (figures)] = { 0 };
-  double sum_squares[G_N_ELEMENTS (figures)] = { 0 };
+  double  sum[G_N_ELEMENTS (figures)] = { 0 };
+  double  sum_squares[G_N_ELEMENTS (figures)] = { 0 };
+  GArray *deviations[G_N_ELEMENTS (figures)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    deviations[i] = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
 
   for (guint k = 0; k < n; k++)
     {
@@ -274,8 +286,11 @@ test_unbiased (void)
           double value = (double) json_integer_value (json_object_get (object, figures[i].key));
 
           g_assert_cmpfloat (fmod (value, figures[i].grain), ==, 0.0);
+          double deviation = fabs (value - CLAMP (values[i], 0.0, figures[i].high));
+
           sum[i] += value;
           sum_squares[i] += value * value;
+          g_array_append_val (deviations[i], deviation);
         }
       json_decref (root);
     }
@@ -286,11 +301,21 @@ test_unbiased (void)
       double sd = sqrt (2.0) * figures[i].high;
       double mean = sum[i] / n;
       double sample_sd = sqrt (sum_squares[i] / n - mean * mean);
+      /* Laplace's shape, not only its spread: half of |noise| lies below b·ln 2. Its standard
+       * error is b/√n; rounding to the grain moves it by at most half a grain. */
+      double median_expected = figures[i].high * G_LN2;
+      double median;
 
-      g_test_message ("%s: mean %.3f (true %.1f), sd %.3f (expected %.3f)", figures[i].key, mean,
-                      clipped, sample_sd, sd);
+      g_array_sort (deviations[i], compare_doubles);
+      median = g_array_index (deviations[i], double, n / 2);
+      g_test_message ("%s: mean %.3f (true %.1f), sd %.3f (expected %.3f), median |noise| %.3f "
+                      "(expected %.3f)",
+                      figures[i].key, mean, clipped, sample_sd, sd, median, median_expected);
       g_assert_cmpfloat (fabs (mean - clipped), <, 4.0 * sd / sqrt (n));
       g_assert_cmpfloat (fabs (sample_sd / sd - 1.0), <, 0.05);
+      g_assert_cmpfloat (fabs (median - median_expected), <,
+                         5.0 * figures[i].high / sqrt (n) + figures[i].grain / 2.0);
+      g_array_unref (deviations[i]);
     }
 }
 
@@ -413,6 +438,8 @@ test_prepare (Fixture *f, gconstpointer data)
   g_autoptr (GBytes) first = NULL;
   g_autoptr (GBytes) second = NULL;
   g_autoptr (GBytes) looked_up = NULL;
+  g_autoptr (GBytes) computed = NULL;
+  g_autoptr (GBytes) third = NULL;
   TendWeek    week = { 2026, 9 };
   gsize       size;
   const char *text;
@@ -443,6 +470,16 @@ test_prepare (Fixture *f, gconstpointer data)
   looked_up = tend_aggregate_lookup (f->store, &week, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (first, looked_up));
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM contribution"), ==, 1);
+
+  /* A payload computed meanwhile (the worker computes before it stores) is dropped: the stored
+   * one wins. */
+  computed = tend_aggregate_compute (f->insights, &week, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (first, computed));
+  third = tend_aggregate_store (f->store, &week, computed, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (first, third));
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM contribution"), ==, 1);
 }
 
@@ -481,33 +518,52 @@ static void
 test_consent (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  gint64                   start = g_get_real_time () / G_USEC_PER_SEC;
-  gint64                   end;
+  g_auto (TendAggregateConsent) last = { 0 };
   sqlite3_stmt            *stmt = NULL;
   static const char *const actions[] = { "give", "revoke" };
+  static const char *const weeks[] = { "2026-W46", "" };
 
-  g_assert_true (
-      tend_aggregate_record_consent (f->store, TRUE, "https://collector.example/", &error));
+  /* An empty log has no last row. */
+  g_assert_false (tend_aggregate_last_consent (f->store, &last, &error));
   g_assert_no_error (error);
-  g_assert_true (
-      tend_aggregate_record_consent (f->store, FALSE, "https://collector.example/", &error));
+  g_assert_null (last.destination);
+
+  g_assert_true (tend_aggregate_record_consent (f->store, TRUE, "Example Cooperative",
+                                                "https://collector.example/", "2026-W46",
+                                                1763900000, &error));
   g_assert_no_error (error);
-  end = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_true (tend_aggregate_last_consent (f->store, &last, &error));
+  g_assert_no_error (error);
+  g_assert_true (last.given);
+  g_assert_cmpint (last.at, ==, 1763900000);
+  g_assert_cmpstr (last.organization, ==, "Example Cooperative");
+  g_assert_cmpstr (last.destination, ==, "https://collector.example/");
+  g_assert_cmpstr (last.week, ==, "2026-W46");
+  tend_aggregate_consent_clear (&last);
+
+  g_assert_true (tend_aggregate_record_consent (f->store, FALSE, "Example Cooperative",
+                                                "https://collector.example/", "", 1763900100,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_true (tend_aggregate_last_consent (f->store, &last, &error));
+  g_assert_false (last.given);
+  g_assert_cmpint (last.at, ==, 1763900100);
 
   g_assert_cmpint (sqlite3_prepare_v2 (_tend_store_get_db (f->store),
-                                       "SELECT at, action, destination, payload_version"
-                                       " FROM consent_log ORDER BY id",
+                                       "SELECT at, action, destination, payload_version,"
+                                       " organization, week FROM consent_log ORDER BY id",
                                        -1, &stmt, NULL),
                    ==, SQLITE_OK);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      g_assert_cmpint (sqlite3_column_int64 (stmt, 0), >=, start);
-      g_assert_cmpint (sqlite3_column_int64 (stmt, 0), <=, end);
+      g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 1763900000 + 100 * i);
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, actions[i]);
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==,
                        "https://collector.example/");
       g_assert_cmpint (sqlite3_column_int (stmt, 3), ==, TEND_AGGREGATE_VERSION);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 4), ==, "Example Cooperative");
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 5), ==, weeks[i]);
     }
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
   sqlite3_finalize (stmt);

@@ -101,8 +101,9 @@ test_everything (Fixture *f, gconstpointer data)
   g_assert_true (tend_coach_dismiss (coach, "meeting-load", &week, &error));
   g_assert_true (tend_coach_snooze (coach, "focus-time", &week, until, &error));
   g_assert_no_error (error);
-  g_assert_true (
-      tend_aggregate_record_consent (f->store, TRUE, "https://collector.example", &error));
+  g_assert_true (tend_aggregate_record_consent (f->store, TRUE, "Example Cooperative",
+                                                "https://collector.example", "2026-W09", 1772000000,
+                                                &error));
   g_assert_no_error (error);
   /* The export shows stored bytes as they are, whatever they hold. */
   g_assert_cmpint (sqlite3_prepare_v2 (_tend_store_get_db (f->store),
@@ -137,6 +138,9 @@ test_everything (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_string_value (json_object_get (row, "action")), ==, "give");
   g_assert_cmpstr (json_string_value (json_object_get (row, "destination")), ==,
                    "https://collector.example");
+  g_assert_cmpstr (json_string_value (json_object_get (row, "organization")), ==,
+                   "Example Cooperative");
+  g_assert_cmpstr (json_string_value (json_object_get (row, "week")), ==, "2026-W09");
   array_member (root, "uploads", 0);
   json_decref (root);
 }

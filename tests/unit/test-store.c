@@ -329,6 +329,10 @@ test_migrate_from_v1 (Fixture *f, gconstpointer data)
                                      " ('goal', 'nudge_state', 'consent_log', 'upload_log',"
                                      " 'contribution')"),
                    ==, 5);
+  /* Consent names the organization and the week shown, besides the collector. */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_table_info ('consent_log')"
+                                     " WHERE name IN ('organization', 'week')"),
+                   ==, 2);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
 }
 
@@ -448,7 +452,7 @@ test_busy (Fixture *f, gconstpointer data)
 typedef struct
 {
   const char *path;
-  gint        transactions;
+  gint        begun; /* transactions begun */
   gint        stop;
 } Writer;
 
@@ -467,6 +471,7 @@ busy_writer (gpointer data)
   for (guint batch = 0; !g_atomic_int_get (&writer->stop); batch++)
     {
       g_assert_true (tend_store_begin (store, &error));
+      g_atomic_int_inc (&writer->begun);
       for (guint i = 0; i < 500; i++)
         {
           g_autofree char *id = g_strdup_printf ("%u-%u", batch, i);
@@ -476,13 +481,26 @@ busy_writer (gpointer data)
           g_assert_true (tend_store_add_message (store, account, message, NULL, &error));
         }
       g_assert_true (tend_store_commit (store, &error));
-      g_atomic_int_inc (&writer->transactions);
     }
   return NULL;
 }
 
+/* Waits, at most ten seconds, for @writer to have begun @count transactions. */
+static void
+wait_for_batches (Writer *writer, gint count)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (g_atomic_int_get (&writer->begun) < count)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
 /* A short edit opened with PRIORITY gets the database between two batches of a writer that
- * never pauses, and that writer carries on once the edit is done. */
+ * never pauses: at most the batch under way when it asked goes first. The writer carries on once
+ * the edit is done. */
 static void
 test_priority_turn (Fixture *f, gconstpointer data)
 {
@@ -491,25 +509,53 @@ test_priority_turn (Fixture *f, gconstpointer data)
   g_autoptr (TendStore) edit = NULL;
   Writer   writer = { f->path, 0, 0 };
   GThread *thread;
-  gint     before;
+  gint     before, after;
 
   g_assert_no_error (error);
   g_clear_object (&created);
   thread = g_thread_new ("writer", busy_writer, &writer);
-  while (g_atomic_int_get (&writer.transactions) < 3)
-    g_usleep (1000);
+  wait_for_batches (&writer, 3);
 
+  before = g_atomic_int_get (&writer.begun);
   edit = tend_store_open (f->path, TEND_STORE_OPEN_PRIORITY, &error);
   g_assert_no_error (error);
   g_assert_true (tend_store_add_me (edit, "me@example.org", &error));
   g_assert_no_error (error);
+  after = g_atomic_int_get (&writer.begun);
+  g_test_message ("the writer began %d batches while the edit waited", after - before);
+  g_assert_cmpint (after - before, <=, 1);
   g_clear_object (&edit);
 
-  before = g_atomic_int_get (&writer.transactions);
-  while (g_atomic_int_get (&writer.transactions) < before + 3)
-    g_usleep (1000);
+  wait_for_batches (&writer, after + 3);
   g_atomic_int_set (&writer.stop, 1);
   g_thread_join (thread);
+}
+
+/* A writer waits for an edit's turn no longer than its busy timeout, then hears it is busy. */
+static void
+test_priority_turn_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) writer = tend_store_open (f->path, 0, &error);
+  g_autoptr (TendStore) edit = NULL;
+  gint64 start;
+
+  g_assert_no_error (error);
+  edit = tend_store_open (f->path, TEND_STORE_OPEN_PRIORITY, &error);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (tend_store_begin (writer, &error));
+  g_assert_error (error, TEND_STORE_ERROR, TEND_STORE_ERROR_BUSY);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1900 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
+  g_clear_error (&error);
+
+  /* Once the edit is done, the writer's turn comes at once. */
+  g_clear_object (&edit);
+  g_assert_true (tend_store_begin (writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (tend_store_commit (writer, &error));
 }
 
 static void
@@ -589,6 +635,7 @@ main (int argc, char *argv[])
   ADD ("/store/open/read-only-file", test_read_only_file);
   ADD ("/store/busy", test_busy);
   ADD ("/store/priority-turn", test_priority_turn);
+  ADD ("/store/priority-turn-timeout", test_priority_turn_timeout);
   ADD ("/store/delete-files", test_delete_files);
 #undef ADD
   g_test_add_func ("/store/hash-id", test_hash_id);
