@@ -199,27 +199,6 @@ append_people (GString *out, WeekView *view)
   append_wrapped (out, 2, line);
 }
 
-static const char *
-kind_label (TendNudgeKind kind)
-{
-  switch (kind)
-    {
-    case TEND_NUDGE_KIND_PRAISE:
-      /* Translators: the kind of a coach's nudge, shown before its title. */
-      return _ ("Well done");
-    case TEND_NUDGE_KIND_WARNING:
-      /* Translators: the kind of a coach's nudge, shown before its title. */
-      return _ ("Watch out");
-    case TEND_NUDGE_KIND_TIP:
-      /* Translators: the kind of a coach's nudge, shown before its title. */
-      return _ ("Tip");
-    case TEND_NUDGE_KIND_INFO:
-    default:
-      /* Translators: the kind of a coach's nudge, shown before its title. */
-      return _ ("Note");
-    }
-}
-
 static void
 append_nudges (GString *out, WeekView *view)
 {
@@ -238,7 +217,8 @@ append_nudges (GString *out, WeekView *view)
       if (i > 0)
         g_string_append_c (out, '\n');
       /* Translators: %1$s is a nudge's kind (“Tip”), %2$s its title. */
-      heading = g_strdup_printf (_ ("%1$s: %2$s"), kind_label (tend_nudge_get_kind (nudge)),
+      heading = g_strdup_printf (_ ("%1$s: %2$s"),
+                                 tend_nudge_kind_get_label (tend_nudge_get_kind (nudge)),
                                  tend_nudge_get_title (nudge));
       append_wrapped (out, 2, heading);
       append_wrapped (out, 4, tend_nudge_get_explanation (nudge));

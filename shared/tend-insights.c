@@ -1261,8 +1261,14 @@ compute_from_file_thread (GTask *task, gpointer source_object, gpointer task_dat
 
   if ((store = tend_store_open (request->path, TEND_STORE_OPEN_READ_ONLY, &error)) != NULL
       && (insights = tend_insights_new_for_user (store, &error)) != NULL)
-    report = request->with_trend ? tend_insights_compute (insights, &request->week, &error)
-                                 : tend_insights_compute_week (insights, &request->week, &error);
+    {
+      /* The caller has its answer as soon as it cancels (return-on-cancel): the queries stop
+       * too, rather than keep a core busy for a report no one will read, such as the current
+       * week's when the window opens on another. */
+      tend_store_stop_on_cancel (store, cancellable);
+      report = request->with_trend ? tend_insights_compute (insights, &request->week, &error)
+                                   : tend_insights_compute_week (insights, &request->week, &error);
+    }
   if (report == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "tend-nudge.h"
@@ -66,6 +67,27 @@ tend_nudge_kind_to_string (TendNudgeKind kind)
 
   /* The nicks are static strings: they outlive the class reference. */
   return value->value_nick;
+}
+
+const char *
+tend_nudge_kind_get_label (TendNudgeKind kind)
+{
+  switch (kind)
+    {
+    case TEND_NUDGE_KIND_PRAISE:
+      /* Translators: the kind of a coach's nudge, shown with its title. */
+      return _ ("Well done");
+    case TEND_NUDGE_KIND_WARNING:
+      /* Translators: the kind of a coach's nudge, shown with its title. */
+      return _ ("Watch out");
+    case TEND_NUDGE_KIND_TIP:
+      /* Translators: the kind of a coach's nudge, shown with its title. */
+      return _ ("Tip");
+    case TEND_NUDGE_KIND_INFO:
+    default:
+      /* Translators: the kind of a coach's nudge, shown with its title. */
+      return _ ("Note");
+    }
 }
 
 static void

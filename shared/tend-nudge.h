@@ -31,6 +31,8 @@ GType tend_nudge_kind_get_type (void);
 
 /* The stable name of @kind in JSON: "praise", "warning", "tip" or "info". */
 const char *tend_nudge_kind_to_string (TendNudgeKind kind);
+/* @kind in words, translated, for people: so that it never rests on an icon alone. */
+const char *tend_nudge_kind_get_label (TendNudgeKind kind);
 
 #define TEND_TYPE_NUDGE (tend_nudge_get_type ())
 

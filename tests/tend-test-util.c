@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "tend-test-util.h"
@@ -67,6 +68,20 @@ tend_test_run_tendctl_va (const char *data_home, const char *input, char **out, 
   if (err != NULL)
     *err = g_steal_pointer (&complaints);
   return g_subprocess_get_exit_status (process);
+}
+
+/* tend_test_run_tendctl_va() with the arguments from @first_arg on, NULL-terminated. */
+int
+tend_test_run_tendctl (const char *data_home, const char *input, char **out, char **err,
+                       const char *first_arg, ...)
+{
+  va_list ap;
+  int     status;
+
+  va_start (ap, first_arg);
+  status = tend_test_run_tendctl_va (data_home, input, out, err, first_arg, ap);
+  va_end (ap);
+  return status;
 }
 
 static gboolean
@@ -154,4 +169,92 @@ tend_test_spawn_agent (const char *home, const char *config, const char *data, c
     g_main_context_iteration (NULL, TRUE);
   g_bus_unwatch_name (watch);
   return process;
+}
+
+/* A proxy of the agent's dev.tend.Agent1 on the session bus that never starts another agent.
+ * @proxy_type is the generated TEND_DBUS_TYPE_AGENT1_PROXY, which this library, built without
+ * libtend, cannot name itself. */
+static gpointer
+agent_proxy_new (GType proxy_type)
+{
+  g_autoptr (GError) error = NULL;
+  gpointer proxy;
+
+  g_assert_true (g_type_is_a (proxy_type, G_TYPE_DBUS_PROXY));
+  proxy = g_initable_new (proxy_type, NULL, &error, "g-flags", G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                          "g-name", "dev.tend.Agent", "g-bus-type", G_BUS_TYPE_SESSION,
+                          "g-object-path", "/dev/tend/Agent", "g-interface-name", "dev.tend.Agent1",
+                          NULL);
+  g_assert_no_error (error);
+  return proxy;
+}
+
+/* Makes a temporary home from @tmp_template (see g_dir_make_tmp()) for an agent that is not
+ * started yet; with @keep_log, its standard error and debug messages go to agent.log there. */
+void
+tend_test_agent_init (TendTestAgent *self, const char *tmp_template, gboolean keep_log)
+{
+  self->home = g_dir_make_tmp (tmp_template, NULL);
+  self->config = g_build_filename (self->home, "config", NULL);
+  self->data = g_build_filename (self->home, "data", NULL);
+  if (keep_log)
+    self->log = g_build_filename (self->home, "agent.log", NULL);
+}
+
+static void
+data_changed_cb (GObject *proxy, gpointer user_data)
+{
+  TendTestAgent *self = user_data;
+
+  self->data_changed++;
+}
+
+/* Starts the agent (see tend_test_spawn_agent()) and makes its proxy, a @proxy_type, counting
+ * its DataChanged signals. */
+void
+tend_test_agent_start (TendTestAgent *self, GType proxy_type)
+{
+  self->process = tend_test_spawn_agent (self->home, self->config, self->data, self->log);
+  self->proxy = agent_proxy_new (proxy_type);
+  g_signal_connect (self->proxy, "data-changed", G_CALLBACK (data_changed_cb), self);
+}
+
+/* Drops the proxy, sends @signal_number to the agent if it runs, and waits for it. Asked to
+ * stop with SIGTERM, the agent must quit cleanly: no crash, and under the sanitizers no leak. */
+void
+tend_test_agent_stop (TendTestAgent *self, int signal_number)
+{
+  g_clear_object (&self->proxy);
+  if (self->process == NULL)
+    return;
+  g_subprocess_send_signal (self->process, signal_number);
+  g_subprocess_wait (self->process, NULL, NULL);
+  if (signal_number == SIGTERM && !g_subprocess_get_successful (self->process))
+    g_error ("the agent did not quit cleanly%s%s", self->log != NULL ? "; see " : "",
+             self->log != NULL ? self->log : "");
+  g_clear_object (&self->process);
+}
+
+/* Stops the agent with SIGTERM and removes its home, if either was made. */
+void
+tend_test_agent_clear (TendTestAgent *self)
+{
+  tend_test_agent_stop (self, SIGTERM);
+  if (self->home != NULL)
+    tend_test_remove_tree (self->home);
+  g_clear_pointer (&self->home, g_free);
+  g_clear_pointer (&self->config, g_free);
+  g_clear_pointer (&self->data, g_free);
+  g_clear_pointer (&self->log, g_free);
+}
+
+/* Asserts that @error is the D-Bus error @name a remote peer replied with. */
+void
+tend_test_assert_remote_error (const GError *error, const char *name)
+{
+  g_autofree char *remote = NULL;
+
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, name);
 }

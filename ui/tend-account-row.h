@@ -19,5 +19,8 @@ const char *tend_account_row_get_provider_name (TendAccountRow *self);
 const char *tend_account_row_get_account       (TendAccountRow *self);
 void        tend_account_row_update            (TendAccountRow *self, GVariant *details,
                                                 guint done, guint total);
+void        tend_account_row_set_signing_in    (TendAccountRow *self, gboolean signing_in);
+void        tend_account_row_set_note          (TendAccountRow *self, const char *note,
+                                                gboolean is_error);
 
 G_END_DECLS

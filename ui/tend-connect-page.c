@@ -8,9 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tend-agent-util.h"
 #include "tend-connect-page.h"
-
-#define AGENT_ERROR "dev.tend.Agent1.Error."
 
 /* Pulses of the first sync's bar while the agent does not know how much there is. */
 #define PULSE_MS 150
@@ -61,7 +60,6 @@ enum
 {
   PROP_0,
   PROP_AGENT,
-  PROP_BUSY,
   N_PROPS
 };
 
@@ -132,14 +130,10 @@ update_view (TendConnectPage *self)
 static void
 set_state (TendConnectPage *self, State state)
 {
-  gboolean was_busy = self->state != STATE_IDLE;
-
   self->state = state;
   if (state == STATE_IDLE)
     g_clear_object (&self->cancellable);
   update_view (self);
-  if (was_busy != (state != STATE_IDLE))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
@@ -151,34 +145,6 @@ set_message (TendConnectPage *self, const char *message, gboolean is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
-}
-
-/* The agent's errors carry a sentence already; the kinds a person can do something about get
- * one that says what, without the agent's technical detail (a setting's name, a file). */
-static char *
-describe_error (GError *error)
-{
-  g_autofree char *remote = g_dbus_error_get_remote_error (error);
-
-  g_dbus_error_strip_remote_error (error);
-  if (g_strcmp0 (remote, AGENT_ERROR "NotOptedIn") == 0)
-    return g_strdup (_ ("Tend is not collecting: opt in first."));
-  if (g_strcmp0 (remote, AGENT_ERROR "Busy") == 0)
-    return g_strdup (_ ("Another sign-in is under way. Finish it in your browser, or wait a few "
-                        "minutes and try again."));
-  if (g_strcmp0 (remote, AGENT_ERROR "NotConfigured") == 0)
-    return g_strdup (_ ("Your organization has not set up this way of signing in. Ask whoever "
-                        "looks after your computer, or import files instead."));
-  if (g_strcmp0 (remote, AGENT_ERROR "Paused") == 0)
-    return g_strdup (_ ("Collection is paused. Resume it in Preferences, then try again."));
-  if (g_strcmp0 (remote, AGENT_ERROR "UnknownAccount") == 0)
-    return g_strdup (_ ("That account is no longer connected."));
-  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
-    return g_strdup (_ ("Tend’s agent stopped answering. Try again in a moment."));
-  return g_strdup (error->message);
 }
 
 /* Sign-in */
@@ -295,9 +261,7 @@ device_code_cb (TendDBusAgent1 *agent, const char *provider, const char *user_co
 
   if (self->state != STATE_CONNECTING || g_strcmp0 (provider, self->provider) != 0)
     return;
-  /* Translators: %1$s is a web address, %2$s a short code such as “ABCD-EFGH”. */
-  text = g_strdup_printf (_ ("Or, on another device, open %1$s and enter the code %2$s"),
-                          verification_uri, user_code);
+  text = tend_device_code_describe (user_code, verification_uri);
   gtk_label_set_label (self->code_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->code_label), TRUE);
 }
@@ -315,7 +279,7 @@ connect_account_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      message = describe_error (error);
+      message = tend_agent_error_describe (error);
       set_state (self, STATE_IDLE);
       set_message (self, message, TRUE);
       return;
@@ -332,20 +296,6 @@ connect_account_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   follow_first_sync (self);
 }
 
-/* The provider's name as the agent gives it, which for a provider the organization has not set
- * up is only its id. */
-static const char *
-provider_name (const char *id, const char *name, gboolean configured)
-{
-  if (configured)
-    return name;
-  if (g_str_equal (id, "microsoft"))
-    return _ ("Microsoft 365");
-  if (g_str_equal (id, "google"))
-    return _ ("Google");
-  return NULL;
-}
-
 static void
 connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -355,7 +305,6 @@ connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   GVariantIter     iter;
   const char      *provider;
   const char      *name;
-  gboolean         configured;
 
   g_return_if_fail (self->agent != NULL);
   g_return_if_fail (self->state == STATE_IDLE);
@@ -367,9 +316,9 @@ connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (providers != NULL)
     {
       g_variant_iter_init (&iter, providers);
-      while (g_variant_iter_next (&iter, "(&s&sb)", &provider, &name, &configured))
+      while (g_variant_iter_next (&iter, "(&s&sb)", &provider, &name, NULL))
         if (g_str_equal (provider, id))
-          self->provider_name = g_strdup (provider_name (provider, name, configured));
+          self->provider_name = g_strdup (tend_provider_display_name (provider, name));
     }
   if (self->provider_name == NULL)
     self->provider_name = g_strdup (id);
@@ -377,10 +326,11 @@ connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   set_message (self, NULL, FALSE);
   self->cancellable = g_cancellable_new ();
   set_state (self, STATE_CONNECTING);
-  /* It returns once the person has signed in, which takes as long as it takes. */
+  /* It returns once the person has signed in. */
   g_dbus_proxy_call (G_DBUS_PROXY (self->agent), "ConnectAccount",
-                     g_variant_new ("(sb)", id, FALSE), G_DBUS_CALL_FLAGS_NONE, G_MAXINT,
-                     self->cancellable, connect_account_cb, g_object_ref (self));
+                     g_variant_new ("(sb)", id, FALSE), G_DBUS_CALL_FLAGS_NONE,
+                     TEND_CONNECT_ACCOUNT_TIMEOUT_MS, self->cancellable, connect_account_cb,
+                     g_object_ref (self));
 }
 
 /* Stops waiting; the agent gives up the sign-in itself when the browser never comes back. */
@@ -459,12 +409,14 @@ update_providers (TendConnectPage *self)
       g_variant_iter_init (&iter, providers);
       while (g_variant_iter_next (&iter, "(&s&sb)", &id, &name, &configured))
         {
-          const char *shown = provider_name (id, name, configured);
-          GtkWidget  *button;
+          GtkWidget *button;
 
-          if (shown == NULL || configured != usable)
+          /* Only the public providers are worth showing while not set up. */
+          if (configured != usable
+              || (!configured && !g_str_equal (id, "microsoft") && !g_str_equal (id, "google")))
             continue;
-          button = new_provider_button (self, id, shown, configured);
+          button
+              = new_provider_button (self, id, tend_provider_display_name (id, name), configured);
           if (configured && self->suggested_button == NULL)
             self->suggested_button = button;
           gtk_box_append (self->providers_box, button);
@@ -549,7 +501,7 @@ import_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   set_state (self, STATE_IDLE);
   if (reply == NULL)
     {
-      g_autofree char *reason = describe_error (error);
+      g_autofree char *reason = tend_agent_error_describe (error);
 
       message = g_strdup_printf (_ ("Could not import: %s"), reason);
       set_message (self, message, TRUE);
@@ -621,9 +573,6 @@ tend_connect_page_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_AGENT:
       g_value_set_object (value, self->agent);
       break;
-    case PROP_BUSY:
-      g_value_set_boolean (value, tend_connect_page_get_busy (self));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -658,8 +607,6 @@ tend_connect_page_class_init (TendConnectPageClass *klass)
   properties[PROP_AGENT]
       = g_param_spec_object ("agent", NULL, NULL, TEND_DBUS_TYPE_AGENT1,
                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BUSY]
-      = g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The person is done here: an account finished its first sync, or they asked for the week. */
@@ -695,14 +642,6 @@ GtkWidget *
 tend_connect_page_new (void)
 {
   return g_object_new (TEND_TYPE_CONNECT_PAGE, NULL);
-}
-
-TendDBusAgent1 *
-tend_connect_page_get_agent (TendConnectPage *self)
-{
-  g_return_val_if_fail (TEND_IS_CONNECT_PAGE (self), NULL);
-
-  return self->agent;
 }
 
 /* The agent to connect and import through; NULL while it is not running, which ends whatever

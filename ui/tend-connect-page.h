@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TendConnectPage, tend_connect_page, TEND, CONNECT_PAGE, AdwBin)
 
 GtkWidget      *tend_connect_page_new          (void);
-TendDBusAgent1 *tend_connect_page_get_agent    (TendConnectPage *self);
 void            tend_connect_page_set_agent    (TendConnectPage *self, TendDBusAgent1 *agent);
 /* Whether the user's database holds anything: it lets the page lead on to the week. */
 void            tend_connect_page_set_has_data (TendConnectPage *self, gboolean has_data);

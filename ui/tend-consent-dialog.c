@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <jansson.h>
 
+#include "tend-agent-util.h"
 #include "tend-consent-dialog.h"
 #include "tend-metric.h"
 
@@ -46,12 +47,15 @@ struct _TendConsentDialog
 
 G_DEFINE_FINAL_TYPE (TendConsentDialog, tend_consent_dialog, ADW_TYPE_WINDOW)
 
-/* Sharing can be agreed to only once the person saw a payload, and once at a time. */
+/* Sharing can be agreed to only once the person saw a payload, and once at a time. Once Share
+ * is pressed the agent may record consent at any moment: the dialog cannot be cancelled until it
+ * answers, so that it never looks cancelled while consent was recorded. */
 static void
 update_actions (TendConsentDialog *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "consent.share",
                                  self->payload != NULL && !self->sharing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "consent.cancel", !self->sharing);
   gtk_widget_set_visible (GTK_WIDGET (self->share_button),
                           self->payload != NULL || self->week == NULL);
 }
@@ -150,16 +154,21 @@ preview_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autofree char *payload = NULL;
   g_autofree char *intro = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *escaped = NULL;
 
   if (!tend_dbus_agent1_call_preview_contribution_finish (TEND_DBUS_AGENT1 (object), &week,
                                                           &payload, result, &error))
     {
+      g_autofree char *reason = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_dbus_error_strip_remote_error (error);
+      /* A status page's description is markup. */
+      reason = tend_agent_error_describe (error);
+      escaped = g_markup_escape_text (reason, -1);
       /* Nothing was shown, so nothing can be agreed to: only Cancel is left. */
       self->week = g_strdup ("");
-      adw_status_page_set_description (self->error_page, error->message);
+      adw_status_page_set_description (self->error_page, escaped);
       gtk_stack_set_visible_child_name (self->stack, "error");
       update_actions (self);
       return;
@@ -178,7 +187,9 @@ preview_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   description = g_strdup_printf (_ ("Your figures for week %s, with their noise already added: "
                                     "some may look odd, or even fall below zero."),
                                  self->week);
-  adw_preferences_group_set_description (self->figures_group, description);
+  /* A group's description is markup. */
+  escaped = g_markup_escape_text (description, -1);
+  adw_preferences_group_set_description (self->figures_group, escaped);
   show_figures (self);
   gtk_stack_set_visible_child_name (self->stack, "preview");
   update_actions (self);
@@ -189,21 +200,25 @@ set_sharing_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendConsentDialog) self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
+  gboolean         done;
 
-  if (tend_dbus_agent1_call_set_sharing_finish (TEND_DBUS_AGENT1 (object), result, &error))
+  done = tend_dbus_agent1_call_set_sharing_finish (TEND_DBUS_AGENT1 (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->sharing = FALSE;
+  if (done)
     {
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
 
-  g_dbus_error_strip_remote_error (error);
-  message = g_strdup_printf (_ ("Sharing was not switched on: %s"), error->message);
+  reason = tend_agent_error_describe (error);
+  /* Translators: %s is the agent's reason, a sentence. */
+  message = g_strdup_printf (_ ("Sharing was not switched on: %s"), reason);
   gtk_label_set_text (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-  self->sharing = FALSE;
   gtk_spinner_set_spinning (self->spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   update_actions (self);
@@ -231,6 +246,17 @@ static void
 cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   gtk_window_close (GTK_WINDOW (widget));
+}
+
+static gboolean
+tend_consent_dialog_close_request (GtkWindow *window)
+{
+  TendConsentDialog *self = TEND_CONSENT_DIALOG (window);
+
+  /* Closing now would hide an answer the agent is about to give. */
+  if (self->sharing)
+    return TRUE;
+  return GTK_WINDOW_CLASS (tend_consent_dialog_parent_class)->close_request (window);
 }
 
 static void
@@ -263,9 +289,11 @@ tend_consent_dialog_class_init (TendConsentDialogClass *klass)
 {
   GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = tend_consent_dialog_dispose;
   object_class->finalize = tend_consent_dialog_finalize;
+  window_class->close_request = tend_consent_dialog_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/tend/Tend/tend-consent-dialog.ui");

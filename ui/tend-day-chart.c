@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-day-chart"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 
@@ -92,13 +92,14 @@ describe_after_hours (const TendDayFigures *day)
     /* Translators: %s is a time in hours (“0.5 h”). */
     return g_strdup_printf (_ ("%s of meetings after hours"), hours);
   if (day->after_hours_minutes <= 0)
-    return g_strdup_printf (ngettext ("%u message sent after hours", "%u messages sent after hours",
-                                      day->after_hours_messages),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message sent after hours",
+                                         "%u messages sent after hours", day->after_hours_messages),
                             day->after_hours_messages);
   /* Translators: %1$s is a time in hours (“0.5 h”), %2$u a number of messages. */
-  return g_strdup_printf (ngettext ("%1$s of meetings and %2$u message sent after hours",
-                                    "%1$s of meetings and %2$u messages sent after hours",
-                                    day->after_hours_messages),
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%1$s of meetings and %2$u message sent after hours",
+                                       "%1$s of meetings and %2$u messages sent after hours",
+                                       day->after_hours_messages),
                           hours, day->after_hours_messages);
 }
 

@@ -2,13 +2,14 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-goal-dialog"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "tend-agent-util.h"
 #include "tend-goal-dialog.h"
 
 /* The figures a weekly limit or aim makes sense for, in the order offered: the ones the coach
@@ -43,14 +44,6 @@ struct _TendGoalDialog
 };
 
 G_DEFINE_FINAL_TYPE (TendGoalDialog, tend_goal_dialog, ADW_TYPE_WINDOW)
-
-enum
-{
-  GOAL_ADDED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 /* Each unit's range, step and wording; a week has 168 hours and 7 days. */
 static void
@@ -159,37 +152,19 @@ set_busy (TendGoalDialog *self, gboolean busy)
   gtk_widget_set_sensitive (GTK_WIDGET (self->target_row), !busy);
 }
 
-/* The agent's own errors (and its refusals of an argument) are sentences meant for the person;
- * anything else (no agent on the bus, a dropped connection) is told in plain words. */
-static const char *
-agent_error_text (GError *error)
-{
-  g_autofree char *name = g_dbus_error_get_remote_error (error);
-
-  if (name != NULL
-      && (g_str_has_prefix (name, "dev.tend.Agent1.Error.")
-          || g_str_equal (name, "org.freedesktop.DBus.Error.InvalidArgs")))
-    {
-      g_dbus_error_strip_remote_error (error);
-      return error->message;
-    }
-  g_debug ("The agent did not answer: %s", error->message);
-  return _ ("Tend’s agent did not answer. Try again once it is running.");
-}
-
 /* The dialog stays open on an error, with the agent's reason, so that the goal can be fixed. */
 static void
 add_goal_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendGoalDialog) self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
   gint64           id = 0;
 
   if (tend_dbus_agent1_call_add_goal_finish (TEND_DBUS_AGENT1 (object), &id, result, &error))
     {
       g_clear_object (&self->cancellable);
-      g_signal_emit (self, signals[GOAL_ADDED], 0, id);
       gtk_window_close (GTK_WINDOW (self));
       return;
     }
@@ -198,7 +173,8 @@ add_goal_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   g_clear_object (&self->cancellable);
   /* Translators: %s is the agent's reason, a sentence. */
-  message = g_strdup_printf (_ ("Could not add the goal: %s"), agent_error_text (error));
+  reason = tend_agent_error_describe (error);
+  message = g_strdup_printf (_ ("Could not add the goal: %s"), reason);
   gtk_label_set_label (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
   set_busy (self, FALSE);
@@ -244,10 +220,6 @@ tend_goal_dialog_class_init (TendGoalDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tend_goal_dialog_dispose;
-
-  /* With the new goal's id, once the agent has written it. */
-  signals[GOAL_ADDED] = g_signal_new ("goal-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/tend/Tend/tend-goal-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TendGoalDialog, spinner);

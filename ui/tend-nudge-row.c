@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-nudge-row"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 
@@ -27,6 +27,8 @@ struct _TendNudgeRow
   /* Owned */
   TendNudge *nudge;
   char      *locked_reason;
+
+  guint has_details : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TendNudgeRow, tend_nudge_row, ADW_TYPE_EXPANDER_ROW)
@@ -47,28 +49,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
-
-/* The kind in words as well as in its icon, so that it never rests on the icon alone. */
-static const char *
-kind_label (TendNudgeKind kind)
-{
-  switch (kind)
-    {
-    case TEND_NUDGE_KIND_PRAISE:
-      /* Translators: the kind of a coach's nudge, shown under its title. */
-      return _ ("Well done");
-    case TEND_NUDGE_KIND_WARNING:
-      /* Translators: the kind of a coach's nudge, shown under its title. */
-      return _ ("Watch out");
-    case TEND_NUDGE_KIND_TIP:
-      /* Translators: the kind of a coach's nudge, shown under its title. */
-      return _ ("Tip");
-    case TEND_NUDGE_KIND_INFO:
-    default:
-      /* Translators: the kind of a coach's nudge, shown under its title. */
-      return _ ("Note");
-    }
-}
 
 static const char *
 kind_icon_name (TendNudgeKind kind)
@@ -131,29 +111,52 @@ snooze_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_signal_emit (widget, signals[SNOOZE], 0, g_variant_get_uint32 (parameter));
 }
 
+/* A folded expander row still measures its hidden content: wrapping four paragraphs for every
+ * nudge was most of the week view's first frame. They are written when first unfolded. */
 static void
-tend_nudge_row_constructed (GObject *object)
+show_details (TendNudgeRow *self)
 {
-  TendNudgeRow    *self = TEND_NUDGE_ROW (object);
-  TendNudgeKind    kind = tend_nudge_get_kind (self->nudge);
-  const char      *title = tend_nudge_get_title (self->nudge);
   g_autofree char *suggestion = NULL;
-  g_autofree char *dismiss_name = NULL;
-  g_autofree char *snooze_name = NULL;
-  g_autofree char *why_name = NULL;
 
-  G_OBJECT_CLASS (tend_nudge_row_parent_class)->constructed (object);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), kind_label (kind));
-  gtk_image_set_from_icon_name (self->kind_icon, kind_icon_name (kind));
-
+  if (self->has_details)
+    return;
+  self->has_details = TRUE;
   gtk_label_set_label (self->explanation_label, tend_nudge_get_explanation (self->nudge));
   gtk_label_set_label (self->evidence_label, tend_nudge_get_evidence (self->nudge));
   /* Translators: %s is the coach's suggestion, one concrete thing to try. */
   suggestion = g_strdup_printf (_ ("Try: %s"), tend_nudge_get_suggestion (self->nudge));
   gtk_label_set_label (self->suggestion_label, suggestion);
   gtk_label_set_label (self->why_label, tend_nudge_get_why (self->nudge));
+}
+
+static void
+expanded_cb (TendNudgeRow *self, GParamSpec *pspec, gpointer user_data)
+{
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self)))
+    show_details (self);
+}
+
+static void
+tend_nudge_row_constructed (GObject *object)
+{
+  TendNudgeRow    *self = TEND_NUDGE_ROW (object);
+  TendNudgeKind    kind = tend_nudge_get_kind (self->nudge);
+  const char      *title = tend_nudge_get_title (self->nudge);
+  g_autofree char *dismiss_name = NULL;
+  g_autofree char *snooze_name = NULL;
+  g_autofree char *why_name = NULL;
+  g_autofree char *escaped_title = NULL;
+
+  G_OBJECT_CLASS (tend_nudge_row_parent_class)->constructed (object);
+
+  /* libadwaita 1.2's expander row reads its title as markup whatever use-markup says. */
+  escaped_title = g_markup_escape_text (title, -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), escaped_title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), tend_nudge_kind_get_label (kind));
+  gtk_image_set_from_icon_name (self->kind_icon, kind_icon_name (kind));
+
+  g_signal_connect (self, "notify::expanded", G_CALLBACK (expanded_cb), NULL);
+  expanded_cb (self, NULL, NULL);
 
   /* Every nudge has the same three buttons: their names say which nudge they act on. */
   /* Translators: a button's name for screen readers; %s is a nudge's title. */
@@ -296,12 +299,4 @@ tend_nudge_row_set_locked_reason (TendNudgeRow *self, const char *reason)
   g_free (self->locked_reason);
   self->locked_reason = g_strdup (reason);
   update_lock (self);
-}
-
-const char *
-tend_nudge_row_get_locked_reason (TendNudgeRow *self)
-{
-  g_return_val_if_fail (TEND_IS_NUDGE_ROW (self), NULL);
-
-  return self->locked_reason;
 }

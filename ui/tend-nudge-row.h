@@ -14,11 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TendNudgeRow, tend_nudge_row, TEND, NUDGE_ROW, AdwExpanderRow)
 
-GtkWidget  *tend_nudge_row_new               (TendNudge *nudge);
-TendNudge  *tend_nudge_row_get_nudge         (TendNudgeRow *self);
+GtkWidget *tend_nudge_row_new               (TendNudge *nudge);
+TendNudge *tend_nudge_row_get_nudge         (TendNudgeRow *self);
 /* NULL lets the person dismiss and snooze; otherwise why they cannot, shown as the tooltip of
  * the insensitive buttons. */
-void        tend_nudge_row_set_locked_reason (TendNudgeRow *self, const char *reason);
-const char *tend_nudge_row_get_locked_reason (TendNudgeRow *self);
+void       tend_nudge_row_set_locked_reason (TendNudgeRow *self, const char *reason);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-people-page"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 
@@ -207,9 +207,13 @@ people_computed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           gtk_stack_set_visible_child_name (self->stack, "people");
           return;
         }
+      g_autofree char *escaped = NULL;
+
       g_debug ("Could not compute the people: %s error %d", g_quark_to_string (error->domain),
                error->code);
-      adw_status_page_set_description (self->error_page, error->message);
+      /* A status page's description is markup. */
+      escaped = g_markup_escape_text (error->message, -1);
+      adw_status_page_set_description (self->error_page, escaped);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }

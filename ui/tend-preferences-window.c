@@ -9,15 +9,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "tend-account-row.h"
+#include "tend-agent-util.h"
 #include "tend-consent-dialog.h"
 #include "tend-export.h"
 #include "tend-preferences-window.h"
 #include "tend-settings.h"
 #include "tend-store.h"
 #include "tend-working-hours-row.h"
-
-/* Signing in waits for the person in their browser or on another device. */
-#define CONNECT_TIMEOUT_MS (15 * 60 * 1000)
 
 struct _TendPreferencesWindow
 {
@@ -48,24 +46,31 @@ struct _TendPreferencesWindow
   /* "provider\naccount" → TendAccountRow, and provider id → its Connect row (both borrowed). */
   GHashTable *account_rows;
   GHashTable *provider_rows;
-  char       *connecting;
+  /* The provider whose sign-in is under way, and the account it signs in again, if it does. */
+  char *connecting;
+  char *reconnecting;
 
   /* Borrowed */
   TendWorkingHoursRow *days[8];
   GtkWidget           *consent_dialog;
 
+  /* Redraws the accounts' "Last synced … ago", which nothing else changes as time goes by. */
+  guint clock;
   /* Set while the window shows what the agent or the settings say, not what a person did. */
-  guint sync_sharing_idle;
   guint updating : 1;
+  guint zones_loading : 1;
   guint zones_loaded : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TendPreferencesWindow, tend_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
+/* A toast's title is markup; what it says comes from file names and the agent. */
 static void
 toast (TendPreferencesWindow *self, const char *title)
 {
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (title));
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
 }
 
 static void toast_printf (TendPreferencesWindow *self, const char *format, ...)
@@ -83,33 +88,10 @@ toast_printf (TendPreferencesWindow *self, const char *format, ...)
   toast (self, message);
 }
 
-/* What the agent said, without D-Bus's error name. */
-static const char *
-error_text (GError *error)
-{
-  g_dbus_error_strip_remote_error (error);
-  return error->message;
-}
-
 static char *
 account_key (const char *provider, const char *account)
 {
   return g_strconcat (provider, "\n", account, NULL);
-}
-
-/* The agent names a provider only once it is set up; before, it gives the id. */
-static const char *
-display_name (const char *id, const char *name)
-{
-  if (g_strcmp0 (name, id) != 0)
-    return name;
-  if (g_strcmp0 (id, "microsoft") == 0)
-    return _ ("Microsoft 365");
-  if (g_strcmp0 (id, "google") == 0)
-    return _ ("Google");
-  if (g_strcmp0 (id, "oidc") == 0)
-    return _ ("Your Organization’s Sign-In");
-  return name;
 }
 
 static const char *
@@ -127,7 +109,7 @@ provider_name (TendPreferencesWindow *self, const char *provider)
   while (g_variant_iter_next (iter, "(&s&sb)", &id, &name, &configured))
     {
       if (g_strcmp0 (id, provider) == 0)
-        return display_name (id, name);
+        return tend_provider_display_name (id, name);
     }
   return provider;
 }
@@ -279,12 +261,15 @@ load_zones_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTimeZone) local = g_time_zone_new_local ();
   g_autofree char *system = NULL;
 
+  /* Listed only once it worked: the next visit tries again after a failure. */
+  self->zones_loading = FALSE;
   if (zones == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast_printf (self, _ ("Could not list time zones: %s"), error_text (error));
+        toast_printf (self, _ ("Could not list time zones: %s"), error->message);
       return;
     }
+  self->zones_loaded = TRUE;
   system = g_strdup_printf (_ ("System (%s)"), g_time_zone_get_identifier (local));
   gtk_list_box_append (self->zone_list, zone_row_new ("", system));
   for (guint i = 0; zones[i] != NULL; i++)
@@ -334,11 +319,11 @@ zone_back_clicked_cb (TendPreferencesWindow *self, GtkButton *button)
 static void
 time_zone_row_activated_cb (TendPreferencesWindow *self, AdwActionRow *row)
 {
-  if (!self->zones_loaded)
+  if (!self->zones_loaded && !self->zones_loading)
     {
       g_autoptr (GTask) task = g_task_new (self, self->cancellable, load_zones_cb, NULL);
 
-      self->zones_loaded = TRUE;
+      self->zones_loading = TRUE;
       g_task_set_source_tag (task, time_zone_row_activated_cb);
       g_task_run_in_thread (task, load_zones_thread);
     }
@@ -357,7 +342,11 @@ disconnect_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (!tend_dbus_agent1_call_disconnect_account_finish (TEND_DBUS_AGENT1 (object), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_printf (self, _ ("Could not disconnect: %s"), error_text (error));
+    {
+      g_autofree char *described = tend_agent_error_describe (error);
+
+      toast_printf (self, _ ("Could not disconnect: %s"), described);
+    }
 }
 
 static void
@@ -400,6 +389,8 @@ account_disconnect_cb (TendAccountRow *row, TendPreferencesWindow *self)
                            G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+static void account_sign_in_cb (TendAccountRow *row, TendPreferencesWindow *self);
 
 /* Sums an account's collections: the first sync's progress. */
 static void
@@ -465,6 +456,10 @@ sync_accounts (TendPreferencesWindow *self)
                   tend_account_row_new (provider, provider_name (self, provider), account));
               g_signal_connect_object (row, "disconnect", G_CALLBACK (account_disconnect_cb), self,
                                        G_CONNECT_DEFAULT);
+              g_signal_connect_object (row, "sign-in", G_CALLBACK (account_sign_in_cb), self,
+                                       G_CONNECT_DEFAULT);
+              gtk_widget_action_set_enabled (GTK_WIDGET (row), "account.sign-in",
+                                             self->connecting == NULL);
               adw_preferences_group_add (self->accounts_group, GTK_WIDGET (row));
               g_hash_table_insert (self->account_rows, g_strdup (row_key), row);
             }
@@ -488,8 +483,15 @@ sync_accounts (TendPreferencesWindow *self)
                           g_hash_table_size (self->account_rows) == 0);
 }
 
+static gboolean
+clock_cb (gpointer user_data)
+{
+  sync_accounts (TEND_PREFERENCES_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
-set_connecting (TendPreferencesWindow *self, const char *provider)
+set_connecting (TendPreferencesWindow *self, const char *provider, const char *row_key)
 {
   GHashTableIter iter;
   gpointer       key;
@@ -497,34 +499,54 @@ set_connecting (TendPreferencesWindow *self, const char *provider)
 
   g_free (self->connecting);
   self->connecting = g_strdup (provider);
+  g_free (self->reconnecting);
+  self->reconnecting = g_strdup (row_key);
   g_hash_table_iter_init (&iter, self->provider_rows);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       GtkSpinner *spinner = g_object_get_data (value, "tend-spinner");
-      gboolean    busy = g_strcmp0 (key, provider) == 0;
+      gboolean    busy = row_key == NULL && g_strcmp0 (key, provider) == 0;
 
       gtk_widget_set_visible (GTK_WIDGET (spinner), busy);
       gtk_spinner_set_spinning (spinner, busy);
+    }
+  /* One sign-in at a time, wherever it was asked for. */
+  g_hash_table_iter_init (&iter, self->account_rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      tend_account_row_set_signing_in (value, g_strcmp0 (key, row_key) == 0);
+      gtk_widget_action_set_enabled (value, "account.sign-in",
+                                     self->agent != NULL && provider == NULL);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.connect",
                                  self->agent != NULL && provider == NULL);
 }
 
+/* Where a sign-in tells how it goes: the account's own row when it signs in again, else the
+ * provider's Connect row. What happened to the last sign-in stays until the next one. */
 static void
-set_provider_subtitle (TendPreferencesWindow *self, const char *provider, const char *subtitle,
-                       gboolean is_error)
+note_sign_in (TendPreferencesWindow *self, const char *provider, const char *row_key,
+              const char *note, gboolean is_error)
 {
-  AdwActionRow *row = g_hash_table_lookup (self->provider_rows, provider);
+  GtkWidget *row;
 
+  if (row_key != NULL)
+    {
+      TendAccountRow *account_row = g_hash_table_lookup (self->account_rows, row_key);
+
+      if (account_row != NULL)
+        tend_account_row_set_note (account_row, note, is_error);
+      return;
+    }
+  row = g_hash_table_lookup (self->provider_rows, provider);
   if (row == NULL)
     return;
-  adw_action_row_set_subtitle (row, subtitle);
-  /* What happened to the last sign-in stays until the next one. */
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), note);
   g_object_set_data (G_OBJECT (row), "tend-noted", GINT_TO_POINTER (TRUE));
   if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+    gtk_widget_add_css_class (row, "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+    gtk_widget_remove_css_class (row, "error");
 }
 
 static void
@@ -545,11 +567,14 @@ sync_providers (TendPreferencesWindow *self)
 
       if (row == NULL)
         {
-          g_autofree char *title = g_strdup_printf (_ ("Connect %s"), display_name (id, name));
-          GtkWidget       *button = gtk_button_new_with_mnemonic (_ ("C_onnect…"));
-          GtkWidget       *spinner = gtk_spinner_new ();
+          g_autofree char *title
+              = g_strdup_printf (_ ("Connect %s"), tend_provider_display_name (id, name));
+          GtkWidget *button = gtk_button_new_with_mnemonic (_ ("C_onnect…"));
+          GtkWidget *spinner = gtk_spinner_new ();
 
           row = adw_action_row_new ();
+          /* The organization names its provider; the subtitle tells the agent's errors. */
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "preferences.connect");
@@ -582,48 +607,85 @@ connect_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
   g_autofree char *provider = NULL;
+  g_autofree char *row_key = NULL;
+  g_autofree char *note = NULL;
 
   if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   provider = g_strdup (self->connecting);
-  set_connecting (self, NULL);
+  row_key = g_strdup (self->reconnecting);
+  set_connecting (self, NULL, NULL);
   if (reply == NULL)
     {
-      g_autofree char *message = NULL;
+      g_autofree char *described = tend_agent_error_describe (error);
 
-      g_dbus_error_strip_remote_error (error);
-      message = g_strdup_printf (_ ("Could not sign in: %s"), error->message);
-      set_provider_subtitle (self, provider, message, TRUE);
+      note = g_strdup_printf (_ ("Could not sign in: %s"), described);
+      note_sign_in (self, provider, row_key, note, TRUE);
       return;
     }
-  set_provider_subtitle (self, provider, _ ("Connected: the first sync has started"), FALSE);
+  /* Signed in again: the row goes back to saying how the account syncs. */
+  if (row_key != NULL)
+    {
+      note_sign_in (self, provider, row_key, NULL, FALSE);
+      return;
+    }
+  {
+    const char *account;
+
+    g_variant_get (reply, "(&s)", &account);
+    /* Stays true after the first sync, which the account's own row follows. Translators: the
+     * account just signed in, e.g. "Connected ana@example.org". */
+    note = g_strdup_printf (_ ("Connected %s"), account);
+    note_sign_in (self, provider, NULL, note, FALSE);
+  }
+}
+
+/* @row_key: the account signing in again, as in account_rows, or %NULL for a new one. */
+static void
+start_connect (TendPreferencesWindow *self, const char *provider, const char *row_key)
+{
+  set_connecting (self, provider, row_key);
+  note_sign_in (self, provider, row_key, _ ("Waiting for you to sign in, in your browser…"), FALSE);
+  /* The generated call would give up after D-Bus's default 25 s. */
+  g_dbus_proxy_call (G_DBUS_PROXY (self->agent), "ConnectAccount",
+                     g_variant_new ("(sb)", provider, FALSE), G_DBUS_CALL_FLAGS_NONE,
+                     TEND_CONNECT_ACCOUNT_TIMEOUT_MS, self->cancellable, connect_cb,
+                     g_object_ref (self));
 }
 
 static void
 connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TendPreferencesWindow *self = TEND_PREFERENCES_WINDOW (widget);
-  const char            *provider = g_variant_get_string (parameter, NULL);
 
   g_return_if_fail (self->agent != NULL);
 
-  set_connecting (self, provider);
-  set_provider_subtitle (self, provider, _ ("Waiting for you to sign in, in your browser…"), FALSE);
-  /* The generated call would give up after D-Bus's default 25 s. */
-  g_dbus_proxy_call (G_DBUS_PROXY (self->agent), "ConnectAccount",
-                     g_variant_new ("(sb)", provider, FALSE), G_DBUS_CALL_FLAGS_NONE,
-                     CONNECT_TIMEOUT_MS, self->cancellable, connect_cb, g_object_ref (self));
+  start_connect (self, g_variant_get_string (parameter, NULL), NULL);
+}
+
+/* The agent can no longer sync the account: the same sign-in as a new account's, shown in the
+ * account's row. */
+static void
+account_sign_in_cb (TendAccountRow *row, TendPreferencesWindow *self)
+{
+  g_autofree char *row_key = NULL;
+
+  if (self->agent == NULL || self->connecting != NULL)
+    return;
+  row_key = account_key (tend_account_row_get_provider (row), tend_account_row_get_account (row));
+  start_connect (self, tend_account_row_get_provider (row), row_key);
 }
 
 static void
 device_code_cb (TendDBusAgent1 *agent, const char *provider, const char *user_code,
                 const char *verification_uri, gint64 expires_at, TendPreferencesWindow *self)
 {
-  g_autofree char *subtitle = NULL;
+  g_autofree char *note = tend_device_code_describe (user_code, verification_uri);
 
-  /* Translators: a code to type on another device, then the address to type it at. */
-  subtitle = g_strdup_printf (_ ("Enter the code %s at %s"), user_code, verification_uri);
-  set_provider_subtitle (self, provider, subtitle, FALSE);
+  if (g_strcmp0 (provider, self->connecting) == 0)
+    note_sign_in (self, provider, self->reconnecting, note, FALSE);
+  else
+    note_sign_in (self, provider, NULL, note, FALSE);
 }
 
 static void
@@ -631,11 +693,13 @@ set_paused_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendPreferencesWindow) self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *described = NULL;
 
   if (tend_dbus_agent1_call_set_paused_finish (TEND_DBUS_AGENT1 (object), result, &error)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  toast_printf (self, _ ("Could not change collection: %s"), error_text (error));
+  described = tend_agent_error_describe (error);
+  toast_printf (self, _ ("Could not change collection: %s"), described);
   self->updating = TRUE;
   gtk_switch_set_active (self->pause_switch, gtk_switch_get_state (self->pause_switch));
   self->updating = FALSE;
@@ -664,7 +728,11 @@ sync_now_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (tend_dbus_agent1_call_sync_now_finish (TEND_DBUS_AGENT1 (object), result, &error))
     toast (self, _ ("Syncing every account"));
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_printf (self, _ ("Could not sync: %s"), error_text (error));
+    {
+      g_autofree char *described = tend_agent_error_describe (error);
+
+      toast_printf (self, _ ("Could not sync: %s"), described);
+    }
 }
 
 static void
@@ -697,6 +765,8 @@ sharing_details (TendPreferencesWindow *self, const char **organization, const c
   g_variant_lookup (sharing, "since", "x", since);
 }
 
+/* The switch only shows the agent's Sharing: the row is what a person clicks or activates, so
+ * neither the switch nor what a screen reader hears is ever on before the agent says so. */
 static void
 sync_sharing (TendPreferencesWindow *self)
 {
@@ -713,44 +783,34 @@ sync_sharing (TendPreferencesWindow *self)
   else
     title = g_strdup (_ ("Share anonymized figures with your organization"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->sharing_row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->sharing_row), FALSE);
 
   if (self->agent == NULL)
     subtitle = g_strdup (_ ("Tend’s agent is not running"));
-  else if (*collector == '\0')
-    subtitle = g_strdup (_ ("Your organization runs no collector, so there is nothing to share "
-                            "with. Your figures stay on this computer."));
   else if (enabled)
     {
       g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (since);
       g_autofree char *date = when != NULL ? g_date_time_format (when, "%x") : g_strdup ("—");
 
       /* Translators: the date consent was given, then the collector's address. */
-      subtitle = g_strdup_printf (_ ("On since %s: weekly figures go to %s. Switch off to stop at "
-                                     "once."),
+      subtitle = g_strdup_printf (_ ("On since %1$s: weekly figures go to %2$s. Switch off to "
+                                     "stop at once."),
                                   date, collector);
     }
+  else if (*collector == '\0')
+    subtitle = g_strdup (_ ("Your organization runs no collector, so there is nothing to share "
+                            "with. Your figures stay on this computer."));
   else
     subtitle = g_strdup (_ ("Off: nothing leaves this computer. Switching on shows exactly what "
                             "would be sent first."));
   adw_action_row_set_subtitle (self->sharing_row, subtitle);
+  /* Sharing that is on can always be switched off. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->sharing_row),
-                            self->agent != NULL && *collector != '\0');
+                            self->agent != NULL && (enabled || *collector != '\0'));
 
-  self->updating = TRUE;
   gtk_switch_set_active (self->sharing_switch, enabled);
   gtk_switch_set_state (self->sharing_switch, enabled);
-  self->updating = FALSE;
-}
-
-static gboolean
-sync_sharing_idle_cb (gpointer user_data)
-{
-  TendPreferencesWindow *self = TEND_PREFERENCES_WINDOW (user_data);
-
-  self->sync_sharing_idle = 0;
-  sync_sharing (self);
-  return G_SOURCE_REMOVE;
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->sharing_row), GTK_ACCESSIBLE_STATE_CHECKED,
+                               enabled, -1);
 }
 
 static void
@@ -758,48 +818,43 @@ set_sharing_off_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendPreferencesWindow) self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *described = NULL;
 
   if (tend_dbus_agent1_call_set_sharing_finish (TEND_DBUS_AGENT1 (object), result, &error))
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  toast_printf (self, _ ("Could not switch sharing off: %s"), error_text (error));
-  sync_sharing (self);
+  described = tend_agent_error_describe (error);
+  toast_printf (self, _ ("Could not switch sharing off: %s"), described);
 }
 
-/* Switching on only asks: the consent dialog's Share button is what turns sharing on, and the
- * switch shows the agent's Sharing, never the click. Off is the one click. */
-static gboolean
-sharing_state_set_cb (TendPreferencesWindow *self, gboolean state, GtkSwitch *sharing_switch)
+/* Switching on only asks: the consent dialog's Share button is what turns sharing on. Off is the
+ * one activation. */
+static void
+sharing_row_activated_cb (TendPreferencesWindow *self, AdwActionRow *row)
 {
   const char *organization;
   const char *collector;
   gboolean    enabled;
   gint64      since;
 
-  if (self->updating)
-    return FALSE;
   if (self->agent == NULL)
-    return TRUE;
+    return;
   sharing_details (self, &organization, &collector, &enabled, &since);
-  if (state)
+  if (enabled)
     {
-      if (self->consent_dialog == NULL)
-        {
-          self->consent_dialog
-              = tend_consent_dialog_new (GTK_WINDOW (self), self->agent, organization, collector);
-          g_object_add_weak_pointer (G_OBJECT (self->consent_dialog),
-                                     (gpointer *) &self->consent_dialog);
-        }
-      gtk_window_present (GTK_WINDOW (self->consent_dialog));
-      /* Put the switch back once GTK is done with this click. */
-      if (self->sync_sharing_idle == 0)
-        self->sync_sharing_idle = g_idle_add (sync_sharing_idle_cb, self);
-      return TRUE;
+      tend_dbus_agent1_call_set_sharing (self->agent, FALSE, "", "", "", self->cancellable,
+                                         set_sharing_off_cb, g_object_ref (self));
+      return;
     }
-  tend_dbus_agent1_call_set_sharing (self->agent, FALSE, "", "", "", self->cancellable,
-                                     set_sharing_off_cb, g_object_ref (self));
-  return TRUE;
+  if (self->consent_dialog == NULL)
+    {
+      self->consent_dialog
+          = tend_consent_dialog_new (GTK_WINDOW (self), self->agent, organization, collector);
+      g_object_add_weak_pointer (G_OBJECT (self->consent_dialog),
+                                 (gpointer *) &self->consent_dialog);
+    }
+  gtk_window_present (GTK_WINDOW (self->consent_dialog));
 }
 
 /* Data */
@@ -826,6 +881,7 @@ export_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = NULL;
   g_autoptr (GFileOutputStream) out = NULL;
+  gboolean existed;
 
   store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
   if (store == NULL)
@@ -833,11 +889,28 @@ export_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  existed = g_file_query_exists (data->file, cancellable);
   out = g_file_replace (data->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, &error);
-  if (out == NULL
-      || !tend_export_write (store, data->format, G_OUTPUT_STREAM (out), cancellable, &error)
+  if (out == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!tend_export_write (store, data->format, G_OUTPUT_STREAM (out), cancellable, &error)
       || !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error))
     {
+      g_autoptr (GCancellable) abandon = g_cancellable_new ();
+      g_autoptr (GError) cleanup_error = NULL;
+
+      /* A replace writes beside the file and moves it into place on close, unless the close is
+       * cancelled: then the half-written copy goes and the file chosen keeps what it had. A file
+       * that did not exist before is new, and goes as a whole. */
+      g_cancellable_cancel (abandon);
+      /* It answers with the cancellation asked for. */
+      if (!g_output_stream_is_closed (G_OUTPUT_STREAM (out)))
+        (void) g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      if (!existed && !g_file_delete (data->file, NULL, &cleanup_error))
+        g_debug ("Could not remove the unfinished export: %s", cleanup_error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -859,7 +932,7 @@ export_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       toast (self, message);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_printf (self, _ ("Could not export: %s"), error_text (error));
+    toast_printf (self, _ ("Could not export: %s"), error->message);
 }
 
 static void
@@ -950,7 +1023,11 @@ opt_out_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_printf (self, _ ("Could not delete everything: %s"), error_text (error));
+    {
+      g_autofree char *described = tend_agent_error_describe (error);
+
+      toast_printf (self, _ ("Could not delete everything: %s"), described);
+    }
 }
 
 static void
@@ -983,7 +1060,7 @@ describe_accounts (TendPreferencesWindow *self)
       if (text->len > 0)
         g_string_append (text, ", ");
       /* Translators: an account and its provider, e.g. "ana@example.com (Microsoft 365)". */
-      g_string_append_printf (text, _ ("%s (%s)"), account, provider_name (self, provider));
+      g_string_append_printf (text, _ ("%1$s (%2$s)"), account, provider_name (self, provider));
       g_variant_unref (details);
     }
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
@@ -1007,20 +1084,20 @@ counts_cb (GObject *object, GAsyncResult *result, gpointer user_data)
                                  self->agent != NULL);
   if (counts == NULL)
     {
-      toast_printf (self, _ ("Could not read the database: %s"), error_text (error));
+      toast_printf (self, _ ("Could not read the database: %s"), error->message);
       return;
     }
 
-  messages = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " message",
-                                        "%" G_GINT64_FORMAT " messages", (gulong) counts->messages),
-                              counts->messages);
-  events = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " event", "%" G_GINT64_FORMAT " events",
-                                      (gulong) counts->events),
-                            counts->events);
+  messages = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "%lu message", "%lu messages", (gulong) counts->messages),
+      (gulong) counts->messages);
+  events = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "%lu event", "%lu events", (gulong) counts->events),
+      (gulong) counts->events);
   g_string_append (body, _ ("Tend stops collecting and deletes:"));
   g_string_append (body, "\n\n• ");
   /* Translators: the two counts are "12 messages" and "3 events". */
-  g_string_append_printf (body, _ ("its database, with %s and %s"), messages, events);
+  g_string_append_printf (body, _ ("its database, with %1$s and %2$s"), messages, events);
   accounts = describe_accounts (self);
   if (accounts != NULL)
     {
@@ -1131,7 +1208,7 @@ tend_preferences_window_dispose (GObject *object)
   TendPreferencesWindow *self = TEND_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->sync_sharing_idle, g_source_remove);
+  g_clear_handle_id (&self->clock, g_source_remove);
   if (self->agent != NULL)
     g_signal_handlers_disconnect_by_data (self->agent, self);
   if (self->consent_dialog != NULL)
@@ -1144,6 +1221,7 @@ tend_preferences_window_dispose (GObject *object)
   g_clear_pointer (&self->account_rows, g_hash_table_unref);
   g_clear_pointer (&self->provider_rows, g_hash_table_unref);
   g_clear_pointer (&self->connecting, g_free);
+  g_clear_pointer (&self->reconnecting, g_free);
 
   G_OBJECT_CLASS (tend_preferences_window_parent_class)->dispose (object);
 }
@@ -1176,7 +1254,7 @@ tend_preferences_window_class_init (TendPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendPreferencesWindow, zone_list);
   gtk_widget_class_bind_template_callback (widget_class, time_zone_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_state_set_cb);
-  gtk_widget_class_bind_template_callback (widget_class, sharing_state_set_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sharing_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, zone_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, zone_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, zone_row_activated_cb);
@@ -1194,6 +1272,7 @@ tend_preferences_window_init (TendPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->clock = g_timeout_add_seconds (60, clock_cb, self);
   self->account_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->provider_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_list_box_set_filter_func (self->zone_list, zone_filter_func, self, NULL);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-sparkline"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 
@@ -84,8 +84,9 @@ update_label (TendSparkline *self)
   else
     /* Translators: %1$s is a figure's name (“Meeting time”), %2$u a number of weeks, %3$s the
      * values of the weeks before this one, oldest first (“10.5 h, 12.0 h”), %4$s this week's. */
-    label = g_strdup_printf (ngettext ("%1$s over %2$u week: %3$s; this week: %4$s",
-                                       "%1$s over %2$u weeks: %3$s; this week: %4$s", n),
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%1$s over %2$u week: %3$s; this week: %4$s",
+                                          "%1$s over %2$u weeks: %3$s; this week: %4$s", n),
                              tend_metric_get_title (self->metric), n, earlier->str, current);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }

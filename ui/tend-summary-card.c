@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-summary-card"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 

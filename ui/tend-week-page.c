@@ -2,13 +2,14 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tend-week-page"
+#define G_LOG_DOMAIN "tend-ui"
 
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "tend-agent-util.h"
 #include "tend-coach.h"
 #include "tend-day-chart.h"
 #include "tend-goal-dialog.h"
@@ -166,8 +167,10 @@ compute_view_thread (GTask *task, gpointer source_object, gpointer task_data,
   g_autoptr (GDateTime) end = NULL;
   g_autoptr (WeekView) view = g_new0 (WeekView, 1);
 
-  if ((store = tend_store_open (request->path, TEND_STORE_OPEN_READ_ONLY, &error)) == NULL
-      || (insights = tend_insights_new_for_user (store, &error)) == NULL
+  /* The task returns as soon as it is cancelled; the store's queries stop then too. */
+  if ((store = tend_store_open (request->path, TEND_STORE_OPEN_READ_ONLY, &error)) != NULL)
+    tend_store_stop_on_cancel (store, cancellable);
+  if (store == NULL || (insights = tend_insights_new_for_user (store, &error)) == NULL
       || (view->report = tend_insights_compute (insights, &request->week, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -281,19 +284,27 @@ update_title (TendWeekPage *self)
   g_autofree char *subtitle = NULL;
 
   if (g_date_time_get_year (first) == g_date_time_get_year (last))
-    /* Translators: the first day of a week whose last day is in the same year, in
-     * g_date_time_format() syntax: “23 Feb”. */
+    /* xgettext:no-c-format
+     * Translators: the first day of a week whose last day is in the same year, in
+     * g_date_time_format() syntax (%-d the day without padding, %b the month's short name):
+     * “23 Feb”. Reorder or change it to your language's usual short date. */
     first_text = g_date_time_format (first, _ ("%-d %b"));
   else
-    /* Translators: the first day of a week that ends in the next year, in g_date_time_format()
-     * syntax: “29 Dec 2025”. */
+    /* xgettext:no-c-format
+     * Translators: the first day of a week that ends in the next year, in g_date_time_format()
+     * syntax (%Y the year): “29 Dec 2025”. */
     first_text = g_date_time_format (first, _ ("%-d %b %Y"));
-  /* Translators: the last day of a week, in g_date_time_format() syntax: “1 Mar 2026”. */
+  /* xgettext:no-c-format
+   * Translators: the last day of a week, in g_date_time_format() syntax: “1 Mar 2026”. */
   last_text = g_date_time_format (last, _ ("%-d %b %Y"));
   /* Translators: %1$s is a week's first day (“23 Feb”), %2$s its last day (“1 Mar 2026”). */
   title = g_strdup_printf (_ ("%1$s – %2$s"), first_text, last_text);
   /* Without the years, for a narrow window: the line below names the week's year. */
+  /* xgettext:no-c-format
+   * Translators: a week's first day, in g_date_time_format() syntax: “23 Feb”. */
   short_first = g_date_time_format (first, _ ("%-d %b"));
+  /* xgettext:no-c-format
+   * Translators: a week's last day, in g_date_time_format() syntax: “1 Mar”. */
   short_last = g_date_time_format (last, _ ("%-d %b"));
   short_title = g_strdup_printf (_ ("%1$s – %2$s"), short_first, short_last);
 
@@ -363,38 +374,20 @@ hide_errors (TendWeekPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->goal_error_label), FALSE);
 }
 
-/* The agent's own errors (and its refusals of an argument) are sentences meant for the person;
- * anything else (no agent on the bus, a dropped connection) is told in plain words. */
-static const char *
-agent_error_text (GError *error)
-{
-  g_autofree char *name = g_dbus_error_get_remote_error (error);
-
-  if (name != NULL
-      && (g_str_has_prefix (name, "dev.tend.Agent1.Error.")
-          || g_str_equal (name, "org.freedesktop.DBus.Error.InvalidArgs")))
-    {
-      g_dbus_error_strip_remote_error (error);
-      return error->message;
-    }
-  g_debug ("The agent did not answer: %s", error->message);
-  return _ ("Tend’s agent did not answer. Try again once it is running.");
-}
-
 /* The agent refused or could not be reached: the row comes back, with the reason above it. */
 static void
 agent_call_failed (AgentCall *call, AgentCallKind kind, GError *error)
 {
   TendWeekPage    *self = call->self;
   g_autofree char *message = NULL;
-  const char      *reason;
+  g_autofree char *reason = NULL;
   GtkLabel        *label;
 
   /* Cancelled: the page went away. */
   if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  reason = agent_error_text (error);
+  reason = tend_agent_error_describe (error);
   switch (kind)
     {
     case AGENT_CALL_DISMISS:
@@ -614,9 +607,13 @@ view_computed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           show_empty (self);
           return;
         }
+      g_autofree char *escaped = NULL;
+
       g_debug ("Could not compute the week: %s error %d", g_quark_to_string (error->domain),
                error->code);
-      adw_status_page_set_description (self->error_page, error->message);
+      /* A status page's description is markup. */
+      escaped = g_markup_escape_text (error->message, -1);
+      adw_status_page_set_description (self->error_page, escaped);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }

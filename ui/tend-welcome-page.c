@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tend-agent-util.h"
 #include "tend-welcome-page.h"
 
 struct _TendWelcomePage
@@ -66,6 +67,7 @@ opt_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendWelcomePage) self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
 
   if (tend_dbus_agent1_call_opt_in_finish (TEND_DBUS_AGENT1 (object), result, &error))
@@ -77,8 +79,9 @@ opt_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  g_dbus_error_strip_remote_error (error);
-  message = g_strdup_printf (_ ("Could not opt in: %s"), error->message);
+  reason = tend_agent_error_describe (error);
+  /* Translators: %s is the reason, a sentence. */
+  message = g_strdup_printf (_ ("Could not opt in: %s"), reason);
   gtk_label_set_label (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
   set_busy (self, FALSE);

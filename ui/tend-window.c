@@ -635,7 +635,9 @@ tend_window_show_week (TendWindow *self, const TendWeek *week)
   g_return_if_fail (TEND_IS_WINDOW (self));
   g_return_if_fail (week != NULL);
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "week") == 0)
+  /* A database loaded but not shown yet (the user's own, while the agent answers) computes the
+   * week asked for at once, rather than the current week first and this one after. */
+  if (self->database != NULL)
     {
       tend_week_page_set_week (self->week_page, week);
       tend_people_page_set_week (self->people_page, week);

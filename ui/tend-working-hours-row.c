@@ -62,6 +62,9 @@ spin_output_cb (GtkSpinButton *spin, gpointer user_data)
   g_autofree char *text = format_minutes ((guint) gtk_spin_button_get_value (spin));
 
   gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  /* A screen reader would read the minutes since midnight otherwise. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text,
+                                  -1);
   return TRUE;
 }
 
@@ -103,10 +106,11 @@ update_subtitle (TendWorkingHoursRow *self)
   if (!gtk_switch_get_active (self->working_switch))
     subtitle = g_strdup (_ ("Day off"));
   else if (!tend_working_hours_row_is_valid (self))
-    /* Translators: the working day's start and end, e.g. "17:00 – 09:00". */
-    subtitle = g_strdup_printf (_ ("%s – %s: the day must end after it starts"), start, end);
+    /* Translators: %1$s is the working day's start, %2$s its end, e.g. "17:00 – 09:00". */
+    subtitle = g_strdup_printf (_ ("%1$s – %2$s: the day must end after it starts"), start, end);
   else
-    subtitle = g_strdup_printf (_ ("%s – %s"), start, end);
+    /* Translators: %1$s is the working day's start, %2$s its end, e.g. "09:00 – 17:00". */
+    subtitle = g_strdup_printf (_ ("%1$s – %2$s"), start, end);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
   if (gtk_switch_get_active (self->working_switch) && !tend_working_hours_row_is_valid (self))
     gtk_widget_add_css_class (GTK_WIDGET (self), "error");

@@ -24,13 +24,8 @@
 
 typedef struct
 {
-  char           *home;
-  char           *config;
-  char           *data;
-  char           *org_conf;
-  GSubprocess    *agent;
-  TendDBusAgent1 *proxy;
-  guint           data_changed;
+  TendTestAgent agent;
+  char         *org_conf;
 } Fixture;
 
 static void
@@ -50,57 +45,25 @@ write_org_conf (Fixture *f, const char *organization, const char *collector)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  f->home = g_dir_make_tmp ("tend-edits-XXXXXX", NULL);
-  f->config = g_build_filename (f->home, "config", NULL);
-  f->data = g_build_filename (f->home, "data", NULL);
-  f->org_conf = g_build_filename (f->home, "org.conf", NULL);
+  tend_test_agent_init (&f->agent, "tend-edits-XXXXXX", FALSE);
+  f->org_conf = g_build_filename (f->agent.home, "org.conf", NULL);
   /* The agent and its workers inherit it: where the organization's file is, nothing more. */
   g_setenv ("TEND_ORG_CONF", f->org_conf, TRUE);
   write_org_conf (f, ORGANIZATION, COLLECTOR);
 }
 
 static void
-stop_agent (Fixture *f)
-{
-  g_clear_object (&f->proxy);
-  if (f->agent != NULL)
-    {
-      g_subprocess_send_signal (f->agent, SIGTERM);
-      g_subprocess_wait (f->agent, NULL, NULL);
-      g_assert_true (g_subprocess_get_successful (f->agent));
-      g_clear_object (&f->agent);
-    }
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  stop_agent (f);
+  tend_test_agent_clear (&f->agent);
   g_unsetenv ("TEND_ORG_CONF");
-  tend_test_remove_tree (f->home);
-  g_free (f->home);
-  g_free (f->config);
-  g_free (f->data);
   g_free (f->org_conf);
-}
-
-static void
-data_changed_cb (TendDBusAgent1 *proxy, Fixture *f)
-{
-  f->data_changed++;
 }
 
 static void
 start_agent (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->agent = tend_test_spawn_agent (f->home, f->config, f->data, NULL);
-  f->proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
-      G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
-      NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (f->proxy, "data-changed", G_CALLBACK (data_changed_cb), f);
+  tend_test_agent_start (&f->agent, TEND_DBUS_TYPE_AGENT1_PROXY);
 }
 
 static void
@@ -108,34 +71,24 @@ opt_in (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->agent.proxy, NULL, &error));
   g_assert_no_error (error);
-  while (!tend_dbus_agent1_get_opted_in (f->proxy))
+  while (!tend_dbus_agent1_get_opted_in (f->agent.proxy))
     g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-assert_remote_error (GError *error, const char *name)
-{
-  g_autofree char *remote = NULL;
-
-  g_assert_nonnull (error);
-  remote = g_dbus_error_get_remote_error (error);
-  g_assert_cmpstr (remote, ==, name);
 }
 
 /* Waits for DataChanged number @count. */
 static void
 wait_for_data_changed (Fixture *f, guint count)
 {
-  while (f->data_changed < count)
+  while (f->agent.data_changed < count)
     g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
 sharing_enabled (Fixture *f, gint64 *since)
 {
-  GVariant *sharing = tend_dbus_agent1_get_sharing (f->proxy);
+  GVariant *sharing = tend_dbus_agent1_get_sharing (f->agent.proxy);
   gboolean  enabled = FALSE;
 
   g_assert_nonnull (sharing);
@@ -170,7 +123,7 @@ wait_for_sharing (Fixture *f, gboolean expected)
 static void
 assert_sharing_names (Fixture *f, const char *organization, const char *collector)
 {
-  GVariant   *sharing = tend_dbus_agent1_get_sharing (f->proxy);
+  GVariant   *sharing = tend_dbus_agent1_get_sharing (f->agent.proxy);
   const char *value = NULL;
 
   g_assert_true (g_variant_lookup (sharing, "organization", "&s", &value));
@@ -179,11 +132,60 @@ assert_sharing_names (Fixture *f, const char *organization, const char *collecto
   g_assert_cmpstr (value, ==, collector);
 }
 
+/* An administrator's state file, written before the person opted in, that claims consent to the
+ * very organization and collector configured. */
+static void
+write_preseeded_ini (Fixture *f)
+{
+  g_autofree char *ini_dir = g_build_filename (f->agent.config, "tend", NULL);
+  g_autofree char *ini = g_build_filename (ini_dir, "agent.ini", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (ini_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (ini,
+                                      "[agent]\nopted-in=false\n"
+                                      "[sharing]\nenabled=true\norganization=" ORGANIZATION
+                                      "\ncollector=" COLLECTOR "\nsince=1\n",
+                                      -1, NULL));
+}
+
+/* What the person is shown before they agree: the week and its contribution. */
+static void
+preview (Fixture *f, char **week, char **payload)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tend_dbus_agent1_call_preview_contribution_sync (f->agent.proxy, week, payload,
+                                                                  NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Agrees to share @week with ORGANIZATION's @collector, and waits for sharing to show as on. */
+static void
+give_consent (Fixture *f, const char *collector, const char *week)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION,
+                                                         collector, week, NULL, &error));
+  g_assert_no_error (error);
+  wait_for_sharing (f, TRUE);
+}
+
+static void
+take_consent_back (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (
+      tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, FALSE, "", "", "", NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* The database, read-only: one number from @sql. */
 static gint64
 query_int (Fixture *f, const char *sql)
 {
-  g_autofree char *path = g_build_filename (f->data, "tend", "tend.db", NULL);
+  g_autofree char *path = g_build_filename (f->agent.data, "tend", "tend.db", NULL);
   sqlite3         *db = NULL;
   sqlite3_stmt    *stmt = NULL;
   gint64           value;
@@ -202,23 +204,11 @@ query_int (Fixture *f, const char *sql)
 static gboolean
 ini_sharing_enabled (Fixture *f)
 {
-  g_autofree char *ini = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autofree char *ini = g_build_filename (f->agent.config, "tend", "agent.ini", NULL);
   g_autoptr (GKeyFile) state = g_key_file_new ();
 
   g_assert_true (g_key_file_load_from_file (state, ini, G_KEY_FILE_NONE, NULL));
   return g_key_file_get_boolean (state, "sharing", "enabled", NULL);
-}
-
-static int
-run_tendctl (Fixture *f, char **out, const char *first_arg, ...)
-{
-  va_list ap;
-  int     status;
-
-  va_start (ap, first_arg);
-  status = tend_test_run_tendctl_va (f->data, NULL, out, NULL, first_arg, ap);
-  va_end (ap);
-  return status;
 }
 
 /* An RFC 5322 date, in English whatever the locale. */
@@ -262,7 +252,7 @@ write_last_week_mbox (Fixture *f)
 {
   g_autoptr (GTimeZone) tz = tend_settings_get_time_zone ();
   g_autoptr (GString) mbox = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (f->home, "last-week.mbox", NULL);
+  g_autofree char *path = g_build_filename (f->agent.home, "last-week.mbox", NULL);
   g_autoptr (GError) error = NULL;
   TendWeek this_week, last_week;
   guint    n = 0;
@@ -296,7 +286,7 @@ import_last_week (Fixture *f)
   guint32 added = 0;
 
   g_assert_true (tend_dbus_agent1_call_import_sync (
-      f->proxy, paths, g_variant_new_parsed ("{'me': <['me@tend.example']>}"), &summary, NULL,
+      f->agent.proxy, paths, g_variant_new_parsed ("{'me': <['me@tend.example']>}"), &summary, NULL,
       &error));
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (summary, "messages_added", "u", &added));
@@ -313,35 +303,35 @@ test_before_opt_in (Fixture *f, gconstpointer data)
   gint64           id = 0;
 
   start_agent (f);
-  tend_dbus_agent1_call_dismiss_nudge_sync (f->proxy, "meetings-up", "2026-W10", NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_dismiss_nudge_sync (f->agent.proxy, "meetings-up", "2026-W10", NULL,
+                                            &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   g_clear_error (&error);
-  tend_dbus_agent1_call_snooze_nudge_sync (f->proxy, "meetings-up", "2026-W10", 1, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_snooze_nudge_sync (f->agent.proxy, "meetings-up", "2026-W10", 1, NULL,
+                                           &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   g_clear_error (&error);
-  tend_dbus_agent1_call_add_goal_sync (f->proxy, "after_hours_days", "at-most", 2, &id, NULL,
+  tend_dbus_agent1_call_add_goal_sync (f->agent.proxy, "after_hours_days", "at-most", 2, &id, NULL,
                                        &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   g_clear_error (&error);
-  tend_dbus_agent1_call_remove_goal_sync (f->proxy, 1, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_remove_goal_sync (f->agent.proxy, 1, NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   g_clear_error (&error);
-  tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_preview_contribution_sync (f->agent.proxy, &week, &payload, NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   g_clear_error (&error);
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR, "2026-W10", NULL,
-                                          &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION, COLLECTOR, "2026-W10",
+                                          NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   g_clear_error (&error);
 
-  g_assert_true (
-      tend_dbus_agent1_call_set_sharing_sync (f->proxy, FALSE, "", "", "", NULL, &error));
-  g_assert_no_error (error);
+  take_consent_back (f);
   assert_sharing_names (f, ORGANIZATION, COLLECTOR);
   g_assert_false (sharing_enabled (f, NULL));
   /* Still nothing of the user's: not even a database, nor a state file. */
-  g_assert_false (g_file_test (f->data, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (f->config, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (f->agent.data, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (f->agent.config, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -358,23 +348,23 @@ test_coach_and_goals (Fixture *f, gconstpointer data)
   start_agent (f);
   opt_in (f);
 
-  g_assert_true (
-      tend_dbus_agent1_call_dismiss_nudge_sync (f->proxy, "meetings-up", "2026-W10", NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_dismiss_nudge_sync (f->agent.proxy, "meetings-up",
+                                                           "2026-W10", NULL, &error));
   g_assert_no_error (error);
   wait_for_data_changed (f, 1);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM nudge_state WHERE nudge_id = 'meetings-up'"
                                  " AND week = '2026-W10'"),
                    ==, 1);
 
-  g_assert_true (tend_dbus_agent1_call_snooze_nudge_sync (f->proxy, "focus-down", "2026-W10",
+  g_assert_true (tend_dbus_agent1_call_snooze_nudge_sync (f->agent.proxy, "focus-down", "2026-W10",
                                                           1900000000, NULL, &error));
   g_assert_no_error (error);
   wait_for_data_changed (f, 2);
   g_assert_cmpint (query_int (f, "SELECT until_at FROM nudge_state WHERE nudge_id = 'focus-down'"),
                    ==, 1900000000);
 
-  g_assert_true (tend_dbus_agent1_call_add_goal_sync (f->proxy, "after_hours_days", "at-most", 2,
-                                                      &id, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_add_goal_sync (f->agent.proxy, "after_hours_days", "at-most",
+                                                      2, &id, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
   wait_for_data_changed (f, 3);
@@ -383,47 +373,54 @@ test_coach_and_goals (Fixture *f, gconstpointer data)
                              id);
   g_assert_cmpint (query_int (f, command), ==, 1);
 
-  g_assert_true (tend_dbus_agent1_call_remove_goal_sync (f->proxy, id, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_remove_goal_sync (f->agent.proxy, id, NULL, &error));
   g_assert_no_error (error);
   wait_for_data_changed (f, 4);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM goal"), ==, 0);
 
   /* libtend's reasons, as Error.Failed, and nothing written. */
-  tend_dbus_agent1_call_remove_goal_sync (f->proxy, id, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_remove_goal_sync (f->agent.proxy, id, NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
-  tend_dbus_agent1_call_add_goal_sync (f->proxy, "no_such_figure", "at-most", 2, &id2, NULL,
+  tend_dbus_agent1_call_add_goal_sync (f->agent.proxy, "no_such_figure", "at-most", 2, &id2, NULL,
                                        &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_assert_nonnull (strstr (error->message, "no_such_figure"));
   g_clear_error (&error);
-  tend_dbus_agent1_call_add_goal_sync (f->proxy, "after_hours_days", "at-most", -1, &id2, NULL,
-                                       &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_add_goal_sync (f->agent.proxy, "after_hours_days", "at-most", -1, &id2,
+                                       NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
-  tend_dbus_agent1_call_add_goal_sync (f->proxy, "after_hours_days", "roughly", 2, &id2, NULL,
+  tend_dbus_agent1_call_add_goal_sync (f->agent.proxy, "after_hours_days", "roughly", 2, &id2, NULL,
                                        &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
-  tend_dbus_agent1_call_dismiss_nudge_sync (f->proxy, "meetings-up", "2026-W99", NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_dismiss_nudge_sync (f->agent.proxy, "meetings-up", "2026-W99", NULL,
+                                            &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM goal"), ==, 0);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM nudge_state"), ==, 2);
 
   /* tendctl goal add and remove go through the agent; list reads the database. */
-  g_assert_cmpint (run_tendctl (f, &added, "goal", "add", "focus_hours", "at-least", "10", NULL),
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &added, NULL, "goal", "add",
+                                          "focus_hours", "at-least", "10", NULL),
                    ==, 0);
   g_assert_nonnull (strstr (added, "added: "));
   wait_for_data_changed (f, 5);
   id = query_int (f, "SELECT id FROM goal WHERE metric = 'focus_hours'");
-  g_assert_cmpint (run_tendctl (f, &listed, "goal", "list", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &listed, NULL, "goal", "list", NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (listed, "Focus"));
   g_free (command);
   command = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  g_assert_cmpint (run_tendctl (f, &removed, "goal", "remove", command, NULL), ==, 0);
+  g_assert_cmpint (
+      tend_test_run_tendctl (f->agent.data, NULL, &removed, NULL, "goal", "remove", command, NULL),
+      ==, 0);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM goal"), ==, 0);
-  g_assert_cmpint (run_tendctl (f, &again, "goal", "remove", command, NULL), ==, 1);
+  g_assert_cmpint (
+      tend_test_run_tendctl (f->agent.data, NULL, &again, NULL, "goal", "remove", command, NULL),
+      ==, 1);
 }
 
 static void
@@ -453,17 +450,10 @@ test_consent (Fixture *f, gconstpointer data)
   g_autofree char *off = NULL;
   g_autofree char *on = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *ini_dir = g_build_filename (f->config, "tend", NULL);
-  g_autofree char *ini = g_build_filename (ini_dir, "agent.ini", NULL);
-  gint64           since = 0;
+  gint64 since = 0;
 
   /* An administrator pre-seeds the user's state before they opt in: it grants nothing. */
-  g_assert_cmpint (g_mkdir_with_parents (ini_dir, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (ini,
-                                      "[agent]\nopted-in=false\n"
-                                      "[sharing]\nenabled=true\norganization=" ORGANIZATION
-                                      "\ncollector=" COLLECTOR "\nsince=1\n",
-                                      -1, NULL));
+  write_preseeded_ini (f);
   start_agent (f);
   assert_sharing_names (f, ORGANIZATION, COLLECTOR);
   g_assert_false (sharing_enabled (f, NULL));
@@ -472,59 +462,54 @@ test_consent (Fixture *f, gconstpointer data)
   import_last_week (f);
 
   /* Not without having seen the payload. */
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR, "2026-W01", NULL,
-                                          &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION, COLLECTOR, "2026-W01",
+                                          NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
 
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
-  g_assert_no_error (error);
+  preview (f, &week, &payload);
   bytes = g_bytes_new (payload, strlen (payload));
   g_assert_true (tend_aggregate_validate (bytes, &error));
   g_assert_no_error (error);
   /* Noised once: the same bytes every time. */
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week2, &payload2, NULL, &error));
+  preview (f, &week2, &payload2);
   g_assert_cmpstr (week2, ==, week);
   g_assert_cmpstr (payload2, ==, payload);
 
   /* Specific: the organization and collector shown, and a week that was shown. */
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, "Someone Else", COLLECTOR, week, NULL,
-                                          &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, "Someone Else", COLLECTOR, week,
+                                          NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION,
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION,
                                           "https://elsewhere.example.net/", week, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR, "2020-W01", NULL,
-                                          &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION, COLLECTOR, "2020-W01",
+                                          NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
   g_assert_false (sharing_enabled (f, NULL));
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log"), ==, 0);
 
-  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR,
-                                                         week, NULL, &error));
-  g_assert_no_error (error);
-  wait_for_sharing (f, TRUE);
+  give_consent (f, COLLECTOR, week);
   g_assert_true (sharing_enabled (f, &since));
   g_assert_cmpint (since, >, 0);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log WHERE action = 'give' AND "
                                  "destination = '" COLLECTOR "'"),
                    ==, 1);
-  g_assert_cmpint (run_tendctl (f, &status, "status", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &status, NULL, "status", NULL), ==,
+                   0);
   g_assert_nonnull (strstr (status, "Sharing: on"));
   g_assert_nonnull (strstr (status, ORGANIZATION));
 
   /* It lasts across a restart, once the agent has found it in the consent log… */
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   start_agent (f);
   wait_for_sharing (f, TRUE);
 
   /* …but not across a change of collector: the person is asked again. */
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   write_org_conf (f, ORGANIZATION, "https://collector.example.org/v2");
   start_agent (f);
   g_assert_false (sharing_enabled (f, &since));
@@ -534,39 +519,32 @@ test_consent (Fixture *f, gconstpointer data)
 
   /* Taking it back always works; tendctl can only take it back. */
   write_org_conf (f, ORGANIZATION, COLLECTOR);
-  g_assert_true (
-      tend_dbus_agent1_call_set_sharing_sync (f->proxy, FALSE, "", "", "", NULL, &error));
-  g_assert_no_error (error);
+  take_consent_back (f);
   g_clear_pointer (&week, g_free);
   g_clear_pointer (&payload, g_free);
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR,
-                                                         week, NULL, &error));
-  g_assert_no_error (error);
-  wait_for_sharing (f, TRUE);
-  g_assert_cmpint (run_tendctl (f, &on, "sharing", "on", NULL), ==, 2);
-  g_assert_cmpint (run_tendctl (f, &off, "sharing", "off", NULL), ==, 0);
+  preview (f, &week, &payload);
+  give_consent (f, COLLECTOR, week);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &on, NULL, "sharing", "on", NULL),
+                   ==, 2);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &off, NULL, "sharing", "off", NULL),
+                   ==, 0);
   wait_for_sharing (f, FALSE);
   wait_for_revocations (f, 2);
-  g_assert_cmpint (run_tendctl (f, &status_off, "status", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &status_off, NULL, "status", NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (status_off, "Sharing: off"));
 
   /* Opting out and in again starts with sharing off. */
-  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR,
-                                                         week, NULL, &error));
-  g_assert_no_error (error);
-  wait_for_sharing (f, TRUE);
-  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
+  give_consent (f, COLLECTOR, week);
+  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->agent.proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
   wait_for_sharing (f, FALSE);
   opt_in (f);
   g_assert_false (sharing_enabled (f, NULL));
   /* And a week previewed before the opt-out no longer counts. */
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR, week, NULL,
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION, COLLECTOR, week, NULL,
                                           &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
 }
 
 /* Without a collector there is nobody to share with. */
@@ -582,11 +560,10 @@ test_no_collector (Fixture *f, gconstpointer data)
   opt_in (f);
   assert_sharing_names (f, ORGANIZATION, "");
   import_last_week (f);
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
-  g_assert_no_error (error);
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, "", week, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  preview (f, &week, &payload);
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION, "", week, NULL,
+                                          &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_assert_false (sharing_enabled (f, NULL));
 }
 
@@ -598,8 +575,6 @@ test_nothing_else_grants_consent (Fixture *f, gconstpointer data)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr (GSettingsSchema) schema = NULL;
   g_auto (GStrv) keys = NULL;
-  g_autofree char *ini_dir = g_build_filename (f->config, "tend", NULL);
-  g_autofree char *ini = g_build_filename (ini_dir, "agent.ini", NULL);
 
   /* No setting exists that could. */
   g_assert_nonnull (source);
@@ -614,18 +589,13 @@ test_nothing_else_grants_consent (Fixture *f, gconstpointer data)
 
   /* A state file that an administrator wrote before the person opted in, claiming consent to
    * the very organization and collector configured: opting in starts with sharing off. */
-  g_assert_cmpint (g_mkdir_with_parents (ini_dir, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (ini,
-                                      "[agent]\nopted-in=false\n"
-                                      "[sharing]\nenabled=true\norganization=" ORGANIZATION
-                                      "\ncollector=" COLLECTOR "\nsince=1\n",
-                                      -1, NULL));
+  write_preseeded_ini (f);
   start_agent (f);
   g_assert_false (sharing_enabled (f, NULL));
   opt_in (f);
   g_assert_false (sharing_enabled (f, NULL));
   g_assert_false (ini_sharing_enabled (f));
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   start_agent (f);
   g_assert_false (sharing_enabled (f, NULL));
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log"), ==, 0);
@@ -635,7 +605,7 @@ test_nothing_else_grants_consent (Fixture *f, gconstpointer data)
 static void
 write_ini_sharing (Fixture *f, const char *week, gint64 since)
 {
-  g_autofree char *ini = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autofree char *ini = g_build_filename (f->agent.config, "tend", "agent.ini", NULL);
   g_autoptr (GKeyFile) state = g_key_file_new ();
   g_autoptr (GError) error = NULL;
 
@@ -663,8 +633,7 @@ wait_for_ini_cleared (Fixture *f)
 static void
 test_state_file_cannot_switch_on (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *ini = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autofree char *ini = g_build_filename (f->agent.config, "tend", "agent.ini", NULL);
   g_autofree char *given = NULL;
   g_autofree char *week = NULL;
   g_autofree char *payload = NULL;
@@ -675,7 +644,7 @@ test_state_file_cannot_switch_on (Fixture *f, gconstpointer data)
   start_agent (f);
   opt_in (f);
   import_last_week (f);
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   tend_week_current (tz, &this_week);
   tend_week_add (&this_week, -1, &last_week);
   last_week_text = tend_week_to_string (&last_week);
@@ -688,21 +657,14 @@ test_state_file_cannot_switch_on (Fixture *f, gconstpointer data)
   wait_for_ini_cleared (f);
 
   /* Consent given for real, then taken back; agent.ini put back as it was while given. */
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, COLLECTOR,
-                                                         week, NULL, &error));
-  g_assert_no_error (error);
-  wait_for_sharing (f, TRUE);
+  preview (f, &week, &payload);
+  give_consent (f, COLLECTOR, week);
   g_assert_true (g_file_get_contents (ini, &given, NULL, NULL));
-  g_assert_true (
-      tend_dbus_agent1_call_set_sharing_sync (f->proxy, FALSE, "", "", "", NULL, &error));
-  g_assert_no_error (error);
+  take_consent_back (f);
   wait_for_sharing (f, FALSE);
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log WHERE action = 'revoke'"), ==,
                    2);
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   g_assert_true (g_file_set_contents (ini, given, -1, NULL));
   g_assert_true (ini_sharing_enabled (f));
 
@@ -730,27 +692,21 @@ test_consent_names_what_was_shown (Fixture *f, gconstpointer data)
   start_agent (f);
   opt_in (f);
   import_last_week (f);
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
-  g_assert_no_error (error);
+  preview (f, &week, &payload);
 
   /* The organization moves its collector after the week was shown. */
   write_org_conf (f, ORGANIZATION, other);
-  tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, other, week, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  tend_dbus_agent1_call_set_sharing_sync (f->agent.proxy, TRUE, ORGANIZATION, other, week, NULL,
+                                          &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
   g_assert_false (sharing_enabled (f, NULL));
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_log"), ==, 0);
 
   /* Shown again, with the new collector: now it may be agreed to. */
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week2, &payload2, NULL, &error));
-  g_assert_no_error (error);
+  preview (f, &week2, &payload2);
   g_assert_cmpstr (week2, ==, week);
-  g_assert_true (tend_dbus_agent1_call_set_sharing_sync (f->proxy, TRUE, ORGANIZATION, other, week,
-                                                         NULL, &error));
-  g_assert_no_error (error);
-  wait_for_sharing (f, TRUE);
+  give_consent (f, other, week);
   g_assert_true (sharing_enabled (f, &since));
   sql = g_strdup_printf ("SELECT count(*) FROM consent_log WHERE action = 'give' AND organization"
                          " = '" ORGANIZATION
@@ -780,20 +736,18 @@ test_consent_racing_opt_out (Fixture *f, gconstpointer data)
   start_agent (f);
   opt_in (f);
   import_last_week (f);
-  g_assert_true (
-      tend_dbus_agent1_call_preview_contribution_sync (f->proxy, &week, &payload, NULL, &error));
-  g_assert_no_error (error);
+  preview (f, &week, &payload);
 
   /* The agent handles both calls in order: the opt-out arrives while a worker records the
    * consent. */
-  tend_dbus_agent1_call_set_sharing (f->proxy, TRUE, ORGANIZATION, COLLECTOR, week, NULL,
+  tend_dbus_agent1_call_set_sharing (f->agent.proxy, TRUE, ORGANIZATION, COLLECTOR, week, NULL,
                                      set_sharing_done_cb, &result);
-  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->agent.proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_false (tend_dbus_agent1_call_set_sharing_finish (f->proxy, result, &error));
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  g_assert_false (tend_dbus_agent1_call_set_sharing_finish (f->agent.proxy, result, &error));
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   wait_for_sharing (f, FALSE);
   g_assert_false (ini_sharing_enabled (f));
 }

@@ -16,64 +16,26 @@
 
 typedef struct
 {
-  char           *home;
-  char           *config;
-  char           *data;
-  GSubprocess    *agent;
-  TendDBusAgent1 *proxy;
-  guint           data_changed;
+  TendTestAgent agent;
 } Fixture;
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  f->home = g_dir_make_tmp ("tend-agent-XXXXXX", NULL);
-  f->config = g_build_filename (f->home, "config", NULL);
-  f->data = g_build_filename (f->home, "data", NULL);
-}
-
-static void
-stop_agent (Fixture *f)
-{
-  g_clear_object (&f->proxy);
-  if (f->agent != NULL)
-    {
-      g_subprocess_send_signal (f->agent, SIGTERM);
-      g_subprocess_wait (f->agent, NULL, NULL);
-      /* No crash on the way out, and under the sanitizers no leak. */
-      g_assert_true (g_subprocess_get_successful (f->agent));
-      g_clear_object (&f->agent);
-    }
+  tend_test_agent_init (&f->agent, "tend-agent-XXXXXX", FALSE);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  stop_agent (f);
-  tend_test_remove_tree (f->home);
-  g_free (f->home);
-  g_free (f->config);
-  g_free (f->data);
-}
-
-static void
-data_changed_cb (TendDBusAgent1 *proxy, Fixture *f)
-{
-  f->data_changed++;
+  tend_test_agent_clear (&f->agent);
 }
 
 /* Starts the agent in the fixture's home and waits for its name. */
 static void
 start_agent (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->agent = tend_test_spawn_agent (f->home, f->config, f->data, NULL);
-  f->proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
-      G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
-      NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (f->proxy, "data-changed", G_CALLBACK (data_changed_cb), f);
+  tend_test_agent_start (&f->agent, TEND_DBUS_TYPE_AGENT1_PROXY);
 }
 
 /* Import's options: none. */
@@ -86,25 +48,15 @@ no_options (void)
 static char *
 database_path (Fixture *f)
 {
-  return g_build_filename (f->data, "tend", "tend.db", NULL);
+  return g_build_filename (f->agent.data, "tend", "tend.db", NULL);
 }
 
 /* Property changes reach the proxy as a signal after the method's reply. */
 static void
 wait_for_opted_in (Fixture *f, gboolean expected)
 {
-  while (tend_dbus_agent1_get_opted_in (f->proxy) != expected)
+  while (tend_dbus_agent1_get_opted_in (f->agent.proxy) != expected)
     g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-assert_remote_error (GError *error, const char *name)
-{
-  g_autofree char *remote = NULL;
-
-  g_assert_nonnull (error);
-  remote = g_dbus_error_get_remote_error (error);
-  g_assert_cmpstr (remote, ==, name);
 }
 
 /* The inodes of the internet sockets (TCP, UDP, raw; IPv4 and IPv6) in the agent's network
@@ -143,9 +95,9 @@ internet_socket_inodes (const char *pid)
 static void
 assert_agent_holds_nothing_of_the_user (Fixture *f)
 {
-  const char      *pid = g_subprocess_get_identifier (f->agent);
+  const char      *pid = g_subprocess_get_identifier (f->agent.process);
   g_autofree char *fd_dir = g_build_filename ("/proc", pid, "fd", NULL);
-  g_autofree char *own_config = g_build_filename (f->config, "tend", NULL);
+  g_autofree char *own_config = g_build_filename (f->agent.config, "tend", NULL);
   g_autoptr (GHashTable) internet = internet_socket_inodes (pid);
   g_autoptr (GDir) dir = g_dir_open (fd_dir, 0, NULL);
   const char *name;
@@ -165,7 +117,7 @@ assert_agent_holds_nothing_of_the_user (Fixture *f)
           if (g_hash_table_contains (internet, inode))
             g_error ("the agent holds an internet socket before opt-in");
         }
-      else if (g_str_has_prefix (target, f->home) && !g_str_has_prefix (target, own_config))
+      else if (g_str_has_prefix (target, f->agent.home) && !g_str_has_prefix (target, own_config))
         g_error ("the agent holds a file of the user's open before opt-in: %s", target);
     }
 }
@@ -182,15 +134,15 @@ test_nothing_before_opt_in (Fixture *f, gconstpointer data)
   const char *name;
 
   start_agent (f);
-  g_assert_false (tend_dbus_agent1_get_opted_in (f->proxy));
+  g_assert_false (tend_dbus_agent1_get_opted_in (f->agent.proxy));
   assert_agent_holds_nothing_of_the_user (f);
 
-  tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &summary, NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
   assert_agent_holds_nothing_of_the_user (f);
 
   /* Nothing was written under the home: no data, no cache, not even its own config. */
-  home = g_dir_open (f->home, 0, NULL);
+  home = g_dir_open (f->agent.home, 0, NULL);
   while ((name = g_dir_read_name (home)) != NULL)
     g_error ("the agent wrote %s before opt-in", name);
 }
@@ -211,48 +163,48 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   guint32  added = 0;
 
   start_agent (f);
-  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->agent.proxy, NULL, &error));
   g_assert_no_error (error);
   wait_for_opted_in (f, TRUE);
   g_assert_cmpint (g_stat (db, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  g_assert_true (
-      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &summary,
+                                                    NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (summary, "messages_added", "u", &added));
   g_assert_cmpuint (added, ==, 6);
   g_assert_true (g_variant_lookup (summary, "events_added", "u", &added));
   g_assert_cmpuint (added, ==, 15);
-  while (f->data_changed == 0)
+  while (f->agent.data_changed == 0)
     g_main_context_iteration (NULL, TRUE);
 
   /* Nothing new the second time, so no DataChanged either. */
-  g_assert_true (
-      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &again, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &again,
+                                                    NULL, &error));
   g_assert_true (g_variant_lookup (again, "messages_added", "u", &added));
   g_assert_cmpuint (added, ==, 0);
 
   /* The choice survives a restart. */
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   start_agent (f);
-  g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
+  g_assert_true (tend_dbus_agent1_get_opted_in (f->agent.proxy));
 
   /* Invariant 8: opting out leaves no database behind, and no cache. */
-  cache = g_build_filename (f->home, "tend", NULL); /* XDG_CACHE_HOME is the home */
+  cache = g_build_filename (f->agent.home, "tend", NULL); /* XDG_CACHE_HOME is the home */
   charts = g_build_filename (cache, "charts", NULL);
   chart = g_build_filename (charts, "week.png", NULL);
   g_assert_cmpint (g_mkdir_with_parents (charts, 0700), ==, 0);
   g_assert_true (g_file_set_contents (chart, "png", -1, NULL));
-  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->agent.proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
   wait_for_opted_in (f, FALSE);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
 
   g_clear_pointer (&again, g_variant_unref);
-  tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &again, NULL, &error);
-  assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
+  tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &again, NULL, &error);
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.NotOptedIn");
 }
 
 /* Opting out always deletes everything (invariant 8): a caller that did not confirm that is
@@ -264,39 +216,27 @@ test_opt_out_needs_confirmation (Fixture *f, gconstpointer data)
   g_autofree char *db = database_path (f);
 
   start_agent (f);
-  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->agent.proxy, NULL, &error));
   wait_for_opted_in (f, TRUE);
-  g_assert_false (tend_dbus_agent1_call_opt_out_sync (f->proxy, FALSE, NULL, &error));
-  assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
+  g_assert_false (tend_dbus_agent1_call_opt_out_sync (f->agent.proxy, FALSE, NULL, &error));
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Failed");
   g_clear_error (&error);
-  g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
+  g_assert_true (tend_dbus_agent1_get_opted_in (f->agent.proxy));
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
 
-  g_assert_true (tend_dbus_agent1_call_set_paused_sync (f->proxy, TRUE, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_set_paused_sync (f->agent.proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
-  while (!tend_dbus_agent1_get_paused (f->proxy))
+  while (!tend_dbus_agent1_get_paused (f->agent.proxy))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_false (tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error));
-  assert_remote_error (error, "dev.tend.Agent1.Error.Paused");
+  g_assert_false (tend_dbus_agent1_call_sync_now_sync (f->agent.proxy, NULL, &error));
+  tend_test_assert_remote_error (error, "dev.tend.Agent1.Error.Paused");
   g_clear_error (&error);
 
   /* Paused survives a restart, and the data stays. */
-  stop_agent (f);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   start_agent (f);
-  g_assert_true (tend_dbus_agent1_get_paused (f->proxy));
+  g_assert_true (tend_dbus_agent1_get_paused (f->agent.proxy));
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
-}
-
-static int
-run_tendctl (Fixture *f, const char *input, char **out, const char *first_arg, ...)
-{
-  va_list ap;
-  int     status;
-
-  va_start (ap, first_arg);
-  status = tend_test_run_tendctl_va (f->data, input, out, NULL, first_arg, ap);
-  va_end (ap);
-  return status;
 }
 
 /* tendctl's status, opt-in and opt-out go through the agent, which alone writes. */
@@ -313,29 +253,35 @@ test_tendctl (Fixture *f, gconstpointer data)
   g_autofree char *imported = NULL;
 
   start_agent (f);
-  g_assert_cmpint (run_tendctl (f, NULL, &before, "status", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &before, NULL, "status", NULL), ==,
+                   0);
   g_assert_nonnull (strstr (before, "Not opted in"));
   /* Before opt-in, tendctl import does nothing either. */
-  g_assert_cmpint (run_tendctl (f, NULL, &refused, "import", TEND_TEST_DATA "/e2e/mail.mbox", NULL),
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &refused, NULL, "import",
+                                          TEND_TEST_DATA "/e2e/mail.mbox", NULL),
                    ==, 1);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (run_tendctl (f, NULL, &opt_in, "opt-in", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &opt_in, NULL, "opt-in", NULL), ==,
+                   0);
   wait_for_opted_in (f, TRUE);
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
-  g_assert_cmpint (run_tendctl (f, NULL, &after, "status", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &after, NULL, "status", NULL), ==,
+                   0);
   g_assert_true (g_str_has_prefix (after, "Opted in"));
   /* After it, the agent imports: the one writer. */
-  g_assert_cmpint (run_tendctl (f, NULL, &imported, "import", "--me", "me@tend.example",
-                                TEND_TEST_DATA "/e2e/mail.mbox", NULL),
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &imported, NULL, "import", "--me",
+                                          "me@tend.example", TEND_TEST_DATA "/e2e/mail.mbox", NULL),
                    ==, 0);
   g_assert_nonnull (strstr (imported, "6 new messages, 0 already known"));
-  while (f->data_changed == 0)
+  while (f->agent.data_changed == 0)
     g_main_context_iteration (NULL, TRUE);
 
-  g_assert_cmpint (run_tendctl (f, "no\n", &declined, "opt-out", NULL), ==, 4);
-  g_assert_true (tend_dbus_agent1_get_opted_in (f->proxy));
-  g_assert_cmpint (run_tendctl (f, "yes\n", &opt_out, "opt-out", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, "no\n", &declined, NULL, "opt-out", NULL),
+                   ==, 4);
+  g_assert_true (tend_dbus_agent1_get_opted_in (f->agent.proxy));
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, "yes\n", &opt_out, NULL, "opt-out", NULL),
+                   ==, 0);
   wait_for_opted_in (f, FALSE);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 }

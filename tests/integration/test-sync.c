@@ -15,7 +15,6 @@
 #include <jansson.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "tend-dbus.h"
@@ -30,15 +29,9 @@
 
 typedef struct
 {
-  char                  *home;
-  char                  *config;
-  char                  *data;
-  char                  *log;
+  TendTestAgent          agent;
   TendTestFake          *provider;
   TendTestFake          *graph;
-  GSubprocess           *agent;
-  TendDBusAgent1        *proxy;
-  guint                  data_changed;
   TendFakeNotifications *notifications;
 } Fixture;
 
@@ -69,12 +62,12 @@ write_file (const char *path, const char *contents)
 static void
 write_desktop (Fixture *f)
 {
-  g_autofree char *conf = g_build_filename (f->config, "tend", "tend.conf", NULL);
+  g_autofree char *conf = g_build_filename (f->agent.config, "tend", "tend.conf", NULL);
   g_autofree char *conf_text = NULL;
   g_autofree char *desktop
-      = g_build_filename (f->data, "applications", "tend-test-browser.desktop", NULL);
+      = g_build_filename (f->agent.data, "applications", "tend-test-browser.desktop", NULL);
   g_autofree char *desktop_text = NULL;
-  g_autofree char *mimeapps = g_build_filename (f->config, "mimeapps.list", NULL);
+  g_autofree char *mimeapps = g_build_filename (f->agent.config, "mimeapps.list", NULL);
 
   conf_text
       = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
@@ -101,69 +94,34 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   if (!have_tools () || !(f->graph = tend_test_fake_start ("fake-graph.py", graph_args)))
     return;
-  f->home = g_dir_make_tmp ("tend-sync-XXXXXX", NULL);
-  f->config = g_build_filename (f->home, "config", NULL);
-  f->data = g_build_filename (f->home, "data", NULL);
-  f->log = g_build_filename (f->home, "agent.log", NULL);
+  tend_test_agent_init (&f->agent, "tend-sync-XXXXXX", TRUE);
   f->provider = tend_test_fake_start_argv (provider_argv, "issuer");
   write_desktop (f);
   f->notifications = tend_fake_notifications_new ();
 }
 
 static void
-stop_agent (Fixture *f, int signal_number)
-{
-  g_clear_object (&f->proxy);
-  if (f->agent == NULL)
-    return;
-  g_subprocess_send_signal (f->agent, signal_number);
-  g_subprocess_wait (f->agent, NULL, NULL);
-  /* Asked to stop, the agent quits cleanly: no crash, and under the sanitizers no leak. */
-  if (signal_number == SIGTERM && !g_subprocess_get_successful (f->agent))
-    g_error ("the agent did not quit cleanly; see %s", f->log);
-  g_clear_object (&f->agent);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  stop_agent (f, SIGTERM);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   g_clear_pointer (&f->notifications, tend_fake_notifications_free);
   g_clear_pointer (&f->graph, tend_test_fake_stop);
   g_clear_pointer (&f->provider, tend_test_fake_stop);
-  if (f->home != NULL)
-    tend_test_remove_tree (f->home);
-  g_free (f->home);
-  g_free (f->config);
-  g_free (f->data);
-  g_free (f->log);
-}
-
-static void
-data_changed_cb (TendDBusAgent1 *proxy, Fixture *f)
-{
-  f->data_changed++;
+  tend_test_agent_clear (&f->agent);
 }
 
 static void
 start_agent (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->agent = tend_test_spawn_agent (f->home, f->config, f->data, f->log);
-  f->proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
-      G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
-      NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (f->proxy), 120000);
-  g_signal_connect (f->proxy, "data-changed", G_CALLBACK (data_changed_cb), f);
+  tend_test_agent_start (&f->agent, TEND_DBUS_TYPE_AGENT1_PROXY);
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (f->agent.proxy), 120000);
 }
 
 /* The one account's details, or NULL when none is connected. */
 static GVariant *
 account_details (Fixture *f)
 {
-  GVariant *accounts = tend_dbus_agent1_get_accounts (f->proxy);
+  GVariant *accounts = tend_dbus_agent1_get_accounts (f->agent.proxy);
 
   if (accounts == NULL || g_variant_n_children (accounts) == 0)
     return NULL;
@@ -213,10 +171,10 @@ connect_account (Fixture *f)
   g_autoptr (GError) error = NULL;
   char *name = NULL;
 
-  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->proxy, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (f->agent.proxy, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (
-      tend_dbus_agent1_call_connect_account_sync (f->proxy, "oidc", FALSE, &name, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_connect_account_sync (f->agent.proxy, "oidc", FALSE, &name,
+                                                             NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (name, ==, LOGIN);
   return name;
@@ -254,7 +212,7 @@ no_options (void)
 static char *
 database_path (Fixture *f)
 {
-  return g_build_filename (f->data, "tend", "tend.db", NULL);
+  return g_build_filename (f->agent.data, "tend", "tend.db", NULL);
 }
 
 /* Every message and event, with people as addresses and without row ids, one per line in a
@@ -352,12 +310,12 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
   json_t         *stats;
   gint64          started;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   start_agent (f);
   name = connect_account (f);
   wait_for_sync (f, "idle", 1);
-  g_assert_cmpuint (f->data_changed, >, 0);
+  g_assert_cmpuint (f->agent.data_changed, >, 0);
 
   db = database_path (f);
   store = tend_store_open (db, TEND_STORE_OPEN_READ_ONLY, &error);
@@ -371,7 +329,7 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
 
   /* A second sync finds nothing new and changes nothing. */
   started = now ();
-  tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
+  tend_dbus_agent1_call_sync_now_sync (f->agent.proxy, NULL, &error);
   g_assert_no_error (error);
   wait_for_sync (f, "idle", started);
   again = dump_database (f);
@@ -381,14 +339,14 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
   tokens = lookup_tokens ();
   g_assert_nonnull (tokens);
   g_assert_nonnull (tokens->refresh_token);
-  assert_not_in_files (f->home, tokens->access_token);
-  assert_not_in_files (f->home, tokens->refresh_token);
+  assert_not_in_files (f->agent.home, tokens->access_token);
+  assert_not_in_files (f->agent.home, tokens->refresh_token);
 
   /* The API refuses the token: the agent refreshes once, carries on, and keeps the rotated
    * refresh token (the old one is dead: the provider rotates them). */
   json_decref (tend_test_fake_control (f->graph, "{\"op\": \"expire_token\"}"));
   started = now ();
-  tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
+  tend_dbus_agent1_call_sync_now_sync (f->agent.proxy, NULL, &error);
   g_assert_no_error (error);
   wait_for_sync (f, "idle", started);
   stats = tend_test_fake_stats (f->graph);
@@ -399,8 +357,8 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
   g_assert_nonnull (refreshed);
   g_assert_cmpstr (refreshed->access_token, !=, tokens->access_token);
   g_assert_cmpstr (refreshed->refresh_token, !=, tokens->refresh_token);
-  assert_not_in_files (f->home, refreshed->access_token);
-  assert_not_in_files (f->home, refreshed->refresh_token);
+  assert_not_in_files (f->agent.home, refreshed->access_token);
+  assert_not_in_files (f->agent.home, refreshed->refresh_token);
   g_assert_nonnull (find_note (f, "Your first sync is done"));
 
   /* The grant is revoked elsewhere (an administrator, another device): the refresh fails, the
@@ -414,7 +372,7 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
                                       "refresh_token", &error));
     g_assert_no_error (error);
     json_decref (tend_test_fake_control (f->graph, "{\"op\": \"expire_token\"}"));
-    tend_dbus_agent1_call_sync_now_sync (f->proxy, NULL, &error);
+    tend_dbus_agent1_call_sync_now_sync (f->agent.proxy, NULL, &error);
     g_assert_no_error (error);
     wait_for_sync (f, "needs-sign-in", 0);
     TEND_WAIT_UNTIL ((note = find_note (f, "Sign in again to " LOGIN)) != NULL
@@ -425,7 +383,7 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
 
   /* Disconnecting removes the tokens; what was synced stays. */
   g_assert_true (
-      tend_dbus_agent1_call_disconnect_account_sync (f->proxy, "oidc", LOGIN, NULL, &error));
+      tend_dbus_agent1_call_disconnect_account_sync (f->agent.proxy, "oidc", LOGIN, NULL, &error));
   g_assert_no_error (error);
   gone = lookup_tokens ();
   g_assert_null (gone);
@@ -434,7 +392,7 @@ test_sign_in_sync_disconnect (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
 
   /* Invariant 8: opting out deletes the database. */
-  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_opt_out_sync (f->agent.proxy, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 }
@@ -451,7 +409,7 @@ test_kill_resume (Fixture *f, gconstpointer data)
   guint  kills = 0, attempts = 0, completed = 0;
   gint64 started, duration;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   db = database_path (f);
   start_agent (f);
@@ -462,7 +420,7 @@ test_kill_resume (Fixture *f, gconstpointer data)
   reference = dump_database (f);
 
   /* Start again from an empty database: the account and its tokens stay. */
-  stop_agent (f, SIGTERM);
+  tend_test_agent_stop (&f->agent, SIGTERM);
   g_assert_true (tend_store_delete_files (db, &error));
   start_agent (f);
 
@@ -483,12 +441,12 @@ test_kill_resume (Fixture *f, gconstpointer data)
 
           g_assert_cmpstr (complete, ==, reference);
           completed++;
-          stop_agent (f, SIGTERM);
+          tend_test_agent_stop (&f->agent, SIGTERM);
           g_assert_true (tend_store_delete_files (db, &error));
           start_agent (f);
           continue;
         }
-      stop_agent (f, SIGKILL);
+      tend_test_agent_stop (&f->agent, SIGKILL);
       kills++;
       start_agent (f);
     }
@@ -500,18 +458,6 @@ test_kill_resume (Fixture *f, gconstpointer data)
     g_assert_cmpstr (resumed, ==, reference);
   }
   g_test_message ("%u kills, %u syncs completed between kills", kills, completed);
-}
-
-static int
-run_tendctl (Fixture *f, char **out, const char *first_arg, ...)
-{
-  va_list ap;
-  int     status;
-
-  va_start (ap, first_arg);
-  status = tend_test_run_tendctl_va (f->data, NULL, out, NULL, first_arg, ap);
-  va_end (ap);
-  return status;
 }
 
 /* The device grant through tendctl: it prints the code the agent announced, a person enters it
@@ -539,10 +485,10 @@ test_tendctl_device (Fixture *f, gconstpointer data)
   g_autoptr (GRegex) regex = NULL;
   g_autoptr (GMatchInfo) match = NULL;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   start_agent (f);
-  g_assert_cmpint (run_tendctl (f, NULL, "opt-in", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, NULL, NULL, "opt-in", NULL), ==, 0);
 
   connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                               &error, g_getenv ("TENDCTL"), "connect", "oidc", "--device", NULL);
@@ -571,16 +517,21 @@ test_tendctl_device (Fixture *f, gconstpointer data)
   tokens = lookup_tokens ();
   g_assert_nonnull (tokens);
 
-  g_assert_cmpint (run_tendctl (f, &synced, "sync", "--wait", NULL), ==, 0);
+  g_assert_cmpint (
+      tend_test_run_tendctl (f->agent.data, NULL, &synced, NULL, "sync", "--wait", NULL), ==, 0);
   g_assert_nonnull (strstr (synced, "oidc " LOGIN ": up to date, last synced 2"));
   g_assert_nonnull (strstr (synced, "mail-inbox: up to date"));
-  g_assert_cmpint (run_tendctl (f, &status, "status", NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &status, NULL, "status", NULL), ==,
+                   0);
   g_assert_nonnull (strstr (status, "Opted in"));
   g_assert_nonnull (strstr (status, "oidc " LOGIN));
 
-  g_assert_cmpint (run_tendctl (f, &unknown, "disconnect", "oidc", "nobody@tend.test", NULL), ==,
-                   1);
-  g_assert_cmpint (run_tendctl (f, &disconnected, "disconnect", "oidc", LOGIN, NULL), ==, 0);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &unknown, NULL, "disconnect", "oidc",
+                                          "nobody@tend.test", NULL),
+                   ==, 1);
+  g_assert_cmpint (tend_test_run_tendctl (f->agent.data, NULL, &disconnected, NULL, "disconnect",
+                                          "oidc", LOGIN, NULL),
+                   ==, 0);
   gone = lookup_tokens ();
   g_assert_null (gone);
 }
@@ -594,14 +545,14 @@ test_pause_resume (Fixture *f, gconstpointer data)
   g_autofree char *name = NULL;
   g_autofree char *state = NULL;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   start_agent (f);
   name = connect_account (f);
-  tend_dbus_agent1_call_set_paused_sync (f->proxy, TRUE, NULL, &error);
+  tend_dbus_agent1_call_set_paused_sync (f->agent.proxy, TRUE, NULL, &error);
   g_assert_no_error (error);
   wait_for_sync (f, "paused", 0);
-  tend_dbus_agent1_call_set_paused_sync (f->proxy, FALSE, NULL, &error);
+  tend_dbus_agent1_call_set_paused_sync (f->agent.proxy, FALSE, NULL, &error);
   g_assert_no_error (error);
   wait_for_sync (f, "idle", 1);
   state = account_state (f, NULL);
@@ -618,12 +569,12 @@ test_disconnect_during_sync (Fixture *f, gconstpointer data)
   g_autoptr (TendTokens) after = NULL;
   g_autoptr (TendTokens) later = NULL;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   start_agent (f);
   name = connect_account (f);
   wait_for_sync (f, "syncing", 0);
-  tend_dbus_agent1_call_disconnect_account_sync (f->proxy, "oidc", LOGIN, NULL, &error);
+  tend_dbus_agent1_call_disconnect_account_sync (f->agent.proxy, "oidc", LOGIN, NULL, &error);
   g_assert_no_error (error);
   after = lookup_tokens ();
   g_assert_null (after);
@@ -646,15 +597,15 @@ test_goal_during_sync (Fixture *f, gconstpointer data)
   g_autofree char *state = NULL;
   gint64           id = 0;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   start_agent (f);
   json_decref (tend_test_fake_control (
       f->graph, "{\"op\": \"fail\", \"count\": 5, \"status\": 503, \"retry_after\": \"1\"}"));
   name = connect_account (f);
   wait_for_sync (f, "syncing", 0);
-  g_assert_true (tend_dbus_agent1_call_add_goal_sync (f->proxy, "focus_hours", "at-least", 10, &id,
-                                                      NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_add_goal_sync (f->agent.proxy, "focus_hours", "at-least", 10,
+                                                      &id, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
   /* The states the agent sent before its reply. */
@@ -678,7 +629,7 @@ test_opt_out_during_sync (Fixture *f, gconstpointer data)
   g_autoptr (TendTokens) after = NULL;
   g_autoptr (TendTokens) refreshed = NULL;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   start_agent (f);
   name = connect_account (f);
@@ -686,7 +637,7 @@ test_opt_out_during_sync (Fixture *f, gconstpointer data)
   g_assert_nonnull (tokens);
   wait_for_sync (f, "syncing", 0);
 
-  tend_dbus_agent1_call_opt_out_sync (f->proxy, TRUE, NULL, &error);
+  tend_dbus_agent1_call_opt_out_sync (f->agent.proxy, TRUE, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
   after = lookup_tokens ();
@@ -713,12 +664,12 @@ test_opt_out_resumed (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *db = database_path (f);
-  g_autofree char *state = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autofree char *state = g_build_filename (f->agent.config, "tend", "agent.ini", NULL);
   g_autoptr (TendTokens) tokens = g_new0 (TendTokens, 1);
   g_autoptr (TendTokens) after = NULL;
   g_autoptr (TendStore) store = NULL;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   /* What a killed opt-out leaves: the state, a database, a token in the keyring. */
   store = tend_store_open (db, TEND_STORE_OPEN_READ_WRITE, &error);
@@ -735,7 +686,7 @@ test_opt_out_resumed (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
   after = lookup_tokens ();
   g_assert_null (after);
-  g_assert_false (tend_dbus_agent1_get_opted_in (f->proxy));
+  g_assert_false (tend_dbus_agent1_get_opted_in (f->agent.proxy));
 }
 
 /* A database that cannot be opened: the worker says why, in words, and the call fails with
@@ -746,26 +697,26 @@ test_database_unopenable (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) summary = NULL;
   g_autofree char *db = database_path (f);
-  g_autofree char *state = g_build_filename (f->config, "tend", "agent.ini", NULL);
+  g_autofree char *state = g_build_filename (f->agent.config, "tend", "agent.ini", NULL);
   const char      *paths[] = { TEND_TEST_DATA "/e2e/mail.mbox", NULL };
   guint32          added = 0;
 
-  if (f->home == NULL)
+  if (f->agent.home == NULL)
     return;
   write_file (state, "[agent]\nopted-in=true\n");
   g_assert_cmpint (g_mkdir_with_parents (db, 0700), ==, 0);
 
   start_agent (f);
-  TEND_WAIT_UNTIL (tend_dbus_agent1_get_opted_in (f->proxy));
-  g_assert_false (
-      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error));
+  TEND_WAIT_UNTIL (tend_dbus_agent1_get_opted_in (f->agent.proxy));
+  g_assert_false (tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &summary,
+                                                     NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, db));
   g_clear_error (&error);
 
   g_assert_cmpint (g_rmdir (db), ==, 0);
-  g_assert_true (
-      tend_dbus_agent1_call_import_sync (f->proxy, paths, no_options (), &summary, NULL, &error));
+  g_assert_true (tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &summary,
+                                                    NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (summary, "messages_added", "u", &added));
   g_assert_cmpuint (added, ==, 6);

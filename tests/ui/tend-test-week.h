@@ -35,8 +35,6 @@ void        tend_test_week_assert_rows_accessible     (TendWeekPage *page);
 void        tend_test_week_assert_goals               (TendWeekPage *page, const char *path,
                                                        const TendWeek *week,
                                                        gboolean week_in_progress);
-/* Every control shown is focusable and named; returns how many were checked. */
-guint       tend_test_week_assert_controls_accessible (GtkWidget *widget);
 void        tend_test_week_save_view                  (GtkWidget *window, TendWeekPage *page,
                                                        GtkWidget *shown, const char *name);
 

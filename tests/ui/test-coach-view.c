@@ -172,7 +172,7 @@ add_goal_through_dialog (TendWeekPage *page, Follower *follower, TendMetric metr
       GTK_SPIN_BUTTON (tend_test_week_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON)),
       target);
   g_assert_cmpfloat (tend_goal_dialog_get_target (dialog), ==, target);
-  g_assert_cmpuint (tend_test_week_assert_controls_accessible (GTK_WIDGET (dialog)), >=, 5);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (dialog)), >=, 5);
   tend_test_ui_wait_for_frames (GTK_WIDGET (dialog), 5);
   if (png != NULL)
     tend_test_ui_save_png (GTK_WIDGET (dialog), png);
@@ -264,7 +264,7 @@ test_coach_view (void)
   g_assert_true (gtk_widget_is_sensitive (
       tend_test_week_find_action_button (GTK_WIDGET (page), "week.add-goal")));
   tend_test_week_assert_rows_accessible (page);
-  g_assert_cmpuint (tend_test_week_assert_controls_accessible (window), >=, 5);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (window), >=, 5);
 
   /* Dismiss: the nudge goes at once, the agent writes it, and after DataChanged the coach no
    * longer gives it for this week. Other weeks keep their advice. */
@@ -385,7 +385,7 @@ test_coach_view (void)
     why = tend_test_week_find_type (g_ptr_array_index (rows, 0), GTK_TYPE_TOGGLE_BUTTON);
     tend_test_week_click (why);
     tend_test_ui_wait_for_frames (window, 5);
-    g_assert_cmpuint (tend_test_week_assert_controls_accessible (window), >=, 3 * rows->len + 1);
+    g_assert_cmpuint (tend_test_ui_assert_controls_accessible (window), >=, 3 * rows->len + 1);
     tend_test_week_save_view (window, page, g_ptr_array_index (rows, 0), "coach");
     tend_test_week_save_view (
         window, page, tend_test_week_find_type (GTK_WIDGET (page), TEND_TYPE_GOAL_ROW), "goals");

@@ -45,78 +45,6 @@ wait_for_page (TendWindow *window, const char *page)
   g_source_remove (timeout);
 }
 
-static GtkWidget *
-find_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The mapped label showing @text, as a person would see it. */
-static GtkWidget *
-find_shown_label (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_shown_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-write_file (const char *path, const char *contents)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr (GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-/* The organization's settings as the user's overrides, and the scripted browser as the desktop's
- * default handler of web addresses. */
-static void
-write_desktop (const char *config, const char *data, TendTestFake *provider, TendTestFake *graph)
-{
-  g_autofree char *conf = g_build_filename (config, "tend", "tend.conf", NULL);
-  g_autofree char *conf_text = NULL;
-  g_autofree char *desktop
-      = g_build_filename (data, "applications", "tend-test-browser.desktop", NULL);
-  g_autofree char *desktop_text = NULL;
-  g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
-
-  conf_text = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
-                               "api=microsoft-graph\napi-url=%s/v1.0\n",
-                               tend_test_fake_get_url (provider), tend_test_fake_get_url (graph));
-  write_file (conf, conf_text);
-  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
-                                  "Exec=node %s/browser.mjs --login " LOGIN " %%u\n"
-                                  "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n"
-                                  "NoDisplay=true\n",
-                                  TEND_OIDC_DIR);
-  write_file (desktop, desktop_text);
-  write_file (mimeapps, "[Default Applications]\n"
-                        "x-scheme-handler/http=tend-test-browser.desktop\n"
-                        "x-scheme-handler/https=tend-test-browser.desktop\n");
-}
-
 static void
 activate_cb (GApplication *application, TendWindow **window)
 {
@@ -158,7 +86,7 @@ test_sign_in_first_sync (void)
   if (!tend_test_oidc_available () || !(graph = tend_test_fake_start ("fake-graph.py", graph_args)))
     return;
   provider = tend_test_fake_start_argv (provider_argv, "issuer");
-  write_desktop (config, data, provider, graph);
+  tend_test_ui_write_desktop (config, data, TEND_OIDC_DIR, provider, graph, LOGIN);
   /* The agent tells of the first sync in a notification: someone has to take it. */
   notifications = tend_fake_notifications_new ();
   agent = tend_test_spawn_agent (home, config, data, NULL);
@@ -169,21 +97,24 @@ test_sign_in_first_sync (void)
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (application));
   g_assert_nonnull (window);
-  connect_page = TEND_CONNECT_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
-  week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
+  connect_page
+      = TEND_CONNECT_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
+  week_page = TEND_WEEK_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
 
   wait_for_page (window, "welcome");
   g_assert_true (gtk_widget_activate_action (
-      find_type (GTK_WIDGET (window), TEND_TYPE_WELCOME_PAGE), "welcome.opt-in", NULL));
+      tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_WELCOME_PAGE), "welcome.opt-in",
+      NULL));
   wait_for_page (window, "connect");
 
   /* The organization's own sign-in is the one usable provider: its button, by its name. */
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
+  g_assert_nonnull (
+      tend_test_ui_find_shown_label (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (connect_page), "connect.connect", "s", "oidc"));
   g_assert_true (tend_connect_page_get_busy (connect_page));
-  g_assert_nonnull (
-      find_shown_label (GTK_WIDGET (connect_page), "Waiting for you to sign in in your browser…"));
+  g_assert_nonnull (tend_test_ui_find_shown_label (GTK_WIDGET (connect_page),
+                                                   "Waiting for you to sign in in your browser…"));
   /* The scripted browser may have signed in already: a picture of whichever comes first. */
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 3);
   tend_test_ui_save_png (GTK_WIDGET (window), "connect-signing-in.png");
@@ -193,7 +124,7 @@ test_sign_in_first_sync (void)
   timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the first sync");
   while (g_strcmp0 (tend_window_get_visible_page (window), "week") != 0)
     {
-      GtkWidget *bar = find_type (GTK_WIDGET (connect_page), GTK_TYPE_PROGRESS_BAR);
+      GtkWidget *bar = tend_test_ui_find_type (GTK_WIDGET (connect_page), GTK_TYPE_PROGRESS_BAR);
 
       if (!saw_progress && bar != NULL && gtk_widget_get_mapped (bar))
         {

@@ -1,5 +1,10 @@
 /* test-preferences.c: the preferences against the real agent — schedule, collection, consent,
- * deleting everything
+ * deleting everything, and a connected account
+ *
+ * Under with-keyring.sh, as deleting everything and disconnecting clear sign-ins from the keyring.
+ * The connected account is signed in as test-connect.c does it: the OpenID provider of tests/oidc
+ * with its scripted browser as the desktop's web browser, and the fake Microsoft Graph of
+ * tests/fakes; that test skips without Node.js.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -11,15 +16,19 @@
 #include <gtk/gtk.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 
 #include "tend-account-row.h"
 #include "tend-application.h"
 #include "tend-consent-dialog.h"
 #include "tend-preferences-window.h"
+#include "tend-fake-desktop.h"
 #include "tend-store.h"
+#include "tend-test-fake.h"
 #include "tend-test-ui.h"
 #include "tend-test-util.h"
+#include "tend-token-store.h"
 #include "tend-window.h"
 #include "tend-working-hours-row.h"
 
@@ -27,10 +36,19 @@ static gboolean have_display;
 
 /* Long enough for a loaded machine, short enough to fail rather than hang. */
 #define WAIT_SECONDS 60
+/* A sign-in and a first sync: two Node.js processes and the agent's worker. */
+#define SIGN_IN_SECONDS 180
 
-#define ORGANIZATION "Example Cooperative"
+/* Markup would read "&" as an entity: the name is shown as it is, or the test fails. */
+#define ORGANIZATION "Example & Co-operative"
 #define COLLECTOR "https://collector.example.org/tend"
 #define ME "me@tend.example"
+/* How far an export may write before it fails, in the test that makes it fail. */
+#define FILE_SIZE_LIMIT 4096
+/* "&" in a file name is not markup either. */
+#define EXPORT_NAME "tend & co.json"
+/* Who the scripted browser signs in as. */
+#define LOGIN "me@tend.test"
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -49,124 +67,6 @@ timeout_cb (gpointer user_data)
     g_source_remove (timeout_);                                                                    \
   }                                                                                                \
   G_STMT_END
-
-static gboolean
-has_label_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (has_label_text (child))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-has_accessible_name (GtkWidget *widget)
-{
-  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL)
-         || gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
-                                              GTK_ACCESSIBLE_RELATION_LABELLED_BY)
-         || has_label_text (widget);
-}
-
-static gboolean
-is_control (GtkWidget *widget)
-{
-  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SWITCH (widget)
-         || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_EDITABLE (widget)
-         || GTK_IS_SCALE (widget)
-         || (GTK_IS_LIST_BOX_ROW (widget)
-             && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget)));
-}
-
-/* Every control shown can take the keyboard focus and has a name to be read out. A spin button
- * or a search entry is one control that takes the focus in its text, its +/− reached with the
- * arrow keys; a menu button takes the focus in its inner button. */
-static guint
-assert_controls_accessible (GtkWidget *widget)
-{
-  guint checked = 0;
-
-  if (!gtk_widget_get_mapped (widget) || GTK_IS_WINDOW_CONTROLS (widget))
-    return 0;
-  if (is_control (widget))
-    {
-      GtkWidget *focus = widget;
-
-      if (GTK_IS_MENU_BUTTON (widget))
-        focus = gtk_widget_get_first_child (widget);
-      else if (GTK_IS_EDITABLE (widget) && gtk_editable_get_delegate (GTK_EDITABLE (widget)))
-        focus = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (widget)));
-      if (!gtk_widget_get_focusable (focus) || !gtk_widget_get_can_focus (focus))
-        g_error ("%s %p (%s, in %s) cannot take the focus", G_OBJECT_TYPE_NAME (widget), widget,
-                 gtk_widget_get_tooltip_text (widget),
-                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
-      if (!has_accessible_name (widget))
-        g_error ("%s %p (%s, in %s) has no accessible name", G_OBJECT_TYPE_NAME (widget), widget,
-                 gtk_widget_get_tooltip_text (widget),
-                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
-      if (GTK_IS_MENU_BUTTON (widget) || GTK_IS_EDITABLE (widget))
-        return 1;
-      checked++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    checked += assert_controls_accessible (child);
-  return checked;
-}
-
-/* The view in light, in dark, and on a phone's 360 px. */
-static void
-save_view (GtkWidget *window, const char *view)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", view);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", view);
-  g_autofree char *narrow = g_strdup_printf ("%s-360.png", view);
-  int              width;
-  int              height;
-  int              frame;
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  tend_test_ui_wait_for_frames (window, 10);
-  tend_test_ui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  tend_test_ui_wait_for_frames (window, 10);
-  tend_test_ui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-
-  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  frame = width - gtk_widget_get_width (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-  tend_test_ui_wait_for_frames (window, 10);
-  tend_test_ui_save_png (window, narrow);
-  /* A dialog-like window may drop its shadow when narrow: it must not be wider than asked. */
-  g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
-  g_assert_cmpint (gtk_widget_get_width (window), >=, 360 - frame);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  tend_test_ui_wait_for_frames (window, 10);
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* A preferences row by the title a person reads (mnemonic underscores left out). */
 static GtkWidget *
@@ -246,21 +146,6 @@ shows_text (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 poll_cb (gpointer user_data)
 {
@@ -289,6 +174,134 @@ sharing_enabled (TendDBusAgent1 *agent)
   return enabled;
 }
 
+static gboolean
+accessible_checked (GtkWidget *widget)
+{
+  g_autofree char *differs = NULL;
+
+  if (!gtk_test_accessible_has_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_CHECKED))
+    return FALSE;
+  differs = gtk_test_accessible_check_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_CHECKED,
+                                             GTK_ACCESSIBLE_TRISTATE_TRUE);
+  return differs == NULL;
+}
+
+/* Everything the sharing row showed or told a screen reader, from a click on. */
+typedef struct
+{
+  TendDBusAgent1 *agent;
+  GtkWidget      *row;
+  GtkSwitch      *sharing;
+  /* The switch or the row said "on" while the agent's Sharing was off. */
+  gboolean claimed_on;
+  guint    notified;
+} SharingWatch;
+
+/* The application's own proxy: its cache has the agent's answer before the window hears of it. */
+static void
+sharing_watch_check (SharingWatch *watch)
+{
+  if (!sharing_enabled (watch->agent)
+      && (gtk_switch_get_active (watch->sharing) || gtk_switch_get_state (watch->sharing)
+          || accessible_checked (GTK_WIDGET (watch->sharing)) || accessible_checked (watch->row)))
+    watch->claimed_on = TRUE;
+}
+
+static void
+sharing_notify_cb (GObject *object, GParamSpec *pspec, SharingWatch *watch)
+{
+  watch->notified++;
+  sharing_watch_check (watch);
+}
+
+/* Clicks the sharing row as a person would: the switch in it cannot be clicked by itself, so the
+ * click is the row's, and so is the keyboard's Enter. */
+static void
+click_sharing (SharingWatch *watch)
+{
+  graphene_point_t centre;
+  GtkWidget       *picked;
+
+  g_assert_true (gtk_widget_compute_point (
+      GTK_WIDGET (watch->sharing), watch->row,
+      &GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (watch->sharing)) / 2.0,
+                            gtk_widget_get_height (GTK_WIDGET (watch->sharing)) / 2.0),
+      &centre));
+  picked = gtk_widget_pick (watch->row, centre.x, centre.y, GTK_PICK_DEFAULT);
+  g_assert_nonnull (picked);
+  g_assert_false (picked == GTK_WIDGET (watch->sharing)
+                  || gtk_widget_is_ancestor (picked, GTK_WIDGET (watch->sharing)));
+  g_assert_true (gtk_widget_activate (watch->row));
+  sharing_watch_check (watch);
+}
+
+/* A mapped label, as a person would see it, with @text in it. */
+static gboolean
+shows_mapped_text (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (shows_mapped_text (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Asks for an export and chooses @name in @folder in the save dialog, as a person would. */
+static void
+choose_export (AdwPreferencesWindow *preferences, const char *folder, const char *name,
+               const char *picture)
+{
+  g_autoptr (GFile) directory = g_file_new_for_path (folder);
+  g_autofree char *expected = g_build_filename (folder, name, NULL);
+  g_autoptr (GError) error = NULL;
+  GtkWidget *chooser;
+  GtkWidget *replace = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.export", NULL));
+  WAIT_UNTIL ((chooser = tend_test_ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL,
+              "the save dialog");
+  tend_test_ui_wait_for_frames (chooser, 5);
+  g_assert_true (
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), directory, &error));
+  g_assert_no_error (error);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  tend_test_ui_wait_for_frames (chooser, 5);
+  {
+    g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+    g_autofree char *chosen_path = g_file_get_path (chosen);
+
+    g_assert_cmpstr (chosen_path, ==, expected);
+  }
+  if (picture != NULL)
+    tend_test_ui_save_png (chooser, picture);
+  g_assert_true (gtk_widget_activate (find_button (chooser, "Export")));
+  /* Choosing a file that is there asks first whether to replace it. */
+  WAIT_UNTIL (tend_test_ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL
+                  || (replace = tend_test_ui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG)) != NULL,
+              "the save dialog to answer");
+  if (replace != NULL)
+    g_assert_true (gtk_widget_activate (find_button (replace, "Replace")));
+  WAIT_UNTIL (tend_test_ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL,
+              "the save dialog to close");
+}
+
+/* GIO writes a replacement beside the file, as .goutputstream-XXXXXX. */
+static void
+assert_no_leftovers (const char *folder)
+{
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".goutputstream-"));
+}
+
 static gint64
 count_rows (const char *path, const char *table)
 {
@@ -306,69 +319,25 @@ count_rows (const char *path, const char *table)
   return count;
 }
 
-/* Last complete ISO week's Monday, at midnight UTC: the week a contribution is built from. */
-static GDateTime *
-last_monday (void)
+/* Asks for Delete Everything and answers its confirmation with @button; returns what it said. */
+static char *
+answer_delete_everything (AdwPreferencesWindow *preferences, const char *button)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GDateTime) today
-      = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
-                             g_date_time_get_day_of_month (now), 0, 0, 0);
+  AdwMessageDialog *dialog;
+  char             *body;
 
-  return g_date_time_add_days (today, -(g_date_time_get_day_of_week (today) - 1) - 7);
-}
-
-/* A week of meetings and mail in the last complete week, as files to import: what a preview of
- * the contribution is built from. */
-static void
-write_last_week (const char *ics_path, const char *mbox_path)
-{
-  g_autoptr (GDateTime) monday = last_monday ();
-  g_autoptr (GString) ics = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
-                                          "PRODID:-//Tend//Test preferences//EN\r\n");
-  g_autoptr (GString) mbox = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-
-  for (int day = 0; day < 5; day++)
-    {
-      g_autoptr (GDateTime) date = g_date_time_add_days (monday, day);
-
-      for (int hour = 9; hour < 16; hour += 3)
-        {
-          g_autoptr (GDateTime) start = g_date_time_add_hours (date, hour);
-          g_autoptr (GDateTime) end = g_date_time_add_hours (start, 1);
-          g_autofree char *start_text = g_date_time_format (start, "%Y%m%dT%H%M%SZ");
-          g_autofree char *end_text = g_date_time_format (end, "%Y%m%dT%H%M%SZ");
-
-          g_string_append_printf (ics,
-                                  "BEGIN:VEVENT\r\nUID:meeting-%d-%d@example.org\r\n"
-                                  "DTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:Sync\r\n"
-                                  "ORGANIZER:mailto:ann@example.org\r\n"
-                                  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@example.org\r\n"
-                                  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:" ME "\r\n"
-                                  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.org\r\n"
-                                  "END:VEVENT\r\n",
-                                  day, hour, start_text, start_text, end_text);
-        }
-      for (int n = 0; n < 3; n++)
-        {
-          g_autoptr (GDateTime) sent = g_date_time_add_minutes (date, 10 * 60 + 90 * n);
-          g_autofree char *from_line = g_date_time_format (sent, "%a %b %e %H:%M:%S %Y");
-          g_autofree char *date_header = g_date_time_format (sent, "%a, %d %b %Y %H:%M:%S +0000");
-
-          g_string_append_printf (mbox,
-                                  "From " ME " %s\nMessage-ID: <m%d-%d@tend.example>\n"
-                                  "Date: %s\nFrom: Me Myself <" ME ">\n"
-                                  "To: Ann Archer <ann@example.org>\nSubject: Update %d\n"
-                                  "Content-Type: text/plain; charset=utf-8\n\nAn update.\n\n",
-                                  from_line, day, n, date_header, n);
-        }
-    }
-  g_string_append (ics, "END:VCALENDAR\r\n");
-  g_assert_true (g_file_set_contents (ics_path, ics->str, -1, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (mbox_path, mbox->str, -1, &error));
-  g_assert_no_error (error);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.delete-everything", NULL));
+  WAIT_UNTIL ((dialog = ADW_MESSAGE_DIALOG (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)))
+                  != NULL,
+              "the confirmation");
+  body = g_strdup (adw_message_dialog_get_body (dialog));
+  g_test_message ("Delete Everything says: %s", body);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), button)));
+  WAIT_UNTIL (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL,
+              "the confirmation to close");
+  return body;
 }
 
 static void
@@ -382,8 +351,9 @@ show_page (AdwPreferencesWindow *preferences, const char *page, const char *view
 {
   adw_preferences_window_set_visible_page_name (preferences, page);
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 10);
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (preferences)), >=, controls);
-  save_view (GTK_WIDGET (preferences), view);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (preferences)), >=,
+                    controls);
+  tend_test_ui_save_view (GTK_WIDGET (preferences), view);
 }
 
 /* Whether the working-hours setting has @day, and its hours. */
@@ -424,7 +394,8 @@ test_schedule (AdwPreferencesWindow *preferences, GSettings *settings)
   g_autofree char     *expected = NULL;
 
   adw_preferences_window_set_visible_page_name (preferences, "schedule");
-  for (GtkWidget *row = find_type (GTK_WIDGET (preferences), TEND_TYPE_WORKING_HOURS_ROW);
+  for (GtkWidget *row
+       = tend_test_ui_find_type (GTK_WIDGET (preferences), TEND_TYPE_WORKING_HOURS_ROW);
        row != NULL; row = gtk_widget_get_next_sibling (row))
     {
       if (TEND_IS_WORKING_HOURS_ROW (row)
@@ -435,12 +406,12 @@ test_schedule (AdwPreferencesWindow *preferences, GSettings *settings)
   g_assert_false (tend_working_hours_row_get_working (saturday));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (saturday), TRUE);
 
-  working = GTK_SWITCH (find_type (GTK_WIDGET (saturday), GTK_TYPE_SWITCH));
-  child = find_type (GTK_WIDGET (saturday), GTK_TYPE_SPIN_BUTTON);
+  working = GTK_SWITCH (tend_test_ui_find_type (GTK_WIDGET (saturday), GTK_TYPE_SWITCH));
+  child = tend_test_ui_find_type (GTK_WIDGET (saturday), GTK_TYPE_SPIN_BUTTON);
   for (GtkWidget *row = gtk_widget_get_ancestor (child, GTK_TYPE_LIST_BOX_ROW); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      GtkWidget *spin = find_type (row, GTK_TYPE_SPIN_BUTTON);
+      GtkWidget *spin = tend_test_ui_find_type (row, GTK_TYPE_SPIN_BUTTON);
 
       if (spin != NULL && n_spins < 2)
         spins[n_spins++] = GTK_SPIN_BUTTON (spin);
@@ -458,7 +429,7 @@ test_schedule (AdwPreferencesWindow *preferences, GSettings *settings)
   g_assert_cmpuint (start, ==, 540);
   g_assert_cmpuint (end, ==, 1020);
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 10);
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (preferences)), >=, 12);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (preferences)), >=, 12);
 
   /* Ending before it starts is shown and never written. */
   gtk_spin_button_set_value (spins[1], 9 * 60);
@@ -485,11 +456,12 @@ test_schedule (AdwPreferencesWindow *preferences, GSettings *settings)
   WAIT_UNTIL ((paris = find_row (GTK_WIDGET (preferences), "Europe/Paris")) != NULL
                   && gtk_widget_get_mapped (paris),
               "the time zones");
-  gtk_editable_set_text (GTK_EDITABLE (find_type (GTK_WIDGET (preferences), GTK_TYPE_SEARCH_ENTRY)),
-                         "paris");
+  gtk_editable_set_text (
+      GTK_EDITABLE (tend_test_ui_find_type (GTK_WIDGET (preferences), GTK_TYPE_SEARCH_ENTRY)),
+      "paris");
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 10);
   g_assert_true (gtk_widget_get_child_visible (paris));
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (preferences)), >=, 3);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (preferences)), >=, 3);
   tend_test_ui_save_png (GTK_WIDGET (preferences), "preferences-time-zone.png");
   g_signal_emit_by_name (gtk_widget_get_parent (paris), "row-activated", paris);
   expected = g_settings_get_string (settings, "time-zone");
@@ -526,6 +498,7 @@ test_preferences (void)
   const char           *paths[] = { NULL, NULL, NULL };
   const char           *me[] = { ME, NULL };
   GVariantDict          options;
+  SharingWatch          watch = { NULL };
 
   if (!have_display)
     {
@@ -559,11 +532,11 @@ test_preferences (void)
 
   /* Ctrl+, opens one preferences window over the main window. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
-  preferences = ADW_PREFERENCES_WINDOW (find_toplevel (TEND_TYPE_PREFERENCES_WINDOW));
+  preferences = ADW_PREFERENCES_WINDOW (tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (preferences);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
-  g_assert_true (ADW_PREFERENCES_WINDOW (find_toplevel (TEND_TYPE_PREFERENCES_WINDOW))
+  g_assert_true (ADW_PREFERENCES_WINDOW (tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW))
                  == preferences);
   {
     g_auto (GStrv) accels
@@ -577,26 +550,46 @@ test_preferences (void)
   adw_preferences_window_set_visible_page_name (preferences, "sharing");
   row = find_row (GTK_WIDGET (preferences), "Share anonymized figures with " ORGANIZATION);
   g_assert_nonnull (row);
-  sharing = GTK_SWITCH (find_type (row, GTK_TYPE_SWITCH));
-  gtk_switch_set_active (sharing, TRUE);
-  WAIT_UNTIL ((consent = TEND_CONSENT_DIALOG (find_toplevel (TEND_TYPE_CONSENT_DIALOG))) != NULL
-                  && !tend_consent_dialog_get_loading (consent),
-              "the consent dialog without data");
+  sharing = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
+  watch.agent = tend_application_get_agent (application);
+  watch.row = row;
+  watch.sharing = sharing;
+  g_signal_connect (sharing, "notify::active", G_CALLBACK (sharing_notify_cb), &watch);
+  g_signal_connect (sharing, "notify::state", G_CALLBACK (sharing_notify_cb), &watch);
+  tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
+  /* The organization's name as it is, not read as markup. */
+  g_assert_nonnull (
+      tend_test_ui_find_shown_label (row, "Share anonymized figures with " ORGANIZATION));
+  /* The row is the control: a screen reader hears its title and whether it is on. */
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+  g_assert_true (gtk_widget_get_focusable (row));
+  g_assert_true (tend_test_ui_has_accessible_name (row));
+  g_assert_true (
+      gtk_test_accessible_has_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_CHECKED));
+  g_assert_false (accessible_checked (row));
+  click_sharing (&watch);
+  WAIT_UNTIL (
+      (sharing_watch_check (&watch),
+       (consent = TEND_CONSENT_DIALOG (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG)))
+               != NULL
+           && !tend_consent_dialog_get_loading (consent)),
+      "the consent dialog without data");
   g_assert_nonnull (tend_consent_dialog_get_error (consent));
   g_test_message ("Nothing to share: %s", tend_consent_dialog_get_error (consent));
   g_assert_null (tend_consent_dialog_get_payload (consent));
   g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (consent), "Share")));
   tend_test_ui_wait_for_frames (GTK_WIDGET (consent), 10);
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (consent)), >=, 1);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (consent)), >=, 1);
   tend_test_ui_save_png (GTK_WIDGET (consent), "consent-no-data-light.png");
   g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (consent), "Cancel")));
-  WAIT_UNTIL (find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
+  WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
   g_assert_false (gtk_switch_get_active (sharing));
   g_assert_false (sharing_enabled (agent));
+  g_assert_false (watch.claimed_on);
 
   /* Last week's meetings and mail: what a contribution is built from. */
-  write_last_week (ics, mbox);
+  tend_test_ui_write_last_week (ics, mbox, ME);
   paths[0] = ics;
   paths[1] = mbox;
   g_variant_dict_init (&options, NULL);
@@ -612,8 +605,8 @@ test_preferences (void)
   show_page (preferences, "accounts", "preferences-accounts", 3);
   /* The sync interval is the setting's. */
   {
-    GtkSpinButton *interval = GTK_SPIN_BUTTON (
-        find_type (find_row (GTK_WIDGET (preferences), "Sync Interval"), GTK_TYPE_SPIN_BUTTON));
+    GtkSpinButton *interval = GTK_SPIN_BUTTON (tend_test_ui_find_type (
+        find_row (GTK_WIDGET (preferences), "Sync Interval"), GTK_TYPE_SPIN_BUTTON));
 
     gtk_spin_button_set_value (interval, 60);
     g_assert_cmpuint (g_settings_get_uint (settings, "sync-interval-minutes"), ==, 60);
@@ -624,7 +617,7 @@ test_preferences (void)
   /* Pause: the switch asks the agent, and shows what the agent did. */
   row = find_row (GTK_WIDGET (preferences), "Pause Collection");
   g_assert_nonnull (row);
-  pause = GTK_SWITCH (find_type (row, GTK_TYPE_SWITCH));
+  pause = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
   g_assert_false (tend_dbus_agent1_get_paused (agent));
   gtk_switch_set_active (pause, TRUE);
   WAIT_UNTIL (tend_dbus_agent1_get_paused (agent) && gtk_switch_get_state (pause), "the pause");
@@ -652,7 +645,8 @@ test_preferences (void)
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences),
                                                "preferences.delete-everything", NULL));
-    WAIT_UNTIL ((dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG))) != NULL,
+    WAIT_UNTIL ((dialog = ADW_MESSAGE_DIALOG (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)))
+                    != NULL,
                 "the confirmation");
     body = adw_message_dialog_get_body (dialog);
     g_test_message ("Delete Everything says: %s", body);
@@ -667,41 +661,69 @@ test_preferences (void)
     tend_test_ui_save_png (GTK_WIDGET (dialog), "preferences-delete-everything.png");
     g_assert_nonnull (find_button (GTK_WIDGET (dialog), "Delete Everything"));
     g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "Cancel")));
-    WAIT_UNTIL (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL, "the confirmation to close");
+    WAIT_UNTIL (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL,
+                "the confirmation to close");
     tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
     g_assert_true (tend_dbus_agent1_get_opted_in (agent));
     g_assert_true (g_file_test (db_path, G_FILE_TEST_EXISTS));
   }
 
-  /* Export: the save dialog, then everything Tend keeps as JSON in the file chosen. */
+  /* Export: the save dialog, then everything Tend keeps as JSON in the file chosen. A file name
+   * is not markup: the toast shows it as it is. */
   {
-    g_autofree char *export_path = g_build_filename (home, "export.json", NULL);
-    g_autoptr (GFile) folder = g_file_new_for_path (home);
-    GtkWidget *chooser;
-    guint      poll;
+    g_autofree char *export_path = g_build_filename (home, EXPORT_NAME, NULL);
+    g_autofree char *fresh_path = g_build_filename (home, "fresh.json", NULL);
+    g_autofree char *exported = NULL;
+    g_autofree char *kept = NULL;
+    struct rlimit    limit;
+    struct rlimit    small;
+    g_autoptr (TendStore) reader = NULL;
+    TendStoreCounts counts;
 
-    g_assert_true (
-        gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.export", NULL));
-    WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL,
-                "the save dialog");
-    tend_test_ui_wait_for_frames (chooser, 5);
-    g_assert_true (
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, &error));
+    choose_export (preferences, home, EXPORT_NAME, "preferences-export.png");
+    WAIT_UNTIL (tend_test_ui_find_shown_label (GTK_WIDGET (preferences), "Exported to " EXPORT_NAME)
+                    != NULL,
+                "the export");
+    g_assert_true (is_json_file (export_path));
+    g_assert_true (g_file_get_contents (export_path, &exported, NULL, &error));
     g_assert_no_error (error);
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "export.json");
-    tend_test_ui_wait_for_frames (chooser, 5);
-    {
-      g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *chosen_path = g_file_get_path (chosen);
 
-      g_assert_cmpstr (chosen_path, ==, export_path);
-    }
-    tend_test_ui_save_png (chooser, "preferences-export.png");
-    g_assert_true (gtk_widget_activate (find_button (chooser, "Export")));
-    /* The file is written in a thread: look again every tenth of a second until it is whole. */
-    poll = g_timeout_add (100, poll_cb, NULL);
-    WAIT_UNTIL (is_json_file (export_path), "the export");
-    g_source_remove (poll);
+    /* Writing fails half-way, as on a full disk (files may grow only to 4 KiB, which leaves room
+     * for the save dialog's list of recent files): the file chosen keeps what it had, and
+     * nothing half-written is left beside it. */
+    g_assert_cmpuint (strlen (exported), >, 2 * FILE_SIZE_LIMIT);
+    /* The export's reading of the database must not be what fails: a reader of its own keeps
+     * SQLite's shared-memory file there, at its full size. */
+    reader = tend_store_open (db_path, TEND_STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error (error);
+    g_assert_true (tend_store_get_counts (reader, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    small = limit;
+    small.rlim_cur = FILE_SIZE_LIMIT;
+    signal (SIGXFSZ, SIG_IGN);
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+    choose_export (preferences, home, EXPORT_NAME, NULL);
+    WAIT_UNTIL (shows_mapped_text (GTK_WIDGET (preferences), "Could not export: "),
+                "the export to fail");
+    /* It failed writing, not reading. */
+    g_assert_true (shows_mapped_text (GTK_WIDGET (preferences), "File too large"));
+    g_assert_true (g_file_get_contents (export_path, &kept, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (kept, ==, exported);
+    assert_no_leftovers (home);
+    WAIT_UNTIL (!shows_mapped_text (GTK_WIDGET (preferences), "Could not export: "),
+                "the failure's toast to go");
+
+    /* A file that was not there before is not left there half-written either. */
+    choose_export (preferences, home, "fresh.json", NULL);
+    WAIT_UNTIL (shows_mapped_text (GTK_WIDGET (preferences), "Could not export: "),
+                "the new export to fail");
+    g_assert_true (shows_mapped_text (GTK_WIDGET (preferences), "File too large"));
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    signal (SIGXFSZ, SIG_DFL);
+    g_assert_false (g_file_test (fresh_path, G_FILE_TEST_EXISTS));
+    assert_no_leftovers (home);
   }
 
   /* Sharing: the organization's collector is configured, so the switch can be used. */
@@ -709,19 +731,23 @@ test_preferences (void)
   row = find_row (GTK_WIDGET (preferences), "Share anonymized figures with " ORGANIZATION);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_is_sensitive (row));
-  sharing = GTK_SWITCH (find_type (row, GTK_TYPE_SWITCH));
+  sharing = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
   g_assert_false (sharing_enabled (agent));
   g_assert_false (gtk_switch_get_active (sharing));
 
   /* Switching on only asks: the dialog opens and the switch stays off. */
-  gtk_switch_set_active (sharing, TRUE);
-  WAIT_UNTIL ((consent = TEND_CONSENT_DIALOG (find_toplevel (TEND_TYPE_CONSENT_DIALOG))) != NULL
-                  && !tend_consent_dialog_get_loading (consent),
-              "the consent dialog");
+  click_sharing (&watch);
+  WAIT_UNTIL (
+      (sharing_watch_check (&watch),
+       (consent = TEND_CONSENT_DIALOG (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG)))
+               != NULL
+           && !tend_consent_dialog_get_loading (consent)),
+      "the consent dialog");
   tend_test_ui_wait_for_frames (GTK_WIDGET (consent), 5);
   g_assert_false (gtk_switch_get_active (sharing));
   g_assert_false (gtk_switch_get_state (sharing));
   g_assert_false (sharing_enabled (agent));
+  g_assert_false (watch.claimed_on);
   if (tend_consent_dialog_get_error (consent) != NULL)
     g_error ("No preview: %s", tend_consent_dialog_get_error (consent));
 
@@ -739,8 +765,8 @@ test_preferences (void)
   g_assert_cmpstr (gtk_actionable_get_action_name (
                        GTK_ACTIONABLE (gtk_window_get_default_widget (GTK_WINDOW (consent)))),
                    ==, "consent.cancel");
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (consent)), >=, 2);
-  save_view (GTK_WIDGET (consent), "consent");
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (consent)), >=, 2);
+  tend_test_ui_save_view (GTK_WIDGET (consent), "consent");
   /* Further down, the literal payload; a keyboard user reaches it and can select it. */
   {
     GtkWidget *literal = find_label (GTK_WIDGET (consent), payload);
@@ -754,30 +780,42 @@ test_preferences (void)
 
   /* Cancel: nothing changes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (consent), "consent.cancel", NULL));
-  WAIT_UNTIL (find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
+  WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
   g_assert_false (sharing_enabled (agent));
   g_assert_false (gtk_switch_get_active (sharing));
 
   /* Share: the agent records consent to what was shown, and the switch follows it. */
   consents = count_rows (db_path, "consent_log");
-  gtk_switch_set_active (sharing, TRUE);
-  WAIT_UNTIL ((consent = TEND_CONSENT_DIALOG (find_toplevel (TEND_TYPE_CONSENT_DIALOG))) != NULL
-                  && !tend_consent_dialog_get_loading (consent),
-              "the consent dialog, again");
+  watch.notified = 0;
+  click_sharing (&watch);
+  WAIT_UNTIL (
+      (sharing_watch_check (&watch),
+       (consent = TEND_CONSENT_DIALOG (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG)))
+               != NULL
+           && !tend_consent_dialog_get_loading (consent)),
+      "the consent dialog, again");
   g_assert_cmpstr (tend_consent_dialog_get_payload (consent), ==, payload);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (consent), "consent.share", NULL));
-  WAIT_UNTIL (sharing_enabled (agent) && gtk_switch_get_state (sharing), "sharing to be on");
-  WAIT_UNTIL (find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
+  WAIT_UNTIL ((sharing_watch_check (&watch), sharing_enabled (agent))
+                  && gtk_switch_get_state (sharing),
+              "sharing to be on");
+  /* Nothing said "on" from the click until the agent had the consent, and then it did. */
+  g_assert_false (watch.claimed_on);
+  g_assert_cmpuint (watch.notified, >, 0);
+  g_assert_true (accessible_checked (row));
+  g_assert_true (accessible_checked (GTK_WIDGET (sharing)));
+  WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
   g_assert_true (gtk_switch_get_active (sharing));
   g_assert_cmpint (count_rows (db_path, "consent_log"), ==, consents + 1);
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
   tend_test_ui_save_png (GTK_WIDGET (preferences), "preferences-sharing-on-light.png");
 
   /* Off is one click, at once. */
-  gtk_switch_set_active (sharing, FALSE);
+  click_sharing (&watch);
   WAIT_UNTIL (!sharing_enabled (agent) && !gtk_switch_get_state (sharing), "sharing to be off");
   g_assert_false (gtk_switch_get_active (sharing));
+  g_assert_false (accessible_checked (row));
   /* The agent writes its consent log after answering: nothing else tells when, so look again
    * every tenth of a second. */
   {
@@ -806,7 +844,24 @@ test_preferences (void)
     tend_test_ui_save_png (GTK_WIDGET (preferences), "preferences-sharing-no-collector-light.png");
   }
 
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  /* Delete Everything, confirmed: the agent opts out and the database goes; with nothing left to
+   * set, the preferences close over the window's welcome. */
+  {
+    g_autofree char *body = NULL;
+
+    adw_preferences_window_set_visible_page_name (preferences, "data");
+    body = answer_delete_everything (preferences, "Delete Everything");
+    g_assert_null (strstr (body, "sign-in tokens"));
+    WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW) == NULL,
+                "the preferences to close");
+    WAIT_UNTIL (!tend_dbus_agent1_get_opted_in (agent), "the opt-out");
+    WAIT_UNTIL (g_strcmp0 (tend_window_get_visible_page (window), "welcome") == 0, "the welcome");
+    g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+    g_assert_false (tend_application_get_opted_in (application));
+    tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
+    tend_test_ui_save_png (GTK_WIDGET (window), "preferences-deleted-welcome.png");
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));
 
@@ -816,7 +871,369 @@ test_preferences (void)
 }
 
 static void
-disconnect_cb (TendAccountRow *row, gboolean *asked)
+lookup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Whether the keyring holds the account's sign-in. */
+static gboolean
+has_tokens (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendTokens) tokens = NULL;
+
+  tend_token_store_lookup_async ("oidc", LOGIN, NULL, lookup_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tokens = tend_token_store_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  return tokens != NULL;
+}
+
+/* The one account's state and last sync in the agent's Accounts; FALSE while there is none. */
+static gboolean
+account_state (TendDBusAgent1 *agent, const char **state, gint64 *last_sync,
+               const char **last_error)
+{
+  GVariant *accounts = tend_dbus_agent1_get_accounts (agent);
+  g_autoptr (GVariant) account = NULL;
+  g_autoptr (GVariant) details = NULL;
+
+  *state = NULL;
+  *last_sync = 0;
+  *last_error = NULL;
+  if (accounts == NULL || g_variant_n_children (accounts) == 0)
+    return FALSE;
+  g_assert_cmpuint (g_variant_n_children (accounts), ==, 1);
+  account = g_variant_get_child_value (accounts, 0);
+  details = g_variant_get_child_value (account, 2);
+  /* The string lives as long as the property's value, which the proxy keeps. */
+  g_variant_lookup (details, "state", "&s", state);
+  g_variant_lookup (details, "last-sync", "x", last_sync);
+  g_variant_lookup (details, "last-error", "&s", last_error);
+  return TRUE;
+}
+
+/* What the account's row showed each time the agent's properties changed. */
+typedef struct
+{
+  GtkWidget *preferences;
+  gboolean   saw_progress;
+  gboolean   saw_syncing;
+} RowWatch;
+
+/* Connected after the preferences' own handler: sees the row as it was just updated. */
+static void
+row_watch_cb (GDBusProxy *proxy, GVariant *changed, const char *const *invalidated, RowWatch *watch)
+{
+  GtkWidget *row = tend_test_ui_find_type (watch->preferences, TEND_TYPE_ACCOUNT_ROW);
+
+  if (row == NULL)
+    return;
+  watch->saw_progress
+      = watch->saw_progress
+        || gtk_widget_get_visible (tend_test_ui_find_type (row, GTK_TYPE_PROGRESS_BAR));
+  watch->saw_syncing
+      = watch->saw_syncing
+        || strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Syncing…") != NULL;
+}
+
+/* Whether the agent says the account synced after @after, and its row says so too. */
+static gboolean
+account_synced (TendDBusAgent1 *agent, GtkWidget *preferences, gint64 after)
+{
+  GtkWidget  *row = tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW);
+  const char *state;
+  const char *last_error;
+  gint64      last_sync;
+
+  return account_state (agent, &state, &last_sync, &last_error) && g_strcmp0 (state, "idle") == 0
+         && last_sync >= after && row != NULL
+         && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Last synced") != NULL;
+}
+
+/* Signs in from the Connect row as a person would: the scripted browser answers the provider. */
+static void
+connect_from_preferences (TendDBusAgent1 *agent, GtkWidget *preferences, RowWatch *watch,
+                          const char *picture)
+{
+  GtkWidget *connect_row = find_row (preferences, "Connect OpenID Connect");
+  GtkWidget *button;
+  gint64     start = g_get_real_time () / G_USEC_PER_SEC;
+  guint      timeout;
+  gboolean   saved = picture == NULL;
+
+  g_assert_nonnull (connect_row);
+  g_assert_true (gtk_widget_is_sensitive (connect_row));
+  button = find_button (connect_row, "Connect…");
+  g_assert_nonnull (button);
+  watch->saw_progress = FALSE;
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* A button clicks when its activation's animation ends. */
+  g_assert_true (gtk_widget_activate (button));
+  WAIT_UNTIL (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (connect_row)),
+                         "Waiting for you to sign in, in your browser…")
+                  == 0,
+              "the sign-in to start");
+  /* One sign-in at a time. */
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  timeout = g_timeout_add_seconds (SIGN_IN_SECONDS, timeout_cb, (gpointer) "the first sync");
+  while (!account_synced (agent, preferences, start))
+    {
+      GtkWidget *row = tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW);
+
+      if (!saved && row != NULL
+          && gtk_widget_get_mapped (tend_test_ui_find_type (row, GTK_TYPE_PROGRESS_BAR)))
+        {
+          saved = TRUE;
+          tend_test_ui_wait_for_frames (preferences, 3);
+          tend_test_ui_save_png (preferences, picture);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (timeout);
+  g_assert_true (watch->saw_progress);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (connect_row)), ==,
+                   "Connected " LOGIN);
+}
+
+/* A connected account in the preferences, against the agent signed in through the OpenID provider
+ * of tests/oidc and synced from the fake Graph: its row, Sync Now, Disconnect, and Delete
+ * Everything with an account's sign-in in the keyring. */
+static void
+test_connected_account (void)
+{
+  const char      *home = g_get_home_dir ();
+  const char      *config = g_get_user_config_dir ();
+  const char      *data = g_get_user_data_dir ();
+  g_autofree char *db_path = g_build_filename (data, "tend", "tend.db", NULL);
+  g_autofree char *log = g_build_filename (home, "agent.log", NULL);
+  g_autofree char *provider_script = g_build_filename (TEND_OIDC_DIR, "provider.mjs", NULL);
+  const char      *provider_argv[] = { "node", provider_script, "--access-ttl", "3600", NULL };
+  const char      *graph_args[] = { "--messages", "600", NULL };
+  g_autoptr (TendTestFake) graph = NULL;
+  g_autoptr (TendTestFake) provider = NULL;
+  g_autoptr (TendFakeNotifications) notifications = NULL;
+  g_autoptr (GSubprocess) agent_process = NULL;
+  g_autoptr (TendDBusAgent1) agent = NULL;
+  g_autoptr (TendApplication) application = NULL;
+  g_autoptr (GError) error = NULL;
+  TendWindow *window = NULL;
+  GtkWidget  *preferences;
+  GtkWidget  *row;
+  GtkWidget  *no_accounts;
+  RowWatch    watch = { NULL };
+  gint64      messages;
+  gboolean    registered;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run under xvfb-run");
+      return;
+    }
+  if (g_getenv ("TEND_AGENT") == NULL)
+    {
+      g_test_skip ("TEND_AGENT is not set");
+      return;
+    }
+  if (g_getenv ("TEND_TEST_KEYRING_HOME") == NULL)
+    {
+      g_test_skip ("no test keyring (gnome-keyring-daemon is missing)");
+      return;
+    }
+  if (!g_test_subprocess ())
+    {
+      g_autofree char *python = g_find_program_in_path ("python3");
+
+      /* Says why it skips: Node.js or tests/oidc's packages are missing. */
+      if (!tend_test_oidc_available ())
+        return;
+      if (python == NULL)
+        {
+          g_test_skip ("python3 is not installed");
+          return;
+        }
+      /* In a process of its own, with a home of its own, before this process has an application
+       * of its own on the bus: an application stays registered after its test. */
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  graph = tend_test_fake_start ("fake-graph.py", graph_args);
+  g_assert_nonnull (graph);
+  provider = tend_test_fake_start_argv (provider_argv, "issuer");
+  tend_test_ui_write_desktop (config, data, TEND_OIDC_DIR, provider, graph, LOGIN);
+  /* The agent tells of the first sync in a notification: someone has to take it. */
+  notifications = tend_fake_notifications_new ();
+  /* Its output in a file: the agent outlives a failed test, and would hold this process's output
+   * open, which the test runner reads to the end. */
+  agent_process = tend_test_spawn_agent (home, config, data, log);
+  g_test_message ("The agent logs to %s", log);
+  agent
+      = tend_dbus_agent1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
+                                                 "dev.tend.Agent", "/dev/tend/Agent", NULL, &error);
+  g_assert_no_error (error);
+
+  application = tend_application_new ();
+  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
+  registered = g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (registered);
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (application)));
+  g_application_activate (G_APPLICATION (application));
+  g_assert_nonnull (window);
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (agent, NULL, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (tend_application_get_opted_in (application), "the opt-in");
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
+  preferences = tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "accounts");
+  no_accounts = find_row (preferences, "No account connected");
+  g_assert_nonnull (no_accounts);
+  g_assert_true (gtk_widget_get_visible (no_accounts));
+  g_assert_null (tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW));
+  watch.preferences = preferences;
+  g_signal_connect (tend_application_get_agent (application), "g-properties-changed",
+                    G_CALLBACK (row_watch_cb), &watch);
+
+  /* Connect: the first sync's bar while it runs, then the row says when it synced. */
+  connect_from_preferences (agent, preferences, &watch, "preferences-accounts-first-sync.png");
+  messages = count_rows (db_path, "message");
+  g_assert_cmpint (messages, >, 0);
+  g_assert_true (has_tokens ());
+  row = tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, LOGIN);
+  g_assert_cmpstr (tend_account_row_get_provider (TEND_ACCOUNT_ROW (row)), ==, "oidc");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "OpenID Connect · Last synced just now"));
+  g_assert_false (gtk_widget_get_visible (tend_test_ui_find_type (row, GTK_TYPE_PROGRESS_BAR)));
+  g_assert_false (gtk_widget_get_visible (no_accounts));
+  show_page (ADW_PREFERENCES_WINDOW (preferences), "accounts", "preferences-accounts-connected", 5);
+
+  /* Sync Now: the agent syncs the account again, and the row shows it syncing, then done. */
+  {
+    GtkWidget  *button = find_button (preferences, "Sync Now");
+    gint64      before = g_get_real_time () / G_USEC_PER_SEC;
+    const char *state;
+    const char *last_error;
+    gint64      last_sync;
+    const char *subtitle;
+
+    watch.saw_syncing = FALSE;
+    g_assert_true (gtk_widget_activate (button));
+    WAIT_UNTIL (watch.saw_syncing, "Sync Now's sync to start");
+    WAIT_UNTIL (account_synced (agent, preferences, before), "Sync Now's sync to end");
+    g_assert_true (account_state (agent, &state, &last_sync, &last_error));
+    g_assert_cmpint (last_sync, >=, before);
+
+    /* The Graph answers garbage: the row says the sync failed, in the agent's words. */
+    json_decref (tend_test_fake_control (graph, "{\"op\": \"malformed\", \"count\": 1}"));
+    g_assert_true (gtk_widget_activate (button));
+    WAIT_UNTIL (account_state (agent, &state, &last_sync, &last_error)
+                    && g_strcmp0 (state, "error") == 0,
+                "the sync to fail");
+    g_test_message ("The failed sync says: %s", last_error);
+    g_assert_cmpstr (last_error, !=, "");
+    tend_test_ui_wait_for_frames (preferences, 5);
+    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+    g_assert_true (g_str_has_prefix (subtitle, "OpenID Connect · Last synced "));
+    g_assert_nonnull (strstr (subtitle, "The last sync failed"));
+    g_assert_nonnull (strstr (subtitle, last_error));
+    tend_test_ui_save_png (preferences, "preferences-accounts-error-light.png");
+
+    /* The next sync works, and the error goes. */
+    before = g_get_real_time () / G_USEC_PER_SEC;
+    g_assert_true (gtk_widget_activate (button));
+    WAIT_UNTIL (account_synced (agent, preferences, before), "the sync after the failure");
+    g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "failed"));
+  }
+
+  /* Delete Everything names the account whose sign-in it removes. */
+  {
+    g_autofree char *body
+        = answer_delete_everything (ADW_PREFERENCES_WINDOW (preferences), "Cancel");
+
+    g_assert_nonnull (strstr (body, "the sign-in tokens of " LOGIN " (OpenID Connect)"));
+    g_assert_true (tend_dbus_agent1_get_opted_in (agent));
+  }
+
+  /* Disconnect asks first, naming the account and what stays; Cancel keeps it. */
+  {
+    AdwMessageDialog *dialog;
+    GtkWidget        *disconnect = find_button (row, "Disconnect…");
+
+    g_assert_nonnull (disconnect);
+    g_assert_true (gtk_widget_activate (disconnect));
+    WAIT_UNTIL ((dialog = ADW_MESSAGE_DIALOG (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)))
+                    != NULL,
+                "the disconnect confirmation");
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Disconnect " LOGIN "?");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "What stays"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "OpenID Connect"));
+    g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+    g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "disconnect"), ==,
+                     ADW_RESPONSE_DESTRUCTIVE);
+    tend_test_ui_wait_for_frames (GTK_WIDGET (dialog), 10);
+    g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (dialog)), >=, 2);
+    tend_test_ui_save_png (GTK_WIDGET (dialog), "preferences-disconnect.png");
+    g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "Cancel")));
+    WAIT_UNTIL (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL,
+                "the confirmation to close");
+    tend_test_ui_wait_for_frames (preferences, 5);
+    g_assert_true (tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW) == row);
+    g_assert_true (has_tokens ());
+
+    /* Confirmed: the agent forgets the sign-in, the row goes, what was synced stays. */
+    g_assert_true (gtk_widget_activate (disconnect));
+    WAIT_UNTIL ((dialog = ADW_MESSAGE_DIALOG (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)))
+                    != NULL,
+                "the disconnect confirmation, again");
+    g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "Disconnect")));
+    WAIT_UNTIL (tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW) == NULL,
+                "the row to go");
+    g_assert_cmpuint (g_variant_n_children (tend_dbus_agent1_get_accounts (agent)), ==, 0);
+    g_assert_true (gtk_widget_get_visible (no_accounts));
+    /* The agent drops the account from its list first, then revokes and clears the sign-in. */
+    WAIT_UNTIL (!has_tokens (), "the sign-in to leave the keyring");
+    g_assert_cmpint (count_rows (db_path, "message"), ==, messages);
+  }
+
+  /* Signed in again, then Delete Everything: the database and the sign-in go, and the window
+   * is back at its welcome. */
+  connect_from_preferences (agent, preferences, &watch, NULL);
+  g_assert_true (has_tokens ());
+  {
+    g_autofree char *body = NULL;
+
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "data");
+    body = answer_delete_everything (ADW_PREFERENCES_WINDOW (preferences), "Delete Everything");
+    g_assert_nonnull (strstr (body, LOGIN));
+    WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW) == NULL,
+                "the preferences to close");
+    WAIT_UNTIL (!tend_dbus_agent1_get_opted_in (agent), "the opt-out");
+    WAIT_UNTIL (g_strcmp0 (tend_window_get_visible_page (window), "welcome") == 0, "the welcome");
+    g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+    g_assert_false (has_tokens ());
+    g_assert_cmpuint (g_variant_n_children (tend_dbus_agent1_get_accounts (agent)), ==, 0);
+  }
+
+  g_signal_handlers_disconnect_by_data (tend_application_get_agent (application), &watch);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (application));
+  g_subprocess_send_signal (agent_process, SIGTERM);
+  g_assert_true (g_subprocess_wait (agent_process, NULL, NULL));
+  g_assert_true (g_subprocess_get_successful (agent_process));
+}
+
+/* The row asked for something: the preferences confirm or sign in. */
+static void
+row_asked_cb (TendAccountRow *row, gboolean *asked)
 {
   *asked = TRUE;
 }
@@ -833,8 +1250,10 @@ test_account_row (void)
   gint64      now = g_get_real_time () / G_USEC_PER_SEC;
   GtkWidget  *progress;
   GtkWidget  *button;
+  GtkWidget  *sign_in;
   const char *subtitle;
   gboolean    asked = FALSE;
+  gboolean    signing_in = FALSE;
 
   if (!have_display)
     {
@@ -845,12 +1264,17 @@ test_account_row (void)
   row = g_object_ref_sink (tend_account_row_new ("microsoft", "Microsoft 365", "ana@example.org"));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                    "ana@example.org");
-  progress = find_type (row, GTK_TYPE_PROGRESS_BAR);
+  progress = tend_test_ui_find_type (row, GTK_TYPE_PROGRESS_BAR);
   button = find_button (row, "Disconnect…");
+  sign_in = find_button (row, "Sign In Again");
+  g_assert_nonnull (sign_in);
+  g_assert_false (gtk_widget_get_visible (sign_in));
   g_assert_nonnull (progress);
   g_assert_nonnull (button);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Disconnect ana@example.org");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "First sync of ana@example.org");
 
   idle = g_variant_ref_sink (g_variant_new_parsed (
       "{'state': <'idle'>, 'last-sync': <%x>, 'last-error': <''>}", now - 600));
@@ -877,8 +1301,39 @@ test_account_row (void)
   g_assert_nonnull (strstr (subtitle, "The sign-in expired."));
   g_assert_false (gtk_widget_get_visible (progress));
 
+  /* Signing in again is the way out, from the row itself; its button names the account. */
+  g_assert_true (gtk_widget_get_visible (sign_in));
+  g_assert_true (gtk_widget_is_sensitive (sign_in));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (sign_in), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Sign in to ana@example.org again");
+  g_signal_connect (row, "sign-in", G_CALLBACK (row_asked_cb), &signing_in);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (sign_in)), ==,
+                   "account.sign-in");
+  g_assert_true (gtk_widget_activate_action (row, "account.sign-in", NULL));
+  g_assert_true (signing_in);
+  /* While it runs: a spinner, the button waits, and the row says what it waits for. */
+  tend_account_row_set_signing_in (TEND_ACCOUNT_ROW (row), TRUE);
+  tend_account_row_set_note (TEND_ACCOUNT_ROW (row), "Waiting for you", FALSE);
+  g_assert_true (gtk_widget_get_visible (tend_test_ui_find_type (row, GTK_TYPE_SPINNER)));
+  g_assert_false (gtk_widget_is_sensitive (sign_in));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Waiting for you"));
+  /* It failed: the row says so, in place, and the button is back. */
+  tend_account_row_set_signing_in (TEND_ACCOUNT_ROW (row), FALSE);
+  tend_account_row_set_note (TEND_ACCOUNT_ROW (row), "Could not sign in: no & way", TRUE);
+  g_assert_false (gtk_widget_get_visible (tend_test_ui_find_type (row, GTK_TYPE_SPINNER)));
+  g_assert_true (gtk_widget_is_sensitive (sign_in));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  /* Shown as it is, not as markup. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "no & way"));
+  /* Signed in again: the agent syncs it, and the row is back to how it syncs. */
+  tend_account_row_set_note (TEND_ACCOUNT_ROW (row), NULL, FALSE);
+  tend_account_row_update (TEND_ACCOUNT_ROW (row), idle, 0, 0);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (gtk_widget_get_visible (sign_in));
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "sign in"));
+
   /* The row only asks: the preferences confirm, then disconnect. */
-  g_signal_connect (row, "disconnect", G_CALLBACK (disconnect_cb), &asked);
+  g_signal_connect (row, "disconnect", G_CALLBACK (row_asked_cb), &asked);
   g_assert_true (gtk_widget_activate_action (row, "account.disconnect", NULL));
   g_assert_true (asked);
 }
@@ -911,6 +1366,8 @@ main (int argc, char *argv[])
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
     }
   g_test_add_func ("/preferences/account-row", test_account_row);
+  /* Before any application of this process registers: see test_connected_account(). */
+  g_test_add_func ("/preferences/connected-account", test_connected_account);
   g_test_add_func ("/preferences/schedule-collection-data-sharing", test_preferences);
   status = g_test_run ();
   tend_test_remove_tree (home);

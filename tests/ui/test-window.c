@@ -53,111 +53,6 @@ wait_for_demo (TendWindow *window, gboolean is_demo)
   g_source_remove (timeout);
 }
 
-/* Text shown now inside the widget, which is what GTK reads out for a button with a label. */
-static gboolean
-has_label_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (has_label_text (child))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* A screen reader's name: set outright, borrowed from another widget, or read from the text the
- * control shows. A tooltip alone is only a description. */
-static gboolean
-has_accessible_name (GtkWidget *widget)
-{
-  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL)
-         || gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
-                                              GTK_ACCESSIBLE_RELATION_LABELLED_BY)
-         || has_label_text (widget);
-}
-
-static gboolean
-is_control (GtkWidget *widget)
-{
-  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SWITCH (widget)
-         || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_EDITABLE (widget)
-         || GTK_IS_SCALE (widget)
-         || (GTK_IS_LIST_BOX_ROW (widget)
-             && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget)));
-}
-
-/* Every control shown can take the keyboard focus and has a name to be read out. A menu button
- * takes the focus in its inner button, which is named by the menu button around it. */
-static guint
-assert_controls_accessible (GtkWidget *widget)
-{
-  guint checked = 0;
-
-  /* Minimize, maximize and close are the window manager's, kept out of the focus chain by GTK
-   * itself, and reached by its own shortcuts. */
-  if (!gtk_widget_get_mapped (widget) || GTK_IS_WINDOW_CONTROLS (widget))
-    return 0;
-  if (is_control (widget))
-    {
-      GtkWidget *focus = widget;
-
-      if (GTK_IS_MENU_BUTTON (widget))
-        focus = gtk_widget_get_first_child (widget);
-      if (!gtk_widget_get_focusable (focus) || !gtk_widget_get_can_focus (focus))
-        g_error ("%s %p (%s, in %s) cannot take the focus", G_OBJECT_TYPE_NAME (widget), widget,
-                 gtk_widget_get_tooltip_text (widget),
-                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
-      if (!has_accessible_name (widget))
-        g_error ("%s %p (%s, in %s) has no accessible name", G_OBJECT_TYPE_NAME (widget), widget,
-                 gtk_widget_get_tooltip_text (widget),
-                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
-      if (GTK_IS_MENU_BUTTON (widget))
-        return 1;
-      checked++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    checked += assert_controls_accessible (child);
-  return checked;
-}
-
-/* The view in light, in dark, and on a phone's 360 px, e.g. week-light.png, week-dark.png and
- * week-360.png. The 360 px picture is also a check: a page that cannot shrink that far makes the
- * window wider than asked. */
-static void
-save_view (GtkWidget *window, const char *view)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", view);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", view);
-  g_autofree char *narrow = g_strdup_printf ("%s-360.png", view);
-  int              width;
-  int              height;
-  int              frame;
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  tend_test_ui_wait_for_frames (window, 10);
-  tend_test_ui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  tend_test_ui_wait_for_frames (window, 10);
-  tend_test_ui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-
-  /* The default size counts the client-side frame around the widget as well. */
-  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  frame = width - gtk_widget_get_width (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-  tend_test_ui_wait_for_frames (window, 10);
-  tend_test_ui_save_png (window, narrow);
-  g_assert_cmpint (gtk_widget_get_width (window), ==, 360 - frame);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  tend_test_ui_wait_for_frames (window, 10);
-}
-
 static GtkWidget *
 find_actionable (GtkWidget *widget, const char *action_name)
 {
@@ -190,22 +85,6 @@ tab_reaches (GtkWidget *window, GtkWidget *target)
         return TRUE;
     }
   return FALSE;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
@@ -359,9 +238,9 @@ test_welcome_opt_in_week (void)
   /* A fresh home: the agent runs but nobody opted in, so the window explains and invites. */
   wait_for_page (window, "welcome");
   g_assert_false (tend_window_get_is_demo (window));
-  save_view (GTK_WIDGET (window), "welcome");
+  tend_test_ui_save_view (GTK_WIDGET (window), "welcome");
   /* The header's menu, Try the Demo, Opt In. */
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 3);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 3);
   g_assert_true (
       tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "win.show-demo")));
   g_assert_true (
@@ -380,13 +259,14 @@ test_welcome_opt_in_week (void)
   demo_path = g_build_filename (data, "tend", "demo.db", NULL);
   g_assert_true (g_file_test (demo_path, G_FILE_TEST_EXISTS));
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
-  save_view (GTK_WIDGET (window), "demo");
+  tend_test_ui_save_view (GTK_WIDGET (window), "demo");
   /* The menu, Week and People, Opt In…, previous, This Week, next. */
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 7);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 7);
 
   /* Alt+2 and Alt+1: the people of the week the week page shows, and back. */
-  week_page = TEND_WEEK_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
-  people_page = TEND_PEOPLE_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_PEOPLE_PAGE));
+  week_page = TEND_WEEK_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
+  people_page
+      = TEND_PEOPLE_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_PEOPLE_PAGE));
   g_assert_nonnull (week_page);
   g_assert_nonnull (people_page);
   g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
@@ -398,13 +278,13 @@ test_welcome_opt_in_week (void)
                    ==, 0);
   wait_for_people (people_page);
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
-  save_view (GTK_WIDGET (window), "people");
+  tend_test_ui_save_view (GTK_WIDGET (window), "people");
   /* The menu, Week and People, Opt In…. */
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 4);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 4);
   /* On a phone's 360 px the header has no room for the switcher: it moves to the bottom. */
   {
-    AdwViewSwitcherBar *bar
-        = ADW_VIEW_SWITCHER_BAR (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
+    AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (
+        tend_test_ui_find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
 
     g_assert_false (adw_view_switcher_bar_get_reveal (bar));
     gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
@@ -434,7 +314,8 @@ test_welcome_opt_in_week (void)
   g_assert_true (tend_application_get_opted_in (application));
   own = g_build_filename (data, "tend", "tend.db", NULL);
   g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
-  connect_page = TEND_CONNECT_PAGE (find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
+  connect_page
+      = TEND_CONNECT_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
   g_assert_nonnull (connect_page);
   {
     GtkWidget *microsoft = find_button (GTK_WIDGET (connect_page), "Connect Microsoft 365");
@@ -453,9 +334,9 @@ test_welcome_opt_in_week (void)
     g_assert_null (find_button (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
   }
   g_assert_null (tend_connect_page_get_message (connect_page));
-  save_view (GTK_WIDGET (window), "connect");
+  tend_test_ui_save_view (GTK_WIDGET (window), "connect");
   /* The menu, the two providers, Import Files…, Try the Demo. */
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
   g_assert_true (tab_reaches (GTK_WIDGET (window),
                               find_actionable (GTK_WIDGET (window), "connect.choose-files")));
   g_assert_true (
@@ -470,7 +351,7 @@ test_welcome_opt_in_week (void)
   g_assert_nonnull (
       strstr (tend_connect_page_get_message (connect_page), "organization has not set up"));
   g_assert_cmpstr (tend_window_get_visible_page (window), ==, "connect");
-  save_view (GTK_WIDGET (window), "connect-error");
+  tend_test_ui_save_view (GTK_WIDGET (window), "connect-error");
 
   /* The demo meanwhile, marked as such, with the way back to connecting in its bar. */
   g_assert_true (
@@ -511,9 +392,9 @@ test_welcome_opt_in_week (void)
       g_main_context_iteration (NULL, TRUE);
     g_source_remove (timeout);
     tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
-    save_view (GTK_WIDGET (window), "connect-imported");
+    tend_test_ui_save_view (GTK_WIDGET (window), "connect-imported");
     /* The menu, Show My Week, the two providers, Import Files…. */
-    g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
+    g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
     g_assert_true (tab_reaches (GTK_WIDGET (window), done));
     g_assert_true (gtk_widget_activate (done));
   }
@@ -537,9 +418,9 @@ test_welcome_opt_in_week (void)
   g_assert_true (gtk_widget_activate (find_actionable (GTK_WIDGET (connect_page), "connect.done")));
   wait_for_page (window, "week");
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
-  save_view (GTK_WIDGET (window), "week");
+  tend_test_ui_save_view (GTK_WIDGET (window), "week");
   /* The menu, Week and People, previous, This Week, next. */
-  g_assert_cmpuint (assert_controls_accessible (GTK_WIDGET (window)), >=, 6);
+  g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 6);
   /* The focus ring a keyboard user follows, on the previous week's button. */
   {
     GtkWidget *previous = find_actionable (GTK_WIDGET (window), "week.previous");
@@ -565,11 +446,11 @@ test_welcome_opt_in_week (void)
 
   /* The imported week's people, among them the long address, on a phone's width as well. */
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
-  save_view (GTK_WIDGET (window), "week-imported");
+  tend_test_ui_save_view (GTK_WIDGET (window), "week-imported");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "people"));
   wait_for_people (people_page);
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
-  save_view (GTK_WIDGET (window), "people-imported");
+  tend_test_ui_save_view (GTK_WIDGET (window), "people-imported");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));

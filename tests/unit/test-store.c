@@ -558,6 +558,42 @@ test_priority_turn_timeout (Fixture *f, gconstpointer data)
   g_assert_true (tend_store_commit (writer, &error));
 }
 
+/* Steps of a query long enough for SQLite to ask whether to stop many times. */
+static int
+step_long_query (TendStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  int           rc;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_tend_store_get_db (store),
+                                       "WITH RECURSIVE c (x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+                                       "FROM c WHERE x < 100000) SELECT count (*) FROM c",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* A cancelled report's queries stop instead of running to the end. */
+static void
+test_stop_on_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  g_assert_no_error (error);
+  tend_store_stop_on_cancel (store, cancellable);
+  g_assert_cmpint (step_long_query (store), ==, SQLITE_ROW);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpint (step_long_query (store), ==, SQLITE_INTERRUPT);
+
+  tend_store_stop_on_cancel (store, NULL);
+  g_assert_cmpint (step_long_query (store), ==, SQLITE_ROW);
+}
+
 static void
 test_normalize_address (void)
 {
@@ -634,6 +670,7 @@ main (int argc, char *argv[])
   ADD ("/store/open/corrupt", test_corrupt);
   ADD ("/store/open/read-only-file", test_read_only_file);
   ADD ("/store/busy", test_busy);
+  ADD ("/store/stop-on-cancel", test_stop_on_cancel);
   ADD ("/store/priority-turn", test_priority_turn);
   ADD ("/store/priority-turn-timeout", test_priority_turn_timeout);
   ADD ("/store/delete-files", test_delete_files);

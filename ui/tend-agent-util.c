@@ -1,0 +1,102 @@
+/* tend-agent-util.c: what the window's views say about the agent's answers
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tend-ui"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "tend-agent-util.h"
+
+#define AGENT_ERROR "dev.tend.Agent1.Error."
+
+/**
+ * tend_agent_error_describe:
+ * @error: how a call to dev.tend.Agent1 failed (not for errors of anything else: they would
+ *   all read as the agent not answering)
+ *
+ * The agent's own errors carry a sentence meant for the person, which is kept without D-Bus's
+ * error name; the kinds a person can do something about get one that says what; the bus's own
+ * failures (no agent, a dropped connection, a timeout) are told in plain words.
+ *
+ * Returns: (transfer full): a sentence to show
+ */
+char *
+tend_agent_error_describe (const GError *error)
+{
+  g_autoptr (GError) copy = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  copy = g_error_copy (error);
+  name = g_dbus_error_get_remote_error (copy);
+  g_dbus_error_strip_remote_error (copy);
+
+  if (g_strcmp0 (name, AGENT_ERROR "NotOptedIn") == 0)
+    return g_strdup (_ ("Tend is not collecting: opt in first."));
+  if (g_strcmp0 (name, AGENT_ERROR "Busy") == 0)
+    return g_strdup (_ ("Another sign-in is under way. Finish it in your browser, or wait a few "
+                        "minutes and try again."));
+  if (g_strcmp0 (name, AGENT_ERROR "NotConfigured") == 0)
+    return g_strdup (_ ("Your organization has not set up this way of signing in. Ask whoever "
+                        "looks after your computer."));
+  if (g_strcmp0 (name, AGENT_ERROR "Paused") == 0)
+    return g_strdup (_ ("Collection is paused. Resume it in Preferences, then try again."));
+  if (g_strcmp0 (name, AGENT_ERROR "UnknownAccount") == 0)
+    return g_strdup (_ ("That account is no longer connected."));
+  /* Whatever else the agent itself answered (Failed, a refusal of an argument) explains itself;
+   * the bus's own errors do not. */
+  if ((name != NULL && !g_str_has_prefix (name, "org.freedesktop.DBus.Error."))
+      || g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS))
+    return g_strdup (copy->message);
+  /* No agent on the bus, a dropped connection, a timeout: the details mean nothing to a person. */
+  g_debug ("The agent did not answer: %s", copy->message);
+  return g_strdup (_ ("Tend’s agent did not answer. Try again once it is running."));
+}
+
+/**
+ * tend_provider_display_name:
+ * @id: a provider's id, as the agent's Providers list it
+ * @name: its name there, which is only @id again while the organization has not set it up
+ *
+ * Returns: (transfer none): the name to show
+ */
+const char *
+tend_provider_display_name (const char *id, const char *name)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (name != NULL && g_strcmp0 (name, id) != 0)
+    return name;
+  if (g_str_equal (id, "microsoft"))
+    return _ ("Microsoft 365");
+  if (g_str_equal (id, "google"))
+    return _ ("Google");
+  if (g_str_equal (id, "oidc"))
+    return _ ("Your Organization’s Sign-In");
+  return id;
+}
+
+/**
+ * tend_device_code_describe:
+ * @user_code: the short code the agent's DeviceCode signal carries
+ * @verification_uri: the address to enter it at
+ *
+ * The way to sign in from another device, beside the browser the agent opened.
+ *
+ * Returns: (transfer full): a sentence to show
+ */
+char *
+tend_device_code_describe (const char *user_code, const char *verification_uri)
+{
+  g_return_val_if_fail (user_code != NULL, NULL);
+  g_return_val_if_fail (verification_uri != NULL, NULL);
+
+  /* Translators: %1$s is a web address, %2$s a short code such as “ABCD-EFGH”. */
+  return g_strdup_printf (_ ("Or, on another device, open %1$s and enter the code %2$s"),
+                          verification_uri, user_code);
+}
