@@ -100,3 +100,27 @@ tend_device_code_describe (const char *user_code, const char *verification_uri)
   return g_strdup_printf (_ ("Or, on another device, open %1$s and enter the code %2$s"),
                           verification_uri, user_code);
 }
+
+/* Signs in to @provider through this desktop's browser. The generated call would give up after
+ * D-Bus's default 25 s, long before a person has signed in. */
+void
+tend_agent_connect_account (GDBusProxy *agent, const char *provider, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_dbus_proxy_call (agent, "ConnectAccount", g_variant_new ("(sb)", provider, FALSE),
+                     G_DBUS_CALL_FLAGS_NONE, TEND_CONNECT_ACCOUNT_TIMEOUT_MS, cancellable, callback,
+                     user_data);
+}
+
+/* The account signed in, e.g. "ana@example.org", or %NULL with @error set. */
+char *
+tend_agent_connect_account_finish (GDBusProxy *agent, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (agent, result, error);
+  char *account = NULL;
+
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(s)", &account);
+  return account;
+}

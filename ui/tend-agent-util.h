@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -18,5 +18,14 @@ const char *tend_provider_display_name (const char   *id,
                                         const char   *name);
 char       *tend_device_code_describe  (const char   *user_code,
                                         const char   *verification_uri);
+
+void        tend_agent_connect_account        (GDBusProxy          *agent,
+                                               const char          *provider,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char       *tend_agent_connect_account_finish (GDBusProxy          *agent,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS

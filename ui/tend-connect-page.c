@@ -271,11 +271,12 @@ connect_account_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendConnectPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
+  g_autofree char *account
+      = tend_agent_connect_account_finish (G_DBUS_PROXY (object), result, &error);
   g_autofree char *message = NULL;
   g_autofree char *status = NULL;
 
-  if (reply == NULL)
+  if (account == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -285,7 +286,8 @@ connect_account_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_variant_get (reply, "(s)", &self->account);
+  g_free (self->account);
+  self->account = g_steal_pointer (&account);
   /* Translators: %1$s is an account such as “me@example.org”, %2$s a provider such as
    * “Google”. */
   status = g_strdup_printf (_ ("Syncing %1$s from %2$s for the first time…"), self->account,
@@ -327,10 +329,8 @@ connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   self->cancellable = g_cancellable_new ();
   set_state (self, STATE_CONNECTING);
   /* It returns once the person has signed in. */
-  g_dbus_proxy_call (G_DBUS_PROXY (self->agent), "ConnectAccount",
-                     g_variant_new ("(sb)", id, FALSE), G_DBUS_CALL_FLAGS_NONE,
-                     TEND_CONNECT_ACCOUNT_TIMEOUT_MS, self->cancellable, connect_account_cb,
-                     g_object_ref (self));
+  tend_agent_connect_account (G_DBUS_PROXY (self->agent), id, self->cancellable, connect_account_cb,
+                              g_object_ref (self));
 }
 
 /* Stops waiting; the agent gives up the sign-in itself when the browser never comes back. */

@@ -45,58 +45,45 @@ struct _TendGoalDialog
 
 G_DEFINE_FINAL_TYPE (TendGoalDialog, tend_goal_dialog, ADW_TYPE_WINDOW)
 
-/* Each unit's range, step and wording; a week has 168 hours and 7 days. */
+/* Each unit's wording, range, step and decimals; a week has 168 hours and 7 days. */
+typedef struct
+{
+  const char *unit;
+  double      upper;
+  double      step;
+  guint       digits;
+} UnitRange;
+
+static const UnitRange unit_ranges[] = {
+  /* Translators: after a goal's target in hours (“at most 10.0 hours a week”). */
+  [TEND_UNIT_HOURS] = { N_ ("hours a week"), 168, 0.5, 1 },
+  /* Translators: after a goal's target in minutes. */
+  [TEND_UNIT_MINUTES] = { N_ ("minutes"), 10080, 5, 0 },
+  /* Translators: after a goal's target that is a count (“at most 40 a week”). */
+  [TEND_UNIT_COUNT] = { N_ ("a week"), 10000, 1, 0 },
+  /* Translators: after a goal's target in days (“at most 2 days a week”). */
+  [TEND_UNIT_DAYS] = { N_ ("days a week"), 7, 1, 0 },
+};
+
 static void
 set_unit (TendGoalDialog *self, TendMetric metric)
 {
+  TendUnit         kind = tend_metric_get_unit (metric);
+  const UnitRange *range;
   const char      *unit;
-  double           upper;
-  double           step;
-  guint            digits;
   g_autofree char *name = NULL;
 
-  switch (tend_metric_get_unit (metric))
-    {
-    case TEND_UNIT_HOURS:
-      /* Translators: after a goal's target in hours (“at most 10.0 hours a week”). */
-      unit = _ ("hours a week");
-      upper = 168;
-      step = 0.5;
-      digits = 1;
-      break;
-
-    case TEND_UNIT_DAYS:
-      /* Translators: after a goal's target in days (“at most 2 days a week”). */
-      unit = _ ("days a week");
-      upper = 7;
-      step = 1;
-      digits = 0;
-      break;
-
-    case TEND_UNIT_MINUTES:
-      /* Translators: after a goal's target in minutes. */
-      unit = _ ("minutes");
-      upper = 10080;
-      step = 5;
-      digits = 0;
-      break;
-
-    case TEND_UNIT_COUNT:
-    case TEND_UNIT_SHARE:
-    default:
-      /* Translators: after a goal's target that is a count (“at most 40 a week”). */
-      unit = _ ("a week");
-      upper = 10000;
-      step = 1;
-      digits = 0;
-      break;
-    }
-
+  /* A share, or a unit added later, is counted like any other figure. */
+  if ((guint) kind >= G_N_ELEMENTS (unit_ranges))
+    kind = TEND_UNIT_COUNT;
+  range = &unit_ranges[kind];
+  unit = _ (range->unit);
   gtk_label_set_label (self->unit_label, unit);
-  gtk_spin_button_set_digits (self->target_spin, digits);
-  gtk_adjustment_configure (self->target_adjustment,
-                            CLAMP (gtk_adjustment_get_value (self->target_adjustment), 0, upper), 0,
-                            upper, step, step * 10, 0);
+  gtk_spin_button_set_digits (self->target_spin, range->digits);
+  gtk_adjustment_configure (
+      self->target_adjustment,
+      CLAMP (gtk_adjustment_get_value (self->target_adjustment), 0, range->upper), 0, range->upper,
+      range->step, range->step * 10, 0);
   /* Translators: the target's name for screen readers; %s is its unit (“hours a week”). */
   name = g_strdup_printf (_ ("Target, %s"), unit);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->target_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,

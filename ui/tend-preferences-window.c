@@ -605,17 +605,18 @@ connect_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TendPreferencesWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
+  g_autofree char *account
+      = tend_agent_connect_account_finish (G_DBUS_PROXY (object), result, &error);
   g_autofree char *provider = NULL;
   g_autofree char *row_key = NULL;
   g_autofree char *note = NULL;
 
-  if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (account == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   provider = g_strdup (self->connecting);
   row_key = g_strdup (self->reconnecting);
   set_connecting (self, NULL, NULL);
-  if (reply == NULL)
+  if (account == NULL)
     {
       g_autofree char *described = tend_agent_error_describe (error);
 
@@ -629,15 +630,10 @@ connect_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       note_sign_in (self, provider, row_key, NULL, FALSE);
       return;
     }
-  {
-    const char *account;
-
-    g_variant_get (reply, "(&s)", &account);
-    /* Stays true after the first sync, which the account's own row follows. Translators: the
-     * account just signed in, e.g. "Connected ana@example.org". */
-    note = g_strdup_printf (_ ("Connected %s"), account);
-    note_sign_in (self, provider, NULL, note, FALSE);
-  }
+  /* Stays true after the first sync, which the account's own row follows. Translators: the
+   * account just signed in, e.g. "Connected ana@example.org". */
+  note = g_strdup_printf (_ ("Connected %s"), account);
+  note_sign_in (self, provider, NULL, note, FALSE);
 }
 
 /* @row_key: the account signing in again, as in account_rows, or %NULL for a new one. */
@@ -646,11 +642,8 @@ start_connect (TendPreferencesWindow *self, const char *provider, const char *ro
 {
   set_connecting (self, provider, row_key);
   note_sign_in (self, provider, row_key, _ ("Waiting for you to sign in, in your browser…"), FALSE);
-  /* The generated call would give up after D-Bus's default 25 s. */
-  g_dbus_proxy_call (G_DBUS_PROXY (self->agent), "ConnectAccount",
-                     g_variant_new ("(sb)", provider, FALSE), G_DBUS_CALL_FLAGS_NONE,
-                     TEND_CONNECT_ACCOUNT_TIMEOUT_MS, self->cancellable, connect_cb,
-                     g_object_ref (self));
+  tend_agent_connect_account (G_DBUS_PROXY (self->agent), provider, self->cancellable, connect_cb,
+                              g_object_ref (self));
 }
 
 static void

@@ -239,6 +239,8 @@ dump_database (Fixture *f)
   };
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* A worker may still be checkpointing the journal it just committed. */
+  sqlite3_busy_timeout (db, 5000);
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
       g_assert_cmpint (sqlite3_prepare_v2 (db, queries[q], -1, &stmt, NULL), ==, SQLITE_OK);

@@ -4,7 +4,117 @@
  */
 #include "config.h"
 
+#include <signal.h>
+
 #include "tend-test-ui.h"
+
+gboolean
+tend_test_ui_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+char *
+tend_test_ui_set_home (const char *tmpl)
+{
+  char            *home = g_dir_make_tmp (tmpl, NULL);
+  g_autofree char *config = NULL;
+  g_autofree char *data = NULL;
+
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it also hides XDG_DATA_DIRS, and with it the icon theme and
+   * the MIME database. */
+  g_assert_nonnull (home);
+  config = g_build_filename (home, "config", NULL);
+  data = g_build_filename (home, "data", NULL);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  return home;
+}
+
+gboolean
+tend_test_ui_init (int *argc, char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    return FALSE;
+  adw_init ();
+  /* The picture a person would see once transitions are over, without waiting for them. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  return TRUE;
+}
+
+void
+tend_test_ui_set_org_conf (const char *home, const char *collector, const char *organization)
+{
+  g_autofree char *org_conf = g_build_filename (home, "org.conf", NULL);
+  g_autofree char *text
+      = g_strdup_printf ("[collector]\nurl=%s\norganization=%s\n", collector, organization);
+
+  g_assert_true (g_file_set_contents (org_conf, text, -1, NULL));
+  g_setenv ("TEND_ORG_CONF", org_conf, TRUE);
+}
+
+gboolean
+tend_test_ui_can_run_agent (gboolean have_display)
+{
+  if (!have_display)
+    {
+      g_test_skip ("No display: run under xvfb-run");
+      return FALSE;
+    }
+  if (g_getenv ("TEND_AGENT") == NULL)
+    {
+      g_test_skip ("TEND_AGENT is not set");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TendDBusAgent1 *
+tend_test_ui_agent_proxy (void)
+{
+  g_autoptr (GError) error = NULL;
+  TendDBusAgent1 *agent = tend_dbus_agent1_proxy_new_for_bus_sync (
+      G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
+      NULL, &error);
+
+  g_assert_no_error (error);
+  return agent;
+}
+
+void
+tend_test_ui_stop_agent (GSubprocess *agent)
+{
+  g_subprocess_send_signal (agent, SIGTERM);
+  g_assert_true (g_subprocess_wait (agent, NULL, NULL));
+  g_assert_true (g_subprocess_get_successful (agent));
+}
+
+void
+tend_test_ui_wait_for_page (TendWindow *window, const char *page, guint seconds)
+{
+  TEND_TEST_UI_WAIT_UNTIL (g_strcmp0 (tend_window_get_visible_page (window), page) == 0, seconds,
+                           page);
+}
+
+GtkWindow *
+tend_test_ui_activate (GtkApplication *application)
+{
+  g_autoptr (GError) error = NULL;
+  GtkWindow *window;
+
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  /* The primary instance: a remote one would show its window in another process. */
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (application)));
+  g_application_activate (G_APPLICATION (application));
+  window = gtk_application_get_active_window (application);
+  g_assert_nonnull (window);
+  return window;
+}
 
 /* A frame stuck for this long is a hang, not a slow machine. */
 #define FRAME_TIMEOUT_SECONDS 20
@@ -100,19 +210,106 @@ tend_test_ui_save_view (GtkWidget *window, const char *name)
 }
 
 GtkWidget *
-tend_test_ui_find_type (GtkWidget *root, GType type)
+tend_test_ui_find (GtkWidget *root, TendTestUiMatch match, gconstpointer data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+  if (match (root, data))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = tend_test_ui_find_type (child, type);
+      GtkWidget *found = tend_test_ui_find (child, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_type (GtkWidget *widget, gconstpointer data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) data);
+}
+
+GtkWidget *
+tend_test_ui_find_type (GtkWidget *root, GType type)
+{
+  return tend_test_ui_find (root, is_type, &type);
+}
+
+static gboolean
+has_action (GtkWidget *widget, gconstpointer action_name)
+{
+  return GTK_IS_ACTIONABLE (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+GtkWidget *
+tend_test_ui_find_actionable (GtkWidget *root, const char *action_name)
+{
+  return tend_test_ui_find (root, has_action, action_name);
+}
+
+/* Whether @shown reads as @text once its mnemonic underscores are left out. */
+static gboolean
+reads_as (const char *shown, const char *text)
+{
+  g_autoptr (GString) read = NULL;
+
+  if (shown == NULL)
+    return FALSE;
+  read = g_string_new (shown);
+  g_string_replace (read, "_", "", 0);
+  return g_strcmp0 (read->str, text) == 0;
+}
+
+static gboolean
+is_button (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_BUTTON (widget) && reads_as (gtk_button_get_label (GTK_BUTTON (widget)), text);
+}
+
+GtkWidget *
+tend_test_ui_find_button (GtkWidget *root, const char *text)
+{
+  return tend_test_ui_find (root, is_button, text);
+}
+
+static gboolean
+is_row (GtkWidget *widget, gconstpointer text)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && reads_as (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text);
+}
+
+GtkWidget *
+tend_test_ui_find_row (GtkWidget *root, const char *text)
+{
+  return tend_test_ui_find (root, is_row, text);
+}
+
+static gboolean
+is_label (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+GtkWidget *
+tend_test_ui_find_label (GtkWidget *root, const char *text)
+{
+  return tend_test_ui_find (root, is_label, text);
+}
+
+static gboolean
+is_label_with (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+GtkWidget *
+tend_test_ui_find_label_with (GtkWidget *root, const char *text)
+{
+  return tend_test_ui_find (root, is_label_with, text);
 }
 
 GtkWidget *
@@ -130,21 +327,16 @@ tend_test_ui_find_toplevel (GType type)
   return NULL;
 }
 
+static gboolean
+is_shown_label (GtkWidget *widget, gconstpointer text)
+{
+  return gtk_widget_get_mapped (widget) && is_label (widget, text);
+}
+
 GtkWidget *
 tend_test_ui_find_shown_label (GtkWidget *root, const char *text)
 {
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
-      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = tend_test_ui_find_shown_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return tend_test_ui_find (root, is_shown_label, text);
 }
 
 /* Text shown now inside the widget, which is what GTK reads out for a button with a label. */
@@ -294,8 +486,8 @@ tend_test_ui_write_last_week (const char *ics_path, const char *mbox_path, const
   g_assert_no_error (error);
 }
 
-static void
-write_file (const char *path, const char *contents)
+void
+tend_test_ui_write_file (const char *path, const char *contents)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr (GError) error = NULL;
@@ -321,14 +513,14 @@ tend_test_ui_write_desktop (const char *config, const char *data, const char *oi
   conf_text = g_strdup_printf ("[oidc]\nissuer=%s\nclient-id=tend-test\n"
                                "api=microsoft-graph\napi-url=%s/v1.0\n",
                                tend_test_fake_get_url (provider), tend_test_fake_get_url (graph));
-  write_file (conf, conf_text);
+  tend_test_ui_write_file (conf, conf_text);
   desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
                                   "Exec=node %s/browser.mjs --login %s %%u\n"
                                   "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n"
                                   "NoDisplay=true\n",
                                   oidc_dir, login);
-  write_file (desktop, desktop_text);
-  write_file (mimeapps, "[Default Applications]\n"
-                        "x-scheme-handler/http=tend-test-browser.desktop\n"
-                        "x-scheme-handler/https=tend-test-browser.desktop\n");
+  tend_test_ui_write_file (desktop, desktop_text);
+  tend_test_ui_write_file (mimeapps, "[Default Applications]\n"
+                                     "x-scheme-handler/http=tend-test-browser.desktop\n"
+                                     "x-scheme-handler/https=tend-test-browser.desktop\n");
 }

@@ -143,22 +143,34 @@ tend_test_week_find_action_button (GtkWidget *root, const char *action_name)
   return NULL;
 }
 
-/* The coach's advice and the goals' progress for @week, computed here apart from the page. */
-GPtrArray *
-tend_test_week_expected_nudges (const char *path, const TendWeek *week, TendWeekReport **report_out)
+TendWeekReport *
+tend_test_week_compute_report (const char *path, const TendWeek *week, TendStore **store_out)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
   g_autoptr (TendInsights) insights = NULL;
-  g_autoptr (TendWeekReport) report = NULL;
-  g_autoptr (TendCoach) coach = NULL;
-  GPtrArray *nudges;
+  TendWeekReport *report;
 
   g_assert_no_error (error);
   insights = tend_insights_new_for_user (store, &error);
   g_assert_no_error (error);
   report = tend_insights_compute (insights, week, &error);
   g_assert_no_error (error);
+  if (store_out != NULL)
+    *store_out = g_steal_pointer (&store);
+  return report;
+}
+
+/* The coach's advice and the goals' progress for @week, computed here apart from the page. */
+GPtrArray *
+tend_test_week_expected_nudges (const char *path, const TendWeek *week, TendWeekReport **report_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendWeekReport) report = tend_test_week_compute_report (path, week, &store);
+  g_autoptr (TendCoach) coach = NULL;
+  GPtrArray *nudges;
+
   coach = tend_coach_new (store);
   nudges = tend_coach_advise (coach, report, &error);
   g_assert_no_error (error);
@@ -326,17 +338,11 @@ tend_test_week_assert_goals (TendWeekPage *page, const char *path, const TendWee
                              gboolean week_in_progress)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
-  g_autoptr (TendInsights) insights = NULL;
-  g_autoptr (TendWeekReport) report = NULL;
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendWeekReport) report = tend_test_week_compute_report (path, week, &store);
   g_autoptr (GPtrArray) goals = NULL;
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  g_assert_no_error (error);
-  insights = tend_insights_new_for_user (store, &error);
-  g_assert_no_error (error);
-  report = tend_insights_compute (insights, week, &error);
-  g_assert_no_error (error);
   goals = tend_goal_list (store, &error);
   g_assert_no_error (error);
 

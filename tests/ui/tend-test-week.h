@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "tend-nudge-row.h"
+#include "tend-store.h"
 #include "tend-week-page.h"
 #include "tend-week-report.h"
 
@@ -24,6 +25,10 @@ void        tend_test_week_wait_for_report            (TendWeekPage *page);
 const char *tend_test_week_visible_page               (TendWeekPage *page);
 void        tend_test_week_scroll_to                  (TendWeekPage *page, GtkWidget *widget);
 
+/* The report on @week of the database at @path, computed apart from the page; @store_out, if not
+ * NULL, gets the database opened read-only. */
+TendWeekReport *tend_test_week_compute_report         (const char *path, const TendWeek *week,
+                                                       TendStore **store_out);
 /* (element-type TendNudge): the coach's advice for @week, computed apart from the page. */
 GPtrArray  *tend_test_week_expected_nudges            (const char *path, const TendWeek *week,
                                                        TendWeekReport **report_out);

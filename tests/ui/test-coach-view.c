@@ -9,7 +9,6 @@
 
 #include <adwaita.h>
 #include <gtk/gtk.h>
-#include <signal.h>
 #include <string.h>
 
 #include "tend-dbus.h"
@@ -47,22 +46,13 @@ data_changed_cb (TendDBusAgent1 *agent, Follower *follower)
   tend_week_page_reload (follower->page);
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Waits for the agent's DataChanged after @before and for the week it reloads. */
 static void
 wait_for_change (Follower *follower, guint before)
 {
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "DataChanged");
-
-  while (follower->changes == before || tend_week_page_get_loading (follower->page))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  TEND_TEST_UI_WAIT_UNTIL (follower->changes != before
+                               && !tend_week_page_get_loading (follower->page),
+                           WAIT_SECONDS, "DataChanged");
 }
 
 static GPtrArray *
@@ -179,7 +169,8 @@ add_goal_through_dialog (TendWeekPage *page, Follower *follower, TendMetric metr
 
   tend_test_week_click (tend_test_week_find_action_button (GTK_WIDGET (dialog), "goal-dialog.add"));
   /* The dialog closes once the agent has written the goal; DataChanged shows it. */
-  timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the goal dialog");
+  timeout
+      = g_timeout_add_seconds (WAIT_SECONDS, tend_test_ui_timeout_cb, (gpointer) "the goal dialog");
   while (dialog != NULL)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
@@ -207,23 +198,12 @@ test_coach_view (void)
   g_autofree char *next = NULL;
   g_autofree char *snoozed = NULL;
 
-  if (!have_display)
-    {
-      g_test_skip ("No display: run under xvfb-run");
-      return;
-    }
-  if (g_getenv ("TEND_AGENT") == NULL)
-    {
-      g_test_skip ("TEND_AGENT is not set");
-      return;
-    }
+  if (!tend_test_ui_can_run_agent (have_display))
+    return;
 
   /* The agent of a person who opted in, with a history in their own database. */
   agent = tend_test_spawn_agent (home, config, data, NULL);
-  proxy = tend_dbus_agent1_proxy_new_for_bus_sync (
-      G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, "dev.tend.Agent", "/dev/tend/Agent",
-      NULL, &error);
-  g_assert_no_error (error);
+  proxy = tend_test_ui_agent_proxy ();
   g_assert_true (tend_dbus_agent1_call_opt_in_sync (proxy, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -428,9 +408,7 @@ test_coach_view (void)
   tend_test_week_wait_for_report (page);
 
   /* The agent gone mid-click: the nudge comes back, with the reason above the list. */
-  g_subprocess_send_signal (agent, SIGTERM);
-  g_assert_true (g_subprocess_wait (agent, NULL, NULL));
-  g_assert_true (g_subprocess_get_successful (agent));
+  tend_test_ui_stop_agent (agent);
   {
     g_autoptr (GPtrArray) rows = nudge_rows (page);
     GtkWidget       *row = g_ptr_array_index (rows, 0);
@@ -442,7 +420,7 @@ test_coach_view (void)
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
     tend_test_ui_wait_for_frames (window, 3);
     tend_test_week_click (tend_test_week_find_action_button (row, "nudge.dismiss"));
-    timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the error");
+    timeout = g_timeout_add_seconds (WAIT_SECONDS, tend_test_ui_timeout_cb, (gpointer) "the error");
     while (!gtk_widget_get_visible (row))
       g_main_context_iteration (NULL, TRUE);
     g_source_remove (timeout);
@@ -474,7 +452,8 @@ test_coach_view (void)
     tend_test_ui_wait_for_frames (GTK_WIDGET (dialog), 5);
     tend_test_week_click (
         tend_test_week_find_action_button (GTK_WIDGET (dialog), "goal-dialog.add"));
-    timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the dialog's error");
+    timeout = g_timeout_add_seconds (WAIT_SECONDS, tend_test_ui_timeout_cb,
+                                     (gpointer) "the dialog's error");
     while ((error_label = tend_test_week_find_label (
                 GTK_WIDGET (dialog), "Could not add the goal: Tend’s agent did not answer. Try "
                                      "again once it is running."))
@@ -488,7 +467,8 @@ test_coach_view (void)
     tend_test_ui_wait_for_frames (GTK_WIDGET (dialog), 5);
     tend_test_ui_save_png (GTK_WIDGET (dialog), "goal-dialog-error.png");
     tend_test_week_click (tend_test_week_find_action_button (GTK_WIDGET (dialog), "window.close"));
-    timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the dialog to close");
+    timeout = g_timeout_add_seconds (WAIT_SECONDS, tend_test_ui_timeout_cb,
+                                     (gpointer) "the dialog to close");
     while (dialog != NULL)
       g_main_context_iteration (NULL, TRUE);
     g_source_remove (timeout);
@@ -506,27 +486,12 @@ test_coach_view (void)
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("tend-coach-view-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *home = tend_test_ui_set_home ("tend-coach-view-XXXXXX");
   int              status;
 
-  /* A home of its own, set before GLib caches the user's folders (see test-window.c). */
-  g_assert_nonnull (home);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
   /* Weeks and the demo's days in UTC, whatever the machine's zone. */
   g_setenv ("TZ", "UTC", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-    }
+  have_display = tend_test_ui_init (&argc, &argv);
   g_test_add_func ("/coach-view/nudges-and-goals", test_coach_view);
   status = g_test_run ();
   tend_test_remove_tree (home);

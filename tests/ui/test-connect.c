@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
-#include <signal.h>
 
 #include "tend-application.h"
 #include "tend-connect-page.h"
@@ -28,29 +27,6 @@
 
 static gboolean have_display;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_page (TendWindow *window, const char *page)
-{
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) page);
-
-  while (g_strcmp0 (tend_window_get_visible_page (window), page) != 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-static void
-activate_cb (GApplication *application, TendWindow **window)
-{
-  *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
-}
-
 static void
 test_sign_in_first_sync (void)
 {
@@ -65,7 +41,6 @@ test_sign_in_first_sync (void)
   g_autoptr (TendFakeNotifications) notifications = NULL;
   g_autoptr (GSubprocess) agent = NULL;
   g_autoptr (TendApplication) application = NULL;
-  g_autoptr (GError) error = NULL;
   TendWindow      *window = NULL;
   TendConnectPage *connect_page;
   TendWeekPage    *week_page;
@@ -92,20 +67,16 @@ test_sign_in_first_sync (void)
   agent = tend_test_spawn_agent (home, config, data, NULL);
 
   application = tend_application_new ();
-  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (application));
-  g_assert_nonnull (window);
+  window = TEND_WINDOW (tend_test_ui_activate (GTK_APPLICATION (application)));
   connect_page
       = TEND_CONNECT_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
   week_page = TEND_WEEK_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_WEEK_PAGE));
 
-  wait_for_page (window, "welcome");
+  tend_test_ui_wait_for_page (window, "welcome", WAIT_SECONDS);
   g_assert_true (gtk_widget_activate_action (
       tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_WELCOME_PAGE), "welcome.opt-in",
       NULL));
-  wait_for_page (window, "connect");
+  tend_test_ui_wait_for_page (window, "connect", WAIT_SECONDS);
 
   /* The organization's own sign-in is the one usable provider: its button, by its name. */
   g_assert_nonnull (
@@ -121,7 +92,8 @@ test_sign_in_first_sync (void)
 
   /* The scripted browser signs in; the first sync's bar follows the agent's Sources, and the
    * week page knows meanwhile that the first sync is still running. Then the week. */
-  timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the first sync");
+  timeout
+      = g_timeout_add_seconds (WAIT_SECONDS, tend_test_ui_timeout_cb, (gpointer) "the first sync");
   while (g_strcmp0 (tend_window_get_visible_page (window), "week") != 0)
     {
       GtkWidget *bar = tend_test_ui_find_type (GTK_WIDGET (connect_page), GTK_TYPE_PROGRESS_BAR);
@@ -146,33 +118,16 @@ test_sign_in_first_sync (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));
-  g_subprocess_send_signal (agent, SIGTERM);
-  g_assert_true (g_subprocess_wait (agent, NULL, NULL));
-  g_assert_true (g_subprocess_get_successful (agent));
+  tend_test_ui_stop_agent (agent);
 }
 
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("tend-connect-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *home = tend_test_ui_set_home ("tend-connect-XXXXXX");
   int              status;
 
-  /* A home of its own, set before GLib caches the user's folders (see test-window.c). */
-  g_assert_nonnull (home);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-    }
+  have_display = tend_test_ui_init (&argc, &argv);
   g_test_add_func ("/connect/sign-in-first-sync", test_sign_in_first_sync);
   status = g_test_run ();
   tend_test_remove_tree (home);

@@ -30,23 +30,8 @@
 
 static gboolean have_display;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until @condition holds, as the window would while a person waits. */
-#define WAIT_UNTIL(condition, what)                                                                \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint timeout_ = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) (what));          \
-    while (!(condition))                                                                           \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    g_source_remove (timeout_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
+#define WAIT_UNTIL(condition, what) TEND_TEST_UI_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
 static gboolean
 sharing_enabled (TendDBusAgent1 *agent)
@@ -68,38 +53,6 @@ sharing_string (TendDBusAgent1 *agent, const char *key)
   if (sharing == NULL || !g_variant_lookup (sharing, key, "s", &value))
     return NULL;
   return value;
-}
-
-/* A label whose text contains @text, shown or not. */
-static gboolean
-has_text (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (has_text (child, text))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static GtkWidget *
-find_actionable (GtkWidget *widget, const char *action_name)
-{
-  if (GTK_IS_ACTIONABLE (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The organization and collector are shown exactly as the organization spelled them; once
@@ -125,22 +78,11 @@ test_consent (void)
   const char        *me[] = { ME, NULL };
   GVariantDict       options;
 
-  if (!have_display)
-    {
-      g_test_skip ("No display: run under xvfb-run");
-      return;
-    }
-  if (g_getenv ("TEND_AGENT") == NULL)
-    {
-      g_test_skip ("TEND_AGENT is not set");
-      return;
-    }
+  if (!tend_test_ui_can_run_agent (have_display))
+    return;
 
   agent_process = tend_test_spawn_agent (home, config, data, NULL);
-  agent
-      = tend_dbus_agent1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                 "dev.tend.Agent", "/dev/tend/Agent", NULL, &error);
-  g_assert_no_error (error);
+  agent = tend_test_ui_agent_proxy ();
   g_assert_true (tend_dbus_agent1_call_opt_in_sync (agent, NULL, &error));
   g_assert_no_error (error);
 
@@ -171,12 +113,12 @@ test_consent (void)
   g_assert_nonnull (tend_test_ui_find_shown_label (GTK_WIDGET (dialog), ORGANIZATION));
   g_assert_nonnull (tend_test_ui_find_shown_label (GTK_WIDGET (dialog), COLLECTOR));
   /* Taking consent back cannot recall what was already sent, and the dialog says so. */
-  g_assert_true (has_text (GTK_WIDGET (dialog), "cannot be called back"));
+  g_assert_nonnull (tend_test_ui_find_label_with (GTK_WIDGET (dialog), "cannot be called back"));
   g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (dialog)), >=, 2);
   tend_test_ui_save_png (GTK_WIDGET (dialog), "consent-markup-light.png");
 
   /* Share, then every way out at once: Cancel, Escape's action and the window's close. */
-  cancel = find_actionable (GTK_WIDGET (dialog), "consent.cancel");
+  cancel = tend_test_ui_find_actionable (GTK_WIDGET (dialog), "consent.cancel");
   g_assert_nonnull (cancel);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.share", NULL));
   g_assert_false (gtk_widget_is_sensitive (cancel));
@@ -301,29 +243,11 @@ test_agent_util (void)
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("tend-consent-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *org_conf = g_build_filename (home, "org.conf", NULL);
+  g_autofree char *home = tend_test_ui_set_home ("tend-consent-XXXXXX");
   int              status;
 
-  g_assert_nonnull (home);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  /* The organization's configuration the agent reads instead of /etc/tend/org.conf. */
-  g_assert_true (g_file_set_contents (
-      org_conf, "[collector]\nurl=" COLLECTOR "\norganization=" ORGANIZATION "\n", -1, NULL));
-  g_setenv ("TEND_ORG_CONF", org_conf, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-    }
+  tend_test_ui_set_org_conf (home, COLLECTOR, ORGANIZATION);
+  have_display = tend_test_ui_init (&argc, &argv);
   g_test_add_func ("/consent/agent-util", test_agent_util);
   g_test_add_func ("/consent/rows-show-text", test_rows_show_text);
   g_test_add_func ("/consent/organization-and-share", test_consent);

@@ -50,101 +50,8 @@ static gboolean have_display;
 /* Who the scripted browser signs in as. */
 #define LOGIN "me@tend.test"
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until @condition holds, as the window would while a person waits. */
-#define WAIT_UNTIL(condition, what)                                                                \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint timeout_ = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) (what));          \
-    while (!(condition))                                                                           \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    g_source_remove (timeout_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
-
-/* A preferences row by the title a person reads (mnemonic underscores left out). */
-static GtkWidget *
-find_row (GtkWidget *widget, const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    {
-      g_autoptr (GString) shown
-          = g_string_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
-
-      g_string_replace (shown, "_", "", 0);
-      if (g_strcmp0 (shown->str, title) == 0)
-        return widget;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A button by the text it shows (mnemonic underscores left out). */
-static GtkWidget *
-find_button (GtkWidget *widget, const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
-    {
-      g_autoptr (GString) shown = g_string_new (gtk_button_get_label (GTK_BUTTON (widget)));
-
-      g_string_replace (shown, "_", "", 0);
-      if (g_strcmp0 (shown->str, label) == 0)
-        return widget;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The label that shows exactly @text. */
-static GtkWidget *
-find_label (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-shows_text (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (shows_text (child, text))
-        return TRUE;
-    }
-  return FALSE;
-}
+#define WAIT_UNTIL(condition, what) TEND_TEST_UI_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
 static gboolean
 poll_cb (gpointer user_data)
@@ -279,13 +186,13 @@ choose_export (AdwPreferencesWindow *preferences, const char *folder, const char
   }
   if (picture != NULL)
     tend_test_ui_save_png (chooser, picture);
-  g_assert_true (gtk_widget_activate (find_button (chooser, "Export")));
+  g_assert_true (gtk_widget_activate (tend_test_ui_find_button (chooser, "Export")));
   /* Choosing a file that is there asks first whether to replace it. */
   WAIT_UNTIL (tend_test_ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL
                   || (replace = tend_test_ui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG)) != NULL,
               "the save dialog to answer");
   if (replace != NULL)
-    g_assert_true (gtk_widget_activate (find_button (replace, "Replace")));
+    g_assert_true (gtk_widget_activate (tend_test_ui_find_button (replace, "Replace")));
   WAIT_UNTIL (tend_test_ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL,
               "the save dialog to close");
 }
@@ -311,6 +218,8 @@ count_rows (const char *path, const char *table)
   gint64           count = -1;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* The agent's worker may be writing or checkpointing right now. */
+  sqlite3_busy_timeout (db, 5000);
   if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) == SQLITE_OK
       && sqlite3_step (statement) == SQLITE_ROW)
     count = sqlite3_column_int64 (statement, 0);
@@ -334,16 +243,26 @@ answer_delete_everything (AdwPreferencesWindow *preferences, const char *button)
   body = g_strdup (adw_message_dialog_get_body (dialog));
   g_test_message ("Delete Everything says: %s", body);
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), button)));
+  g_assert_true (gtk_widget_activate (tend_test_ui_find_button (GTK_WIDGET (dialog), button)));
   WAIT_UNTIL (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL,
               "the confirmation to close");
   return body;
 }
 
-static void
-activate_cb (GApplication *application, TendWindow **window)
+/* The person opts in through @agent, then opens the preferences, as the window's menu would. */
+static GtkWidget *
+opt_in_and_open_preferences (TendApplication *application, TendDBusAgent1 *agent)
 {
-  *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  g_autoptr (GError) error = NULL;
+  GtkWidget *preferences;
+
+  g_assert_true (tend_dbus_agent1_call_opt_in_sync (agent, NULL, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (tend_application_get_opted_in (application), "the opt-in");
+  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
+  preferences = tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  return preferences;
 }
 
 static void
@@ -448,12 +367,12 @@ test_schedule (AdwPreferencesWindow *preferences, GSettings *settings)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (saturday), FALSE);
 
   /* The time zone: the system's, then one chosen from the searchable list. */
-  zone_row = find_row (GTK_WIDGET (preferences), "Time Zone");
+  zone_row = tend_test_ui_find_row (GTK_WIDGET (preferences), "Time Zone");
   g_assert_nonnull (zone_row);
   g_assert_true (
       g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (zone_row)), "System ("));
   g_signal_emit_by_name (zone_row, "activated");
-  WAIT_UNTIL ((paris = find_row (GTK_WIDGET (preferences), "Europe/Paris")) != NULL
+  WAIT_UNTIL ((paris = tend_test_ui_find_row (GTK_WIDGET (preferences), "Europe/Paris")) != NULL
                   && gtk_widget_get_mapped (paris),
               "the time zones");
   gtk_editable_set_text (
@@ -500,40 +419,19 @@ test_preferences (void)
   GVariantDict          options;
   SharingWatch          watch = { NULL };
 
-  if (!have_display)
-    {
-      g_test_skip ("No display: run under xvfb-run");
-      return;
-    }
-  if (g_getenv ("TEND_AGENT") == NULL)
-    {
-      g_test_skip ("TEND_AGENT is not set");
-      return;
-    }
+  if (!tend_test_ui_can_run_agent (have_display))
+    return;
 
   agent_process = tend_test_spawn_agent (home, config, data, NULL);
-  agent
-      = tend_dbus_agent1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                 "dev.tend.Agent", "/dev/tend/Agent", NULL, &error);
-  g_assert_no_error (error);
+  agent = tend_test_ui_agent_proxy ();
   settings = g_settings_new (APPLICATION_ID);
 
   application = tend_application_new ();
-  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (application));
-  g_assert_nonnull (window);
+  window = TEND_WINDOW (tend_test_ui_activate (GTK_APPLICATION (application)));
 
-  /* Opted in, with nothing collected yet. */
-  g_assert_true (tend_dbus_agent1_call_opt_in_sync (agent, NULL, &error));
-  g_assert_no_error (error);
-  WAIT_UNTIL (tend_application_get_opted_in (application), "the opt-in");
-
-  /* Ctrl+, opens one preferences window over the main window. */
-  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
-  preferences = ADW_PREFERENCES_WINDOW (tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW));
-  g_assert_nonnull (preferences);
+  /* Opted in, with nothing collected yet; Ctrl+, opens one preferences window over the main
+   * window. */
+  preferences = ADW_PREFERENCES_WINDOW (opt_in_and_open_preferences (application, agent));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
   g_assert_true (ADW_PREFERENCES_WINDOW (tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW))
@@ -548,7 +446,8 @@ test_preferences (void)
   /* Without last week's figures there is nothing to agree to: the dialog says why and offers
    * only Cancel; the switch stays off. */
   adw_preferences_window_set_visible_page_name (preferences, "sharing");
-  row = find_row (GTK_WIDGET (preferences), "Share anonymized figures with " ORGANIZATION);
+  row = tend_test_ui_find_row (GTK_WIDGET (preferences),
+                               "Share anonymized figures with " ORGANIZATION);
   g_assert_nonnull (row);
   sharing = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
   watch.agent = tend_application_get_agent (application);
@@ -577,11 +476,12 @@ test_preferences (void)
   g_assert_nonnull (tend_consent_dialog_get_error (consent));
   g_test_message ("Nothing to share: %s", tend_consent_dialog_get_error (consent));
   g_assert_null (tend_consent_dialog_get_payload (consent));
-  g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (consent), "Share")));
+  g_assert_false (
+      gtk_widget_get_visible (tend_test_ui_find_button (GTK_WIDGET (consent), "Share")));
   tend_test_ui_wait_for_frames (GTK_WIDGET (consent), 10);
   g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (consent)), >=, 1);
   tend_test_ui_save_png (GTK_WIDGET (consent), "consent-no-data-light.png");
-  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (consent), "Cancel")));
+  g_assert_true (gtk_widget_activate (tend_test_ui_find_button (GTK_WIDGET (consent), "Cancel")));
   WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
   g_assert_false (gtk_switch_get_active (sharing));
@@ -606,7 +506,7 @@ test_preferences (void)
   /* The sync interval is the setting's. */
   {
     GtkSpinButton *interval = GTK_SPIN_BUTTON (tend_test_ui_find_type (
-        find_row (GTK_WIDGET (preferences), "Sync Interval"), GTK_TYPE_SPIN_BUTTON));
+        tend_test_ui_find_row (GTK_WIDGET (preferences), "Sync Interval"), GTK_TYPE_SPIN_BUTTON));
 
     gtk_spin_button_set_value (interval, 60);
     g_assert_cmpuint (g_settings_get_uint (settings, "sync-interval-minutes"), ==, 60);
@@ -615,7 +515,7 @@ test_preferences (void)
   }
 
   /* Pause: the switch asks the agent, and shows what the agent did. */
-  row = find_row (GTK_WIDGET (preferences), "Pause Collection");
+  row = tend_test_ui_find_row (GTK_WIDGET (preferences), "Pause Collection");
   g_assert_nonnull (row);
   pause = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
   g_assert_false (tend_dbus_agent1_get_paused (agent));
@@ -659,8 +559,8 @@ test_preferences (void)
                      ADW_RESPONSE_DESTRUCTIVE);
     tend_test_ui_wait_for_frames (GTK_WIDGET (dialog), 10);
     tend_test_ui_save_png (GTK_WIDGET (dialog), "preferences-delete-everything.png");
-    g_assert_nonnull (find_button (GTK_WIDGET (dialog), "Delete Everything"));
-    g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "Cancel")));
+    g_assert_nonnull (tend_test_ui_find_button (GTK_WIDGET (dialog), "Delete Everything"));
+    g_assert_true (gtk_widget_activate (tend_test_ui_find_button (GTK_WIDGET (dialog), "Cancel")));
     WAIT_UNTIL (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL,
                 "the confirmation to close");
     tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
@@ -728,7 +628,8 @@ test_preferences (void)
 
   /* Sharing: the organization's collector is configured, so the switch can be used. */
   show_page (preferences, "sharing", "preferences-sharing", 1);
-  row = find_row (GTK_WIDGET (preferences), "Share anonymized figures with " ORGANIZATION);
+  row = tend_test_ui_find_row (GTK_WIDGET (preferences),
+                               "Share anonymized figures with " ORGANIZATION);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_is_sensitive (row));
   sharing = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
@@ -757,9 +658,9 @@ test_preferences (void)
   g_assert_no_error (error);
   g_assert_cmpstr (tend_consent_dialog_get_week (consent), ==, week);
   g_assert_cmpstr (tend_consent_dialog_get_payload (consent), ==, payload);
-  g_assert_true (shows_text (GTK_WIDGET (consent), ORGANIZATION));
-  g_assert_true (shows_text (GTK_WIDGET (consent), COLLECTOR));
-  g_assert_true (shows_text (GTK_WIDGET (consent), "at least 10 people"));
+  g_assert_nonnull (tend_test_ui_find_label_with (GTK_WIDGET (consent), ORGANIZATION));
+  g_assert_nonnull (tend_test_ui_find_label_with (GTK_WIDGET (consent), COLLECTOR));
+  g_assert_nonnull (tend_test_ui_find_label_with (GTK_WIDGET (consent), "at least 10 people"));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (consent)));
   /* Enter cancels; sharing takes the Share button. */
   g_assert_cmpstr (gtk_actionable_get_action_name (
@@ -769,7 +670,7 @@ test_preferences (void)
   tend_test_ui_save_view (GTK_WIDGET (consent), "consent");
   /* Further down, the literal payload; a keyboard user reaches it and can select it. */
   {
-    GtkWidget *literal = find_label (GTK_WIDGET (consent), payload);
+    GtkWidget *literal = tend_test_ui_find_label (GTK_WIDGET (consent), payload);
 
     g_assert_nonnull (literal);
     g_assert_true (gtk_label_get_selectable (GTK_LABEL (literal)));
@@ -865,9 +766,7 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));
 
-  g_subprocess_send_signal (agent_process, SIGTERM);
-  g_assert_true (g_subprocess_wait (agent_process, NULL, NULL));
-  g_assert_true (g_subprocess_get_successful (agent_process));
+  tend_test_ui_stop_agent (agent_process);
 }
 
 static void
@@ -959,7 +858,7 @@ static void
 connect_from_preferences (TendDBusAgent1 *agent, GtkWidget *preferences, RowWatch *watch,
                           const char *picture)
 {
-  GtkWidget *connect_row = find_row (preferences, "Connect OpenID Connect");
+  GtkWidget *connect_row = tend_test_ui_find_row (preferences, "Connect OpenID Connect");
   GtkWidget *button;
   gint64     start = g_get_real_time () / G_USEC_PER_SEC;
   guint      timeout;
@@ -967,7 +866,7 @@ connect_from_preferences (TendDBusAgent1 *agent, GtkWidget *preferences, RowWatc
 
   g_assert_nonnull (connect_row);
   g_assert_true (gtk_widget_is_sensitive (connect_row));
-  button = find_button (connect_row, "Connect…");
+  button = tend_test_ui_find_button (connect_row, "Connect…");
   g_assert_nonnull (button);
   watch->saw_progress = FALSE;
   g_assert_true (gtk_widget_is_sensitive (button));
@@ -980,7 +879,8 @@ connect_from_preferences (TendDBusAgent1 *agent, GtkWidget *preferences, RowWatc
   /* One sign-in at a time. */
   g_assert_false (gtk_widget_is_sensitive (button));
 
-  timeout = g_timeout_add_seconds (SIGN_IN_SECONDS, timeout_cb, (gpointer) "the first sync");
+  timeout = g_timeout_add_seconds (SIGN_IN_SECONDS, tend_test_ui_timeout_cb,
+                                   (gpointer) "the first sync");
   while (!account_synced (agent, preferences, start))
     {
       GtkWidget *row = tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW);
@@ -1028,18 +928,9 @@ test_connected_account (void)
   GtkWidget  *no_accounts;
   RowWatch    watch = { NULL };
   gint64      messages;
-  gboolean    registered;
 
-  if (!have_display)
-    {
-      g_test_skip ("No display: run under xvfb-run");
-      return;
-    }
-  if (g_getenv ("TEND_AGENT") == NULL)
-    {
-      g_test_skip ("TEND_AGENT is not set");
-      return;
-    }
+  if (!tend_test_ui_can_run_agent (have_display))
+    return;
   if (g_getenv ("TEND_TEST_KEYRING_HOME") == NULL)
     {
       g_test_skip ("no test keyring (gnome-keyring-daemon is missing)");
@@ -1073,28 +964,13 @@ test_connected_account (void)
    * open, which the test runner reads to the end. */
   agent_process = tend_test_spawn_agent (home, config, data, log);
   g_test_message ("The agent logs to %s", log);
-  agent
-      = tend_dbus_agent1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
-                                                 "dev.tend.Agent", "/dev/tend/Agent", NULL, &error);
-  g_assert_no_error (error);
+  agent = tend_test_ui_agent_proxy ();
 
   application = tend_application_new ();
-  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
-  registered = g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (registered);
-  g_assert_false (g_application_get_is_remote (G_APPLICATION (application)));
-  g_application_activate (G_APPLICATION (application));
-  g_assert_nonnull (window);
-  g_assert_true (tend_dbus_agent1_call_opt_in_sync (agent, NULL, &error));
-  g_assert_no_error (error);
-  WAIT_UNTIL (tend_application_get_opted_in (application), "the opt-in");
-
-  g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
-  preferences = tend_test_ui_find_toplevel (TEND_TYPE_PREFERENCES_WINDOW);
-  g_assert_nonnull (preferences);
+  window = TEND_WINDOW (tend_test_ui_activate (GTK_APPLICATION (application)));
+  preferences = opt_in_and_open_preferences (application, agent);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "accounts");
-  no_accounts = find_row (preferences, "No account connected");
+  no_accounts = tend_test_ui_find_row (preferences, "No account connected");
   g_assert_nonnull (no_accounts);
   g_assert_true (gtk_widget_get_visible (no_accounts));
   g_assert_null (tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW));
@@ -1118,7 +994,7 @@ test_connected_account (void)
 
   /* Sync Now: the agent syncs the account again, and the row shows it syncing, then done. */
   {
-    GtkWidget  *button = find_button (preferences, "Sync Now");
+    GtkWidget  *button = tend_test_ui_find_button (preferences, "Sync Now");
     gint64      before = g_get_real_time () / G_USEC_PER_SEC;
     const char *state;
     const char *last_error;
@@ -1166,7 +1042,7 @@ test_connected_account (void)
   /* Disconnect asks first, naming the account and what stays; Cancel keeps it. */
   {
     AdwMessageDialog *dialog;
-    GtkWidget        *disconnect = find_button (row, "Disconnect…");
+    GtkWidget        *disconnect = tend_test_ui_find_button (row, "Disconnect…");
 
     g_assert_nonnull (disconnect);
     g_assert_true (gtk_widget_activate (disconnect));
@@ -1182,7 +1058,7 @@ test_connected_account (void)
     tend_test_ui_wait_for_frames (GTK_WIDGET (dialog), 10);
     g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (dialog)), >=, 2);
     tend_test_ui_save_png (GTK_WIDGET (dialog), "preferences-disconnect.png");
-    g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "Cancel")));
+    g_assert_true (gtk_widget_activate (tend_test_ui_find_button (GTK_WIDGET (dialog), "Cancel")));
     WAIT_UNTIL (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL,
                 "the confirmation to close");
     tend_test_ui_wait_for_frames (preferences, 5);
@@ -1194,7 +1070,8 @@ test_connected_account (void)
     WAIT_UNTIL ((dialog = ADW_MESSAGE_DIALOG (tend_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)))
                     != NULL,
                 "the disconnect confirmation, again");
-    g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "Disconnect")));
+    g_assert_true (
+        gtk_widget_activate (tend_test_ui_find_button (GTK_WIDGET (dialog), "Disconnect")));
     WAIT_UNTIL (tend_test_ui_find_type (preferences, TEND_TYPE_ACCOUNT_ROW) == NULL,
                 "the row to go");
     g_assert_cmpuint (g_variant_n_children (tend_dbus_agent1_get_accounts (agent)), ==, 0);
@@ -1226,9 +1103,7 @@ test_connected_account (void)
   g_signal_handlers_disconnect_by_data (tend_application_get_agent (application), &watch);
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));
-  g_subprocess_send_signal (agent_process, SIGTERM);
-  g_assert_true (g_subprocess_wait (agent_process, NULL, NULL));
-  g_assert_true (g_subprocess_get_successful (agent_process));
+  tend_test_ui_stop_agent (agent_process);
 }
 
 /* The row asked for something: the preferences confirm or sign in. */
@@ -1265,8 +1140,8 @@ test_account_row (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                    "ana@example.org");
   progress = tend_test_ui_find_type (row, GTK_TYPE_PROGRESS_BAR);
-  button = find_button (row, "Disconnect…");
-  sign_in = find_button (row, "Sign In Again");
+  button = tend_test_ui_find_button (row, "Disconnect…");
+  sign_in = tend_test_ui_find_button (row, "Sign In Again");
   g_assert_nonnull (sign_in);
   g_assert_false (gtk_widget_get_visible (sign_in));
   g_assert_nonnull (progress);
@@ -1341,30 +1216,11 @@ test_account_row (void)
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("tend-preferences-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *org_conf = g_build_filename (home, "org.conf", NULL);
+  g_autofree char *home = tend_test_ui_set_home ("tend-preferences-XXXXXX");
   int              status;
 
-  g_assert_nonnull (home);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  /* The organization's configuration the agent reads instead of /etc/tend/org.conf. */
-  g_assert_true (g_file_set_contents (
-      org_conf, "[collector]\nurl=" COLLECTOR "\norganization=" ORGANIZATION "\n", -1, NULL));
-  g_setenv ("TEND_ORG_CONF", org_conf, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-
-  if (have_display)
-    {
-      adw_init ();
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-    }
+  tend_test_ui_set_org_conf (home, COLLECTOR, ORGANIZATION);
+  have_display = tend_test_ui_init (&argc, &argv);
   g_test_add_func ("/preferences/account-row", test_account_row);
   /* Before any application of this process registers: see test_connected_account(). */
   g_test_add_func ("/preferences/connected-account", test_connected_account);

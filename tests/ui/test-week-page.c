@@ -128,17 +128,9 @@ assert_has_label (TendWeekPage *page, const char *text)
 static void
 assert_cards_show (TendWeekPage *page, const char *path, const TendWeek *week)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
-  g_autoptr (TendInsights) insights = NULL;
-  g_autoptr (TendWeekReport) report = NULL;
+  g_autoptr (TendWeekReport) report = tend_test_week_compute_report (path, week, NULL);
   g_autoptr (GPtrArray) cards = g_ptr_array_new ();
 
-  g_assert_no_error (error);
-  insights = tend_insights_new_for_user (store, &error);
-  g_assert_no_error (error);
-  report = tend_insights_compute (insights, week, &error);
-  g_assert_no_error (error);
   g_assert_true (tend_week_report_has_data (report));
 
   g_assert_cmpint (tend_week_compare (tend_week_page_get_week (page), week), ==, 0);
@@ -226,16 +218,10 @@ assert_goal_statuses (const char *path, const TendWeek *week)
   static const char *const finished[] = { "Not met", "Goal met", "Goal met", "Not met" };
   static const char *const running[] = { "Not met", "Goal met", "On track", "Not there yet" };
   g_autoptr (GError) error = NULL;
-  g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
-  g_autoptr (TendInsights) insights = NULL;
-  g_autoptr (TendWeekReport) report = NULL;
+  g_autoptr (TendStore) store = NULL;
+  g_autoptr (TendWeekReport) report = tend_test_week_compute_report (path, week, &store);
   g_autoptr (GPtrArray) goals = NULL;
 
-  g_assert_no_error (error);
-  insights = tend_insights_new_for_user (store, &error);
-  g_assert_no_error (error);
-  report = tend_insights_compute (insights, week, &error);
-  g_assert_no_error (error);
   goals = tend_goal_list (store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (goals->len, ==, G_N_ELEMENTS (finished));

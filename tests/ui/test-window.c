@@ -8,7 +8,6 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#include <signal.h>
 #include <string.h>
 
 #include "tend-test-ui.h"
@@ -25,49 +24,11 @@ static gboolean have_display;
 /* Long enough for a loaded machine, short enough to fail rather than hang. */
 #define WAIT_SECONDS 60
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_page (TendWindow *window, const char *page)
-{
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) page);
-
-  while (g_strcmp0 (tend_window_get_visible_page (window), page) != 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
 static void
 wait_for_demo (TendWindow *window, gboolean is_demo)
 {
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb,
-                                         (gpointer) (is_demo ? "the demo" : "the own week"));
-
-  while (tend_window_get_is_demo (window) != is_demo)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-static GtkWidget *
-find_actionable (GtkWidget *widget, const char *action_name)
-{
-  if (GTK_IS_ACTIONABLE (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  TEND_TEST_UI_WAIT_UNTIL (tend_window_get_is_demo (window) == is_demo, WAIT_SECONDS,
+                           is_demo ? "the demo" : "the own week");
 }
 
 /* Tab, as a keyboard user would press it, reaches the widget within one round of the window. */
@@ -90,49 +51,13 @@ tab_reaches (GtkWidget *window, GtkWidget *target)
 static void
 wait_for_people (TendPeoplePage *page)
 {
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the people");
-
-  while (tend_people_page_get_loading (page))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  TEND_TEST_UI_WAIT_UNTIL (!tend_people_page_get_loading (page), WAIT_SECONDS, "the people");
 }
 
 static void
 wait_for_idle (TendConnectPage *page)
 {
-  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the agent's reply");
-
-  while (tend_connect_page_get_busy (page))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-/* The button showing @label, e.g. "Connect Google". */
-static GtkWidget *
-find_button (GtkWidget *widget, const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-write_file (const char *path, const char *contents)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr (GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
+  TEND_TEST_UI_WAIT_UNTIL (!tend_connect_page_get_busy (page), WAIT_SECONDS, "the agent's reply");
 }
 
 /* An export of the kind a person would import: a Sent folder, whose most frequent sender is taken
@@ -183,12 +108,6 @@ static const char export_ics[] = "BEGIN:VCALENDAR\r\n"
                                  "END:VCALENDAR\r\n";
 
 static void
-activate_cb (GApplication *application, TendWindow **window)
-{
-  *window = TEND_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
-}
-
-static void
 test_welcome_opt_in_week (void)
 {
   const char      *home = g_get_home_dir ();
@@ -210,51 +129,39 @@ test_welcome_opt_in_week (void)
   g_autofree char *mbox = NULL;
   g_autofree char *ics = NULL;
 
-  if (!have_display)
-    {
-      g_test_skip ("No display: run under xvfb-run");
-      return;
-    }
-  if (g_getenv ("TEND_AGENT") == NULL)
-    {
-      g_test_skip ("TEND_AGENT is not set");
-      return;
-    }
+  if (!tend_test_ui_can_run_agent (have_display))
+    return;
 
   /* The organization set up Microsoft 365, not Google, as its tend.conf would say. */
   conf = g_build_filename (config, "tend", "tend.conf", NULL);
-  write_file (conf, "[microsoft]\nclient-id=11111111-2222-3333-4444-555555555555\n");
+  tend_test_ui_write_file (conf, "[microsoft]\nclient-id=11111111-2222-3333-4444-555555555555\n");
 
   /* The window reads the same folders as the agent it talks to (main's temporary home). */
   agent = tend_test_spawn_agent (home, config, data, NULL);
 
   application = tend_application_new ();
-  g_signal_connect_after (application, "activate", G_CALLBACK (activate_cb), &window);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (application));
-  g_assert_nonnull (window);
+  window = TEND_WINDOW (tend_test_ui_activate (GTK_APPLICATION (application)));
 
   /* A fresh home: the agent runs but nobody opted in, so the window explains and invites. */
-  wait_for_page (window, "welcome");
+  tend_test_ui_wait_for_page (window, "welcome", WAIT_SECONDS);
   g_assert_false (tend_window_get_is_demo (window));
   tend_test_ui_save_view (GTK_WIDGET (window), "welcome");
   /* The header's menu, Try the Demo, Opt In. */
   g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 3);
-  g_assert_true (
-      tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "win.show-demo")));
-  g_assert_true (
-      tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "welcome.opt-in")));
+  g_assert_true (tab_reaches (GTK_WIDGET (window),
+                              tend_test_ui_find_actionable (GTK_WIDGET (window), "win.show-demo")));
+  g_assert_true (tab_reaches (
+      GTK_WIDGET (window), tend_test_ui_find_actionable (GTK_WIDGET (window), "welcome.opt-in")));
   /* Alt+2's action does nothing over the welcome: there are no people to show yet. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "people"));
   g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
 
   /* Trying the demo needs no opt-in: the window invents the demo's year in a file of its own,
    * and marks the week as invented; the bar's button leads back to the welcome. */
-  demo = find_actionable (GTK_WIDGET (window), "win.show-demo");
+  demo = tend_test_ui_find_actionable (GTK_WIDGET (window), "win.show-demo");
   g_assert_nonnull (demo);
   g_assert_true (gtk_widget_activate (demo));
-  wait_for_page (window, "week");
+  tend_test_ui_wait_for_page (window, "week", WAIT_SECONDS);
   wait_for_demo (window, TRUE);
   demo_path = g_build_filename (data, "tend", "demo.db", NULL);
   g_assert_true (g_file_test (demo_path, G_FILE_TEST_EXISTS));
@@ -296,13 +203,13 @@ test_welcome_opt_in_week (void)
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "week"));
   g_assert_cmpstr (tend_window_get_visible_view (window), ==, "week");
-  back = find_actionable (GTK_WIDGET (window), "win.show-welcome");
+  back = tend_test_ui_find_actionable (GTK_WIDGET (window), "win.show-welcome");
   g_assert_nonnull (back);
   g_assert_true (gtk_widget_get_mapped (back));
   g_assert_true (gtk_widget_activate (back));
-  wait_for_page (window, "welcome");
+  tend_test_ui_wait_for_page (window, "welcome", WAIT_SECONDS);
 
-  opt_in = find_actionable (GTK_WIDGET (window), "welcome.opt-in");
+  opt_in = tend_test_ui_find_actionable (GTK_WIDGET (window), "welcome.opt-in");
   g_assert_nonnull (opt_in);
   g_assert_true (gtk_widget_is_sensitive (opt_in));
   g_assert_true (gtk_widget_activate (opt_in));
@@ -310,7 +217,7 @@ test_welcome_opt_in_week (void)
   /* OptIn reaches the agent and its OptedIn property comes back. The new database is empty and
    * no account is connected: the window leads on to connecting one or importing files, one
    * button per provider the agent knows, those the organization has not set up insensitive. */
-  wait_for_page (window, "connect");
+  tend_test_ui_wait_for_page (window, "connect", WAIT_SECONDS);
   g_assert_true (tend_application_get_opted_in (application));
   own = g_build_filename (data, "tend", "tend.db", NULL);
   g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
@@ -318,8 +225,9 @@ test_welcome_opt_in_week (void)
       = TEND_CONNECT_PAGE (tend_test_ui_find_type (GTK_WIDGET (window), TEND_TYPE_CONNECT_PAGE));
   g_assert_nonnull (connect_page);
   {
-    GtkWidget *microsoft = find_button (GTK_WIDGET (connect_page), "Connect Microsoft 365");
-    GtkWidget *google = find_button (GTK_WIDGET (connect_page), "Connect Google");
+    GtkWidget *microsoft
+        = tend_test_ui_find_button (GTK_WIDGET (connect_page), "Connect Microsoft 365");
+    GtkWidget *google = tend_test_ui_find_button (GTK_WIDGET (connect_page), "Connect Google");
 
     g_assert_nonnull (microsoft);
     g_assert_nonnull (google);
@@ -330,17 +238,18 @@ test_welcome_opt_in_week (void)
     gtk_test_accessible_assert_property (google, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                          "Your organization has not set this up");
     /* A generic sign-in nobody set up means nothing to a person: not shown. */
-    g_assert_null (find_button (GTK_WIDGET (connect_page), "Connect oidc"));
-    g_assert_null (find_button (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
+    g_assert_null (tend_test_ui_find_button (GTK_WIDGET (connect_page), "Connect oidc"));
+    g_assert_null (tend_test_ui_find_button (GTK_WIDGET (connect_page), "Connect OpenID Connect"));
   }
   g_assert_null (tend_connect_page_get_message (connect_page));
   tend_test_ui_save_view (GTK_WIDGET (window), "connect");
   /* The menu, the two providers, Import Files…, Try the Demo. */
   g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 5);
-  g_assert_true (tab_reaches (GTK_WIDGET (window),
-                              find_actionable (GTK_WIDGET (window), "connect.choose-files")));
   g_assert_true (
-      tab_reaches (GTK_WIDGET (window), find_actionable (GTK_WIDGET (window), "connect.connect")));
+      tab_reaches (GTK_WIDGET (window),
+                   tend_test_ui_find_actionable (GTK_WIDGET (window), "connect.choose-files")));
+  g_assert_true (tab_reaches (
+      GTK_WIDGET (window), tend_test_ui_find_actionable (GTK_WIDGET (window), "connect.connect")));
 
   /* Signing in where the organization set nothing up fails in place, in plain words. */
   g_assert_true (
@@ -354,25 +263,25 @@ test_welcome_opt_in_week (void)
   tend_test_ui_save_view (GTK_WIDGET (window), "connect-error");
 
   /* The demo meanwhile, marked as such, with the way back to connecting in its bar. */
-  g_assert_true (
-      gtk_widget_activate (find_actionable (GTK_WIDGET (connect_page), "win.show-demo")));
-  wait_for_page (window, "week");
+  g_assert_true (gtk_widget_activate (
+      tend_test_ui_find_actionable (GTK_WIDGET (connect_page), "win.show-demo")));
+  tend_test_ui_wait_for_page (window, "week", WAIT_SECONDS);
   wait_for_demo (window, TRUE);
   {
-    GtkWidget *connect = find_actionable (GTK_WIDGET (window), "win.connect-account");
+    GtkWidget *connect = tend_test_ui_find_actionable (GTK_WIDGET (window), "win.connect-account");
 
     g_assert_nonnull (connect);
     g_assert_true (gtk_widget_get_mapped (connect));
     g_assert_true (gtk_widget_activate (connect));
   }
-  wait_for_page (window, "connect");
+  tend_test_ui_wait_for_page (window, "connect", WAIT_SECONDS);
 
   /* Importing files, through the action the file chooser uses: the summary in place, then the
    * week, now the user's own. */
   mbox = g_build_filename (home, "export", "Sent", "messages.mbox", NULL);
   ics = g_build_filename (home, "export", "calendar.ics", NULL);
-  write_file (mbox, export_mbox);
-  write_file (ics, export_ics);
+  tend_test_ui_write_file (mbox, export_mbox);
+  tend_test_ui_write_file (ics, export_ics);
   {
     const char *paths[] = { mbox, ics, NULL };
 
@@ -384,13 +293,11 @@ test_welcome_opt_in_week (void)
   g_assert_cmpstr (tend_connect_page_get_message (connect_page), ==,
                    "Imported 3 messages and 1 event.");
   {
-    GtkWidget *done = find_actionable (GTK_WIDGET (connect_page), "connect.done");
-    guint      timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, (gpointer) "the data");
+    GtkWidget *done = tend_test_ui_find_actionable (GTK_WIDGET (connect_page), "connect.done");
 
     /* The agent's DataChanged: the window counts the rows again and offers the week. */
-    while (!gtk_widget_get_mapped (done) || !gtk_widget_is_sensitive (done))
-      g_main_context_iteration (NULL, TRUE);
-    g_source_remove (timeout);
+    TEND_TEST_UI_WAIT_UNTIL (gtk_widget_get_mapped (done) && gtk_widget_is_sensitive (done),
+                             WAIT_SECONDS, "the data");
     tend_test_ui_wait_for_frames (GTK_WIDGET (window), 10);
     tend_test_ui_save_view (GTK_WIDGET (window), "connect-imported");
     /* The menu, Show My Week, the two providers, Import Files…. */
@@ -398,7 +305,7 @@ test_welcome_opt_in_week (void)
     g_assert_true (tab_reaches (GTK_WIDGET (window), done));
     g_assert_true (gtk_widget_activate (done));
   }
-  wait_for_page (window, "week");
+  tend_test_ui_wait_for_page (window, "week", WAIT_SECONDS);
   wait_for_demo (window, FALSE);
   {
     g_autoptr (TendStore) store = tend_store_open (own, TEND_STORE_OPEN_READ_ONLY, &error);
@@ -415,15 +322,16 @@ test_welcome_opt_in_week (void)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "connect-account"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect-account", NULL);
   g_assert_cmpstr (tend_window_get_visible_page (window), ==, "connect");
-  g_assert_true (gtk_widget_activate (find_actionable (GTK_WIDGET (connect_page), "connect.done")));
-  wait_for_page (window, "week");
+  g_assert_true (gtk_widget_activate (
+      tend_test_ui_find_actionable (GTK_WIDGET (connect_page), "connect.done")));
+  tend_test_ui_wait_for_page (window, "week", WAIT_SECONDS);
   tend_test_ui_wait_for_frames (GTK_WIDGET (window), 30);
   tend_test_ui_save_view (GTK_WIDGET (window), "week");
   /* The menu, Week and People, previous, This Week, next. */
   g_assert_cmpuint (tend_test_ui_assert_controls_accessible (GTK_WIDGET (window)), >=, 6);
   /* The focus ring a keyboard user follows, on the previous week's button. */
   {
-    GtkWidget *previous = find_actionable (GTK_WIDGET (window), "week.previous");
+    GtkWidget *previous = tend_test_ui_find_actionable (GTK_WIDGET (window), "week.previous");
 
     g_assert_nonnull (previous);
     gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
@@ -455,36 +363,16 @@ test_welcome_opt_in_week (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (application));
 
-  g_subprocess_send_signal (agent, SIGTERM);
-  g_assert_true (g_subprocess_wait (agent, NULL, NULL));
-  g_assert_true (g_subprocess_get_successful (agent));
+  tend_test_ui_stop_agent (agent);
 }
 
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("tend-window-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *home = tend_test_ui_set_home ("tend-window-XXXXXX");
   int              status;
 
-  /* A home of its own, set before GLib caches the user's folders. Not G_TEST_OPTION_ISOLATE_DIRS:
-   * it also hides XDG_DATA_DIRS, and with it the icon theme and the MIME database. */
-  g_assert_nonnull (home);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-
-  if (have_display)
-    {
-      adw_init ();
-      /* The picture a person would see once transitions are over, without waiting for them. */
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-    }
+  have_display = tend_test_ui_init (&argc, &argv);
   g_test_add_func ("/window/welcome-opt-in-week", test_welcome_opt_in_week);
   status = g_test_run ();
   tend_test_remove_tree (home);
