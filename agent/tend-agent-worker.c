@@ -373,8 +373,7 @@ digest_thread (char **args, GCancellable *cancellable, GError **error)
 }
 
 /* The coach's and the goals' edits are a single small write each: the agent runs them beside a
- * sync, whose one transaction per page keeps the lock for a moment only; the store's busy
- * timeout covers that wait. */
+ * sync or an import, and TEND_STORE_OPEN_PRIORITY lets them write before the next page or batch. */
 
 static gboolean
 check_nudge_id (const char *nudge_id, GError **error)
@@ -509,13 +508,11 @@ contribution_thread (char **args, GCancellable *cancellable, GError **error)
           || !(payload = tend_aggregate_store (store, &week, computed, error)))
         return NULL;
     }
+  /* Invariant 5: what the person is shown, and what would be sent, is exactly the format
+   * (which is plain ASCII), even if the stored row was tampered with. */
+  if (!tend_aggregate_validate (payload, error))
+    return NULL;
   data = g_bytes_get_data (payload, &size);
-  if (!g_utf8_validate_len (data, size, NULL))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _ ("The prepared contribution is not text"));
-      return NULL;
-    }
   text = g_strndup (data, size);
   week_name = tend_week_to_string (&week);
   g_variant_builder_init (&done, G_VARIANT_TYPE_VARDICT);
@@ -623,28 +620,6 @@ run_in_thread (TendAgentWorker *worker, ThreadCommand func, char **args)
 }
 
 static gboolean
-check_arguments (int argc, int min, int max, GError **error)
-{
-  /* argc counts the command's name. */
-  if (argc - 1 < min || argc - 1 > max)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _ ("Wrong number of arguments"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-start_create (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 0, 0, error))
-    return FALSE;
-  run_in_thread (worker, create_thread, g_new0 (char *, 1));
-  return TRUE;
-}
-
-static gboolean
 start_import (TendAgentWorker *worker, int argc, char **argv, GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
@@ -671,96 +646,28 @@ start_import (TendAgentWorker *worker, int argc, char **argv, GError **error)
   return TRUE;
 }
 
-static gboolean
-start_sync (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 2, 2, error))
-    return FALSE;
-  run_in_thread (worker, sync_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_digest (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 0, 1, error))
-    return FALSE;
-  run_in_thread (worker, digest_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_dismiss (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 2, 2, error))
-    return FALSE;
-  run_in_thread (worker, dismiss_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_snooze (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 3, 3, error))
-    return FALSE;
-  run_in_thread (worker, snooze_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_goal_add (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 3, 3, error))
-    return FALSE;
-  run_in_thread (worker, goal_add_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_goal_remove (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 1, 1, error))
-    return FALSE;
-  run_in_thread (worker, goal_remove_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_contribution (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 0, 1, error))
-    return FALSE;
-  run_in_thread (worker, contribution_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
-static gboolean
-start_consent (TendAgentWorker *worker, int argc, char **argv, GError **error)
-{
-  if (!check_arguments (argc, 1, 5, error))
-    return FALSE;
-  run_in_thread (worker, consent_thread, g_strdupv (argv + 1));
-  return TRUE;
-}
-
+/* Each command: the protocol's name, and either its own start (options, or work outside a
+ * thread) or the thread that runs it with its MIN to MAX arguments. */
 static const struct
 {
   const char *name;
   gboolean (*start) (TendAgentWorker *worker, int argc, char **argv, GError **error);
+  ThreadCommand thread;
+  int           min, max;
 } commands[] = {
-  { "consent", start_consent },
-  { "contribution", start_contribution },
-  { "create", start_create },
-  { "digest", start_digest },
+  { "consent", NULL, consent_thread, 1, 5 },
+  { "contribution", NULL, contribution_thread, 0, 1 },
+  { "create", NULL, create_thread, 0, 0 },
+  { "digest", NULL, digest_thread, 0, 1 },
   { "disconnect", tend_agent_worker_disconnect },
-  { "dismiss", start_dismiss },
-  { "goal-add", start_goal_add },
-  { "goal-remove", start_goal_remove },
+  { "dismiss", NULL, dismiss_thread, 2, 2 },
+  { "goal-add", NULL, goal_add_thread, 3, 3 },
+  { "goal-remove", NULL, goal_remove_thread, 1, 1 },
   { "import", start_import },
   { "opt-out", tend_agent_worker_opt_out },
   { "sign-in", tend_agent_worker_sign_in },
-  { "snooze", start_snooze },
-  { "sync", start_sync },
+  { "snooze", NULL, snooze_thread, 3, 3 },
+  { "sync", NULL, sync_thread, 2, 2 },
 };
 
 static gboolean
@@ -772,8 +679,21 @@ start_command (TendAgentWorker *worker, int argc, char **argv, GError **error)
       return FALSE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[0], commands[i].name))
-      return commands[i].start (worker, argc, argv, error);
+    {
+      if (!g_str_equal (argv[0], commands[i].name))
+        continue;
+      if (commands[i].start != NULL)
+        return commands[i].start (worker, argc, argv, error);
+      /* argc counts the command's name. */
+      if (argc - 1 < commands[i].min || argc - 1 > commands[i].max)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                               _ ("Wrong number of arguments"));
+          return FALSE;
+        }
+      run_in_thread (worker, commands[i].thread, g_strdupv (argv + 1));
+      return TRUE;
+    }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _ ("Unknown command “%s”"), argv[0]);
   return FALSE;
 }

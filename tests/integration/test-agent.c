@@ -25,6 +25,21 @@ fixture_set_up (Fixture *f, gconstpointer data)
   tend_test_agent_init (&f->agent, "tend-agent-XXXXXX", FALSE);
 }
 
+/* Invariant 8: none of the database's files is left beside it: journal, shared memory, the
+ * writers' turn. */
+static void
+assert_no_database_files (const char *db)
+{
+  static const char *const suffixes[] = { "-wal", "-shm", "-journal", "-turn" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+
+      g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+    }
+}
+
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
@@ -201,6 +216,7 @@ test_opt_in_import_opt_out (Fixture *f, gconstpointer data)
   wait_for_opted_in (f, FALSE);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
+  assert_no_database_files (db);
 
   g_clear_pointer (&again, g_variant_unref);
   tend_dbus_agent1_call_import_sync (f->agent.proxy, paths, no_options (), &again, NULL, &error);
