@@ -73,6 +73,18 @@ tend_test_ui_can_run_agent (gboolean have_display)
   return TRUE;
 }
 
+/* Whether the agent says the person agreed to share. */
+gboolean
+tend_test_ui_sharing_enabled (TendDBusAgent1 *agent)
+{
+  GVariant *sharing = tend_dbus_agent1_get_sharing (agent);
+  gboolean  enabled = FALSE;
+
+  if (sharing != NULL)
+    g_variant_lookup (sharing, "enabled", "b", &enabled);
+  return enabled;
+}
+
 TendDBusAgent1 *
 tend_test_ui_agent_proxy (void)
 {

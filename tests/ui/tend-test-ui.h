@@ -41,6 +41,8 @@ void       tend_test_ui_set_org_conf               (const char *home, const char
 gboolean   tend_test_ui_can_run_agent              (gboolean have_display);
 /* A proxy of the agent this test started, which is already on the bus. */
 TendDBusAgent1 *tend_test_ui_agent_proxy           (void);
+/* Whether the agent says the person agreed to share. */
+gboolean        tend_test_ui_sharing_enabled       (TendDBusAgent1 *agent);
 /* Stops the agent as the session would and asserts it ended cleanly. */
 void       tend_test_ui_stop_agent                 (GSubprocess *agent);
 /* Runs the main loop until @window shows @page, failing after @seconds. */

@@ -33,17 +33,6 @@ static gboolean have_display;
 /* Runs the main loop until @condition holds, as the window would while a person waits. */
 #define WAIT_UNTIL(condition, what) TEND_TEST_UI_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
-static gboolean
-sharing_enabled (TendDBusAgent1 *agent)
-{
-  GVariant *sharing = tend_dbus_agent1_get_sharing (agent);
-  gboolean  enabled = FALSE;
-
-  if (sharing != NULL)
-    g_variant_lookup (sharing, "enabled", "b", &enabled);
-  return enabled;
-}
-
 static char *
 sharing_string (TendDBusAgent1 *agent, const char *key)
 {
@@ -130,7 +119,7 @@ test_consent (void)
 
   /* The dialog goes only with the agent's answer, and consent was recorded as shown. */
   WAIT_UNTIL (dialog == NULL, "the dialog to close after the reply");
-  WAIT_UNTIL (sharing_enabled (agent), "sharing to be on");
+  WAIT_UNTIL (tend_test_ui_sharing_enabled (agent), "sharing to be on");
   agreed_organization = sharing_string (agent, "organization");
   g_assert_cmpstr (agreed_organization, ==, ORGANIZATION);
 }

@@ -71,17 +71,6 @@ is_json_file (const char *path)
 }
 
 static gboolean
-sharing_enabled (TendDBusAgent1 *agent)
-{
-  GVariant *sharing = tend_dbus_agent1_get_sharing (agent);
-  gboolean  enabled = FALSE;
-
-  if (sharing != NULL)
-    g_variant_lookup (sharing, "enabled", "b", &enabled);
-  return enabled;
-}
-
-static gboolean
 accessible_checked (GtkWidget *widget)
 {
   g_autofree char *differs = NULL;
@@ -108,7 +97,7 @@ typedef struct
 static void
 sharing_watch_check (SharingWatch *watch)
 {
-  if (!sharing_enabled (watch->agent)
+  if (!tend_test_ui_sharing_enabled (watch->agent)
       && (gtk_switch_get_active (watch->sharing) || gtk_switch_get_state (watch->sharing)
           || accessible_checked (GTK_WIDGET (watch->sharing)) || accessible_checked (watch->row)))
     watch->claimed_on = TRUE;
@@ -485,7 +474,7 @@ test_preferences (void)
   WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
   g_assert_false (gtk_switch_get_active (sharing));
-  g_assert_false (sharing_enabled (agent));
+  g_assert_false (tend_test_ui_sharing_enabled (agent));
   g_assert_false (watch.claimed_on);
 
   /* Last week's meetings and mail: what a contribution is built from. */
@@ -633,7 +622,7 @@ test_preferences (void)
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_is_sensitive (row));
   sharing = GTK_SWITCH (tend_test_ui_find_type (row, GTK_TYPE_SWITCH));
-  g_assert_false (sharing_enabled (agent));
+  g_assert_false (tend_test_ui_sharing_enabled (agent));
   g_assert_false (gtk_switch_get_active (sharing));
 
   /* Switching on only asks: the dialog opens and the switch stays off. */
@@ -647,7 +636,7 @@ test_preferences (void)
   tend_test_ui_wait_for_frames (GTK_WIDGET (consent), 5);
   g_assert_false (gtk_switch_get_active (sharing));
   g_assert_false (gtk_switch_get_state (sharing));
-  g_assert_false (sharing_enabled (agent));
+  g_assert_false (tend_test_ui_sharing_enabled (agent));
   g_assert_false (watch.claimed_on);
   if (tend_consent_dialog_get_error (consent) != NULL)
     g_error ("No preview: %s", tend_consent_dialog_get_error (consent));
@@ -683,7 +672,7 @@ test_preferences (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (consent), "consent.cancel", NULL));
   WAIT_UNTIL (tend_test_ui_find_toplevel (TEND_TYPE_CONSENT_DIALOG) == NULL, "the dialog to close");
   tend_test_ui_wait_for_frames (GTK_WIDGET (preferences), 5);
-  g_assert_false (sharing_enabled (agent));
+  g_assert_false (tend_test_ui_sharing_enabled (agent));
   g_assert_false (gtk_switch_get_active (sharing));
 
   /* Share: the agent records consent to what was shown, and the switch follows it. */
@@ -698,7 +687,7 @@ test_preferences (void)
       "the consent dialog, again");
   g_assert_cmpstr (tend_consent_dialog_get_payload (consent), ==, payload);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (consent), "consent.share", NULL));
-  WAIT_UNTIL ((sharing_watch_check (&watch), sharing_enabled (agent))
+  WAIT_UNTIL ((sharing_watch_check (&watch), tend_test_ui_sharing_enabled (agent))
                   && gtk_switch_get_state (sharing),
               "sharing to be on");
   /* Nothing said "on" from the click until the agent had the consent, and then it did. */
@@ -714,7 +703,8 @@ test_preferences (void)
 
   /* Off is one click, at once. */
   click_sharing (&watch);
-  WAIT_UNTIL (!sharing_enabled (agent) && !gtk_switch_get_state (sharing), "sharing to be off");
+  WAIT_UNTIL (!tend_test_ui_sharing_enabled (agent) && !gtk_switch_get_state (sharing),
+              "sharing to be off");
   g_assert_false (gtk_switch_get_active (sharing));
   g_assert_false (accessible_checked (row));
   /* The agent writes its consent log after answering: nothing else tells when, so look again
