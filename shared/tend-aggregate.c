@@ -402,32 +402,6 @@ tend_aggregate_store (TendStore *store, const TendWeek *week, GBytes *payload, G
   return g_bytes_ref (payload);
 }
 
-GBytes *
-tend_aggregate_prepare (TendStore *store, TendInsights *insights, const TendWeek *week,
-                        GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GBytes) payload = NULL;
-  g_autoptr (GBytes) stored = NULL;
-
-  g_return_val_if_fail (TEND_IS_STORE (store), NULL);
-  g_return_val_if_fail (TEND_IS_INSIGHTS (insights), NULL);
-  g_return_val_if_fail (week != NULL, NULL);
-
-  stored = tend_aggregate_lookup (store, week, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (stored != NULL)
-    return g_steal_pointer (&stored);
-  payload = tend_aggregate_compute (insights, week, error);
-  if (payload == NULL)
-    return NULL;
-  return tend_aggregate_store (store, week, payload, error);
-}
-
 void
 tend_aggregate_consent_clear (TendAggregateConsent *consent)
 {

@@ -64,10 +64,6 @@ GBytes   *tend_aggregate_compute        (TendInsights *insights, const TendWeek 
  * stored, which may be another process's. */
 GBytes   *tend_aggregate_store          (TendStore *store, const TendWeek *week, GBytes *payload,
                                          GError **error);
-/* The stored payload of @week, else tend_aggregate_compute's, stored: a week is noised exactly
- * once. */
-GBytes   *tend_aggregate_prepare        (TendStore *store, TendInsights *insights,
-                                         const TendWeek *week, GError **error);
 
 /**
  * TendAggregateConsent:

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tend-account-row.h"
+#include "tend-agent-util.h"
 
 struct _TendAccountRow
 {
@@ -26,11 +27,11 @@ struct _TendAccountRow
   char     *account;
   GVariant *details;
   /* How the last sign-in from this row went, until the next one. */
-  char *note;
-  guint done;
-  guint total;
-  guint signing_in : 1;
-  guint note_is_error : 1;
+  char   *note;
+  guint64 done;
+  guint64 total;
+  guint   signing_in : 1;
+  guint   note_is_error : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TendAccountRow, tend_account_row, ADW_TYPE_ACTION_ROW)
@@ -287,7 +288,7 @@ show_details (TendAccountRow *self)
     }
 
   g_string_append (subtitle, " · ");
-  first_sync = last_sync <= 0 && g_strcmp0 (state, "syncing") == 0;
+  first_sync = self->details != NULL && tend_agent_account_in_first_sync (self->details);
   if (first_sync)
     g_string_append (subtitle, _ ("First sync…"));
   else
@@ -327,7 +328,7 @@ show_details (TendAccountRow *self)
 /* @details: the account's a{sv} from the agent's Accounts; @done and @total: its collections'
  * progress summed from Sources, shown while the first sync runs (@total 0 while unknown). */
 void
-tend_account_row_update (TendAccountRow *self, GVariant *details, guint done, guint total)
+tend_account_row_update (TendAccountRow *self, GVariant *details, guint64 done, guint64 total)
 {
   g_return_if_fail (TEND_IS_ACCOUNT_ROW (self));
   g_return_if_fail (details != NULL);

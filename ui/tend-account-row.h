@@ -18,7 +18,7 @@ const char *tend_account_row_get_provider      (TendAccountRow *self);
 const char *tend_account_row_get_provider_name (TendAccountRow *self);
 const char *tend_account_row_get_account       (TendAccountRow *self);
 void        tend_account_row_update            (TendAccountRow *self, GVariant *details,
-                                                guint done, guint total);
+                                                guint64 done, guint64 total);
 void        tend_account_row_set_signing_in    (TendAccountRow *self, gboolean signing_in);
 void        tend_account_row_set_note          (TendAccountRow *self, const char *note,
                                                 gboolean is_error);

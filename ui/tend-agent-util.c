@@ -124,3 +124,73 @@ tend_agent_connect_account_finish (GDBusProxy *agent, GAsyncResult *result, GErr
   g_variant_get (reply, "(s)", &account);
   return account;
 }
+
+/**
+ * tend_agent_account_in_first_sync:
+ * @details: an account's a{sv}, as the agent's Accounts list it
+ *
+ * Whether the account has never finished a sync and its first one is under way: running,
+ * waiting for its turn, or idle because it was just added and not started yet (an account's
+ * sync only ends idle once it succeeded, which sets its last-sync time).
+ *
+ * Returns: whether the first sync is running
+ */
+gboolean
+tend_agent_account_in_first_sync (GVariant *details)
+{
+  const char *state = "";
+  gint64      last_sync = 0;
+
+  g_return_val_if_fail (details != NULL, FALSE);
+
+  g_variant_lookup (details, "state", "&s", &state);
+  g_variant_lookup (details, "last-sync", "x", &last_sync);
+  return last_sync <= 0
+         && (g_str_equal (state, "syncing") || g_str_equal (state, "waiting")
+             || g_str_equal (state, "idle"));
+}
+
+/**
+ * tend_agent_account_progress:
+ * @agent: the agent
+ * @provider: the account's provider
+ * @account: the account's name
+ * @done: (out): items synced so far
+ * @total: (out): items known, 0 while the agent does not know yet
+ *
+ * Sums the progress of an account's collections, as the agent's Sources list them.
+ */
+void
+tend_agent_account_progress (TendDBusAgent1 *agent, const char *provider, const char *account,
+                             guint64 *done, guint64 *total)
+{
+  GVariant    *sources;
+  GVariantIter iter;
+  const char  *source_provider;
+  const char  *source_account;
+  GVariant    *details;
+
+  g_return_if_fail (TEND_DBUS_IS_AGENT1 (agent));
+  g_return_if_fail (provider != NULL && account != NULL);
+  g_return_if_fail (done != NULL && total != NULL);
+
+  *done = 0;
+  *total = 0;
+  sources = tend_dbus_agent1_get_sources (agent);
+  if (sources == NULL)
+    return;
+  g_variant_iter_init (&iter, sources);
+  while (g_variant_iter_next (&iter, "(&s&s&s@a{sv})", &source_provider, &source_account, NULL,
+                              &details))
+    {
+      g_autoptr (GVariant) owned = details;
+      guint32 n = 0;
+
+      if (g_strcmp0 (source_provider, provider) != 0 || g_strcmp0 (source_account, account) != 0)
+        continue;
+      if (g_variant_lookup (details, "done", "u", &n))
+        *done += n;
+      if (g_variant_lookup (details, "total", "u", &n))
+        *total += n;
+    }
+}

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "tend-dbus.h"
+
 G_BEGIN_DECLS
 
 /* ConnectAccount waits for the person in their browser or on another device. The agent gives up
@@ -27,5 +29,12 @@ void        tend_agent_connect_account        (GDBusProxy          *agent,
 char       *tend_agent_connect_account_finish (GDBusProxy          *agent,
                                                GAsyncResult        *result,
                                                GError             **error);
+
+gboolean    tend_agent_account_in_first_sync  (GVariant            *details);
+void        tend_agent_account_progress       (TendDBusAgent1      *agent,
+                                               const char          *provider,
+                                               const char          *account,
+                                               guint64             *done,
+                                               guint64             *total);
 
 G_END_DECLS

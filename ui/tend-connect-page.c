@@ -176,30 +176,10 @@ lookup_account (TendConnectPage *self)
 static void
 update_progress (TendConnectPage *self)
 {
-  GVariant    *sources = tend_dbus_agent1_get_sources (self->agent);
-  GVariantIter iter;
-  const char  *provider;
-  const char  *name;
-  GVariant    *details;
-  guint64      done = 0;
-  guint64      total = 0;
+  guint64 done;
+  guint64 total;
 
-  if (sources != NULL)
-    {
-      g_variant_iter_init (&iter, sources);
-      while (g_variant_iter_next (&iter, "(&s&s&s@a{sv})", &provider, &name, NULL, &details))
-        {
-          g_autoptr (GVariant) owned = details;
-          guint32 n = 0;
-
-          if (g_strcmp0 (provider, self->provider) != 0 || g_strcmp0 (name, self->account) != 0)
-            continue;
-          if (g_variant_lookup (details, "done", "u", &n))
-            done += n;
-          if (g_variant_lookup (details, "total", "u", &n))
-            total += n;
-        }
-    }
+  tend_agent_account_progress (self->agent, self->provider, self->account, &done, &total);
   set_pulsing (self, total == 0);
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) done / total));
@@ -212,7 +192,6 @@ follow_first_sync (TendConnectPage *self)
   g_autoptr (GVariant) details = NULL;
   const char      *state = "";
   const char      *last_error = "";
-  gint64           last_sync = 0;
   g_autofree char *message = NULL;
 
   if (self->state != STATE_SYNCING)
@@ -221,10 +200,10 @@ follow_first_sync (TendConnectPage *self)
   if ((details = lookup_account (self)) == NULL)
     return;
   g_variant_lookup (details, "state", "&s", &state);
-  g_variant_lookup (details, "last-sync", "x", &last_sync);
   g_variant_lookup (details, "last-error", "&s", &last_error);
-  if (g_str_equal (state, "syncing") || g_str_equal (state, "waiting")
-      || (g_str_equal (state, "idle") && last_sync == 0))
+  /* An account signed in to again may have synced before: any sync under way is followed. */
+  if (tend_agent_account_in_first_sync (details) || g_str_equal (state, "syncing")
+      || g_str_equal (state, "waiting"))
     return;
 
   if (g_str_equal (state, "idle"))

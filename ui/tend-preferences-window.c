@@ -392,40 +392,6 @@ account_disconnect_cb (TendAccountRow *row, TendPreferencesWindow *self)
 
 static void account_sign_in_cb (TendAccountRow *row, TendPreferencesWindow *self);
 
-/* Sums an account's collections: the first sync's progress. */
-static void
-account_progress (TendPreferencesWindow *self, const char *provider, const char *account,
-                  guint *done, guint *total)
-{
-  GVariant *sources = tend_dbus_agent1_get_sources (self->agent);
-  g_autoptr (GVariantIter) iter = NULL;
-  const char *source_provider;
-  const char *source_account;
-  const char *collection;
-  GVariant   *details;
-
-  *done = 0;
-  *total = 0;
-  if (sources == NULL)
-    return;
-  g_variant_get (sources, "a(sssa{sv})", &iter);
-  while (g_variant_iter_next (iter, "(&s&s&s@a{sv})", &source_provider, &source_account,
-                              &collection, &details))
-    {
-      guint source_done = 0;
-      guint source_total = 0;
-
-      if (g_strcmp0 (source_provider, provider) == 0 && g_strcmp0 (source_account, account) == 0)
-        {
-          g_variant_lookup (details, "done", "u", &source_done);
-          g_variant_lookup (details, "total", "u", &source_total);
-          *done += source_done;
-          *total += source_total;
-        }
-      g_variant_unref (details);
-    }
-}
-
 static void
 sync_accounts (TendPreferencesWindow *self)
 {
@@ -447,8 +413,8 @@ sync_accounts (TendPreferencesWindow *self)
         {
           g_autofree char *row_key = account_key (provider, account);
           TendAccountRow  *row = g_hash_table_lookup (self->account_rows, row_key);
-          guint            done;
-          guint            total;
+          guint64          done;
+          guint64          total;
 
           if (row == NULL)
             {
@@ -463,7 +429,7 @@ sync_accounts (TendPreferencesWindow *self)
               adw_preferences_group_add (self->accounts_group, GTK_WIDGET (row));
               g_hash_table_insert (self->account_rows, g_strdup (row_key), row);
             }
-          account_progress (self, provider, account, &done, &total);
+          tend_agent_account_progress (self->agent, provider, account, &done, &total);
           tend_account_row_update (row, details, done, total);
           g_hash_table_add (seen, g_steal_pointer (&row_key));
           g_variant_unref (details);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tend-agent-util.h"
 #include "tend-connect-page.h"
 #include "tend-demo.h"
 #include "tend-people-page.h"
@@ -188,12 +189,8 @@ first_sync_running (TendDBusAgent1 *agent)
   while (g_variant_iter_next (&iter, "(&s&s@a{sv})", NULL, NULL, &details))
     {
       g_autoptr (GVariant) owned = details;
-      const char *state = "";
-      gint64      last_sync = 0;
 
-      g_variant_lookup (details, "state", "&s", &state);
-      g_variant_lookup (details, "last-sync", "x", &last_sync);
-      if (last_sync == 0 && (g_str_equal (state, "syncing") || g_str_equal (state, "waiting")))
+      if (tend_agent_account_in_first_sync (details))
         return TRUE;
     }
   return FALSE;
@@ -361,8 +358,6 @@ update_page (TendWindow *self)
     g_simple_action_set_enabled (
         G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), setup_actions[i])),
         agent_running && opted_in);
-  /* The week page dismisses and snoozes nudges through the agent. */
-  tend_week_page_set_agent (self->week_page, agent);
   tend_week_page_set_syncing (self->week_page, first_sync_running (agent));
 }
 
@@ -532,6 +527,8 @@ follow_application (TendWindow *self, TendApplication *application)
 {
   g_object_bind_property (application, "agent", self->welcome_page, "agent", G_BINDING_SYNC_CREATE);
   g_object_bind_property (application, "agent", self->connect_page, "agent", G_BINDING_SYNC_CREATE);
+  /* The week page dismisses and snoozes nudges through the agent. */
+  g_object_bind_property (application, "agent", self->week_page, "agent", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (application, "notify::agent-ready", G_CALLBACK (application_state_cb),
                            self, G_CONNECT_DEFAULT);
   g_signal_connect_object (application, "notify::opted-in", G_CALLBACK (application_state_cb), self,

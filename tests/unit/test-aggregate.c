@@ -428,10 +428,32 @@ count_rows (Fixture *f, const char *sql)
   return count;
 }
 
-/* The week is noised once: the second prepare, even after more data arrived, returns the
+/* What the agent's worker does for a week: the stored payload, else a computed one, stored. */
+static GBytes *
+contribute (Fixture *f, const TendWeek *week, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) stored = NULL;
+  g_autoptr (GBytes) computed = NULL;
+
+  stored = tend_aggregate_lookup (f->store, week, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (stored != NULL)
+    return g_steal_pointer (&stored);
+  computed = tend_aggregate_compute (f->insights, week, error);
+  if (computed == NULL)
+    return NULL;
+  return tend_aggregate_store (f->store, week, computed, error);
+}
+
+/* The week is noised once: the second contribution, even after more data arrived, returns the
  * stored bytes. */
 static void
-test_prepare (Fixture *f, gconstpointer data)
+test_contribute (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) before = NULL;
@@ -450,7 +472,7 @@ test_prepare (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_null (before);
 
-  first = tend_aggregate_prepare (f->store, f->insights, &week, &error);
+  first = contribute (f, &week, &error);
   g_assert_no_error (error);
   g_assert_nonnull (first);
   g_assert_true (tend_aggregate_validate (first, &error));
@@ -463,7 +485,7 @@ test_prepare (Fixture *f, gconstpointer data)
                    ==, 1);
 
   send_mail (f, "<2@example.com>", WEEK_START + 11 * 3600);
-  second = tend_aggregate_prepare (f->store, f->insights, &week, &error);
+  second = contribute (f, &week, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (first, second));
 
@@ -484,14 +506,14 @@ test_prepare (Fixture *f, gconstpointer data)
 }
 
 static void
-test_prepare_no_data (Fixture *f, gconstpointer data)
+test_contribute_no_data (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) payload = NULL;
   TendWeek empty = { 2026, 5 };
 
   send_mail (f, "<1@example.com>", WEEK_START + 10 * 3600);
-  payload = tend_aggregate_prepare (f->store, f->insights, &empty, &error);
+  payload = contribute (f, &empty, &error);
   g_assert_error (error, TEND_AGGREGATE_ERROR, TEND_AGGREGATE_ERROR_NO_DATA);
   g_assert_null (payload);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM contribution"), ==, 0);
@@ -499,7 +521,7 @@ test_prepare_no_data (Fixture *f, gconstpointer data)
 
 /* A week still in progress is not frozen half-way. */
 static void
-test_prepare_not_over (Fixture *f, gconstpointer data)
+test_contribute_not_over (Fixture *f, gconstpointer data)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr (GError) error = NULL;
@@ -508,7 +530,7 @@ test_prepare_not_over (Fixture *f, gconstpointer data)
 
   tend_week_current (utc, &current);
   send_mail (f, "<now@example.com>", g_get_real_time () / G_USEC_PER_SEC);
-  payload = tend_aggregate_prepare (f->store, f->insights, &current, &error);
+  payload = contribute (f, &current, &error);
   g_assert_error (error, TEND_AGGREGATE_ERROR, TEND_AGGREGATE_ERROR_NOT_OVER);
   g_assert_null (payload);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM contribution"), ==, 0);
@@ -582,9 +604,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/aggregate/unbiased", test_unbiased);
   g_test_add_func ("/aggregate/system-random", test_system_random);
   g_test_add_func ("/aggregate/no-data", test_no_data);
-  ADD ("/aggregate/prepare", test_prepare);
-  ADD ("/aggregate/prepare-no-data", test_prepare_no_data);
-  ADD ("/aggregate/prepare-not-over", test_prepare_not_over);
+  ADD ("/aggregate/contribute", test_contribute);
+  ADD ("/aggregate/contribute-no-data", test_contribute_no_data);
+  ADD ("/aggregate/contribute-not-over", test_contribute_not_over);
   ADD ("/aggregate/consent", test_consent);
 #undef ADD
 
