@@ -616,6 +616,40 @@ step_done (TendStore *self, sqlite3_stmt *stmt, GError **error)
   return TRUE;
 }
 
+/**
+ * tend_store_has_rows:
+ * @out: (out): whether any account, person, message or event is stored
+ *
+ * What tend_store_get_counts() would say is more than nothing, without counting: on a large
+ * database each count reads a whole index.
+ */
+gboolean
+tend_store_has_rows (TendStore *self, gboolean *out, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  stmt = _tend_store_prepare (
+      self,
+      "SELECT EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM person)"
+      " OR EXISTS (SELECT 1 FROM message) OR EXISTS (SELECT 1 FROM event)",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return set_error_from_rc (self->db, rc, error);
+    }
+  *out = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 gboolean
 tend_store_get_counts (TendStore *self, TendStoreCounts *out, GError **error)
 {

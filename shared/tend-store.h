@@ -64,6 +64,7 @@ TendStore *tend_store_open               (const char *path, TendStoreOpenFlags f
 const char *tend_store_get_path          (TendStore *self);
 int        tend_store_get_schema_version (TendStore *self);
 gboolean   tend_store_get_counts         (TendStore *self, TendStoreCounts *out, GError **error);
+gboolean   tend_store_has_rows           (TendStore *self, gboolean *out, GError **error);
 void       tend_store_stop_on_cancel     (TendStore *self, GCancellable *cancellable);
 
 gboolean   tend_store_begin              (TendStore *self, GError **error);

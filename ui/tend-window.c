@@ -118,12 +118,11 @@ count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   const char *path = task_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (TendStore) store = tend_store_open (path, TEND_STORE_OPEN_READ_ONLY, &error);
-  TendStoreCounts counts;
+  gboolean has_rows = FALSE;
 
-  if (store == NULL || !tend_store_get_counts (store, &counts, &error))
+  if (store == NULL || !tend_store_has_rows (store, &has_rows, &error))
     return g_task_return_error (task, g_steal_pointer (&error));
-  g_task_return_boolean (task,
-                         counts.accounts + counts.people + counts.messages + counts.events > 0);
+  g_task_return_boolean (task, has_rows);
 }
 
 static void

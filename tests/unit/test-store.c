@@ -558,6 +558,24 @@ test_priority_turn_timeout (Fixture *f, gconstpointer data)
   g_assert_true (tend_store_commit (writer, &error));
 }
 
+/* Whether anything is stored, as the window asks after opt-in, agrees with the counts. */
+static void
+test_has_rows (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TendStore) store = tend_store_open (f->path, 0, &error);
+  gboolean has_rows = TRUE;
+
+  g_assert_no_error (error);
+  g_assert_true (tend_store_has_rows (store, &has_rows, &error));
+  g_assert_no_error (error);
+  g_assert_false (has_rows);
+
+  g_assert_cmpint (tend_store_ensure_account (store, "imap", "me@example.org", &error), >, 0);
+  g_assert_true (tend_store_has_rows (store, &has_rows, &error));
+  g_assert_true (has_rows);
+}
+
 /* Steps of a query long enough for SQLite to ask whether to stop many times. */
 static int
 step_long_query (TendStore *store)
@@ -671,6 +689,7 @@ main (int argc, char *argv[])
   ADD ("/store/open/read-only-file", test_read_only_file);
   ADD ("/store/busy", test_busy);
   ADD ("/store/stop-on-cancel", test_stop_on_cancel);
+  ADD ("/store/has-rows", test_has_rows);
   ADD ("/store/priority-turn", test_priority_turn);
   ADD ("/store/priority-turn-timeout", test_priority_turn_timeout);
   ADD ("/store/delete-files", test_delete_files);
