@@ -1122,11 +1122,27 @@ sync_from_agent (TendPreferencesWindow *self)
                                  running && self->connecting == NULL);
 }
 
+static gboolean
+has_changed (GVariant *changed, const char *property)
+{
+  g_autoptr (GVariant) value = g_variant_lookup_value (changed, property, NULL);
+
+  return value != NULL;
+}
+
 static void
 agent_properties_changed_cb (GDBusProxy *proxy, GVariant *changed, const char *const *invalidated,
                              TendPreferencesWindow *self)
 {
-  sync_from_agent (self);
+  /* Sources changes after every page of a sync: refresh only what a change is about. */
+  if (has_changed (changed, "Providers"))
+    sync_providers (self);
+  if (has_changed (changed, "Accounts") || has_changed (changed, "Sources"))
+    sync_accounts (self);
+  if (has_changed (changed, "Paused"))
+    sync_paused (self);
+  if (has_changed (changed, "Sharing"))
+    sync_sharing (self);
 }
 
 static void
