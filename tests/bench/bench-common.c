@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 
 #include "bench-common.h"
@@ -102,4 +104,34 @@ bench_result (const char *name, double value, const char *unit, const char *base
 {
   g_print ("RESULT\t%s\t%.6g\t%s\t%s\t%.6g\t%s\n", name, value, unit,
            baseline_name != NULL ? baseline_name : "-", baseline, target);
+}
+
+/* Runs in each child before exec: if the bench dies (bench_fail() exits at once), the bus and
+ * the services go with it rather than linger. */
+void
+bench_die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+GSubprocess *
+bench_start_bus (char **address)
+{
+  /* Its complaint that it cannot raise its file limit as a user is no news. */
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  GSubprocess *bus;
+
+  g_subprocess_launcher_set_child_setup (launcher, bench_die_with_parent, NULL, NULL);
+  bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session", "--nofork",
+                                     "--print-address", NULL);
+  if (bus == NULL)
+    bench_fail ("Cannot start dbus-daemon: %s", error->message);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
+  *address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  if (*address == NULL || **address == '\0')
+    bench_fail ("dbus-daemon did not give its address");
+  return bus;
 }

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,10 @@ char *bench_get_dir (int argc, char **argv);
 guint bench_get_runs (guint fallback);
 void bench_result (const char *name, double value, const char *unit, const char *baseline_name,
                    double baseline, const char *target);
+
+/* For a GSubprocessLauncher's child setup: the child dies with the bench. */
+void bench_die_with_parent (gpointer user_data);
+/* A session bus of the bench's own; sets @address to its address. */
+GSubprocess *bench_start_bus (char **address);
 
 G_END_DECLS

@@ -23,7 +23,6 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/prctl.h>
 
 #include "bench-common.h"
 
@@ -159,37 +158,6 @@ spawn (GSubprocessLauncher *launcher, const char *path)
   if (process == NULL)
     bench_fail ("Cannot start %s: %s", path, error->message);
   return process;
-}
-
-/* Runs in each child before exec: if the bench dies (bench_fail() exits at once), the bus and
- * the services go with it rather than linger. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* A session bus of our own; returns its address. */
-static GSubprocess *
-start_bus (char **address)
-{
-  /* Its complaint that it cannot raise its file limit as a user is no news. */
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  GSubprocess *bus;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session", "--nofork",
-                                     "--print-address", NULL);
-  if (bus == NULL)
-    bench_fail ("Cannot start dbus-daemon: %s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
-  *address = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  if (*address == NULL || **address == '\0')
-    bench_fail ("dbus-daemon did not give its address");
-  return bus;
 }
 
 static void
@@ -403,8 +371,8 @@ main (int argc, char **argv)
       || !g_file_set_contents (state, "[agent]\nopted-in=true\n", -1, &error))
     bench_fail ("Cannot write %s: %s", state, error != NULL ? error->message : "mkdir failed");
 
-  bus = start_bus (&address);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  bus = bench_start_bus (&address);
+  g_subprocess_launcher_set_child_setup (launcher, bench_die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
   g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);

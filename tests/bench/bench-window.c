@@ -24,7 +24,6 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "bench-common.h"
 #include "tend-application.h"
@@ -154,34 +153,6 @@ run_child (void)
 }
 
 /* The parent: the bus, the agent, and the runs. */
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GSubprocess *
-start_bus (char **address)
-{
-  /* Its complaint that it cannot raise its file limit as a user is no news. */
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  GSubprocess *bus;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session", "--nofork",
-                                     "--print-address", NULL);
-  if (bus == NULL)
-    bench_fail ("Cannot start dbus-daemon: %s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
-  *address = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  if (*address == NULL || **address == '\0')
-    bench_fail ("dbus-daemon did not give its address");
-  return bus;
-}
 
 /* Until the agent owns its name and says it is opted in. */
 static void
@@ -397,9 +368,9 @@ main (int argc, char **argv)
     bench_fail ("%s", error->message);
   home = make_home (dir, database);
 
-  bus = start_bus (&address);
+  bus = bench_start_bus (&address);
   agent_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_child_setup (agent_launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (agent_launcher, bench_die_with_parent, NULL, NULL);
   set_home (agent_launcher, home, address);
   agent_dir = g_path_get_dirname (agent_path);
   worker_path = g_build_filename (agent_dir, "tend-agent-worker", NULL);
@@ -416,7 +387,7 @@ main (int argc, char **argv)
   wait_for_agent (connection, agent);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, bench_die_with_parent, NULL, NULL);
   set_home (launcher, home, address);
   for (guint run = 0; run < runs; run++)
     {

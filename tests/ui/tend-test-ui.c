@@ -46,6 +46,22 @@ tend_test_ui_init (int *argc, char ***argv)
   return TRUE;
 }
 
+gboolean
+tend_test_ui_widget_init (int *argc, char ***argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return FALSE;
+    }
+  /* Weeks and the demo's days in UTC, whatever the machine's zone. */
+  g_setenv ("TZ", "UTC", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  return TRUE;
+}
+
 void
 tend_test_ui_set_org_conf (const char *home, const char *collector, const char *organization)
 {

@@ -33,6 +33,9 @@ gboolean   tend_test_ui_timeout_cb                 (gpointer user_data);
 char      *tend_test_ui_set_home                   (const char *tmpl);
 /* g_test_init(), then GTK and libadwaita without animations; FALSE without a display. */
 gboolean   tend_test_ui_init                       (int *argc, char ***argv);
+/* gtk_test_init() for the widget tests, in UTC and without animations; FALSE, with the whole
+ * test reported skipped, without a display. */
+gboolean   tend_test_ui_widget_init                (int *argc, char ***argv);
 /* The organization's configuration in @home, which the agent reads instead of
  * /etc/tend/org.conf. */
 void       tend_test_ui_set_org_conf               (const char *home, const char *collector,

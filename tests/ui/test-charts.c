@@ -185,14 +185,8 @@ test_charts_picture (void)
 int
 main (int argc, char **argv)
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!tend_test_ui_widget_init (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/day-chart/description", test_day_chart_description);
   g_test_add_func ("/sparkline/label", test_sparkline_label);

@@ -289,17 +289,8 @@ test_people_page_missing_database (void)
 int
 main (int argc, char **argv)
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
-  /* Weeks and the demo's days in UTC, whatever the machine's zone. */
-  g_setenv ("TZ", "UTC", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  if (!tend_test_ui_widget_init (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/people-page/demo", test_people_page_demo);
   g_test_add_func ("/people-page/missing-database", test_people_page_missing_database);
